@@ -1,0 +1,1 @@
+"""Translate platforms to the core and back."""

@@ -1,0 +1,1 @@
+"""The platform-neutral stage rules: commands in, events out, no I/O."""

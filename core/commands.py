@@ -1,0 +1,165 @@
+"""What people ask the stage to do, and what the platform reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who clicked or typed, with the roles the platform grants them right now (A3)."""
+
+    user: str
+    moderator: bool = False
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class Command:
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class Targeted(Command):
+    target: str
+    # A4: the adapter knows whether a name belongs to a bot or to the app itself.
+    target_is_bot: bool = False
+
+
+# Session (moderators)
+@dataclass(frozen=True)
+class StartSession(Command):
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class EndSession(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeMode(Command):
+    mode: str
+
+
+# Channel defaults (admins)
+@dataclass(frozen=True)
+class SetDefaultMode(Command):
+    mode: str
+
+
+@dataclass(frozen=True)
+class SetCapacity(Command):
+    value: str
+
+
+@dataclass(frozen=True)
+class SetCameras(Command):
+    value: str
+
+
+@dataclass(frozen=True)
+class SetCooldown(Command):
+    value: str
+
+
+@dataclass(frozen=True)
+class SetExpiry(Command):
+    value: str
+
+
+@dataclass(frozen=True)
+class AddModerator(Targeted):
+    pass
+
+
+@dataclass(frozen=True)
+class RemoveModerator(Targeted):
+    pass
+
+
+# Participants
+@dataclass(frozen=True)
+class JoinStage(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class AskToJoin(Command):
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelRequest(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class DeclineInvitation(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class RaiseHand(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class LowerHand(Command):
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Status(Command):
+    pass
+
+
+# Moderators acting on someone
+@dataclass(frozen=True)
+class BringToStage(Targeted):
+    pass
+
+
+@dataclass(frozen=True)
+class DeclineRequest(Targeted):
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Invite(Targeted):
+    pass
+
+
+@dataclass(frozen=True)
+class RemoveFromStage(Targeted):
+    pass
+
+
+# Platform happenings (no permission check: the platform reports them)
+@dataclass(frozen=True)
+class Arrive(Command):
+    """The actor is in the room; `if_new` only introduces someone never seen before."""
+
+    if_new: bool = False
+
+
+@dataclass(frozen=True)
+class Leave(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class Speak(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class MovedToAudience(Command):
+    """The platform's own controls took the actor off stage (L2)."""
+
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Tick(Command):
+    """Let timers run (invitation expiry) up to now."""

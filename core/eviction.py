@@ -1,0 +1,71 @@
+"""C3: who leaves a full stage to make room — the least recently active speaker.
+
+Kept as a heap keyed (last active, join order) so that choosing costs the
+log of the stage size, whatever the size of the audience. Entries go stale
+when someone speaks again or leaves the stage; they are skipped when met
+and swept out when they outnumber the live ones.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Seat:
+    """A stage member as eviction sees them: ordered by activity, then join order."""
+
+    last_active: float
+    joined_seq: int
+    user: str
+
+
+class EvictionQueue:
+    """Least-recently-active ordering of the stage."""
+
+    def __init__(self) -> None:
+        self._heap: list[Seat] = []
+
+    def touch(self, seat: Seat) -> None:
+        """Record a seat's current key (on joining the stage or speaking)."""
+        heapq.heappush(self._heap, seat)
+
+    def rebuild(self, seats: Iterable[Seat]) -> None:
+        """Start over from the live seats."""
+        self._heap = list(seats)
+        heapq.heapify(self._heap)
+
+    def choose_evictee(
+        self,
+        current: Callable[[str], Seat | None],
+        protected: Callable[[str], bool],
+    ) -> str | None:
+        """Return the stage member to move off, or None when only protected ones remain.
+
+        `current` gives a user's live seat (None once off stage); `protected`
+        says who may never be moved (moderators).
+        """
+        held: list[Seat] = []
+        chosen: str | None = None
+        while self._heap:
+            seat = self._heap[0]
+            if current(seat.user) != seat:
+                heapq.heappop(self._heap)  # stale: spoke since, or left the stage
+            elif protected(seat.user):
+                held.append(heapq.heappop(self._heap))
+            else:
+                chosen = seat.user
+                break
+        for seat in held:
+            heapq.heappush(self._heap, seat)
+        return chosen
+
+    def sweep_if_bloated(self, live_seats: Callable[[], Iterable[Seat]], live_count: int) -> None:
+        """Drop stale entries once they clearly outnumber the live ones."""
+        if len(self._heap) > 4 * live_count + 64:
+            self.rebuild(live_seats())
+
+    def __len__(self) -> int:
+        return len(self._heap)

@@ -1,0 +1,103 @@
+"""The application service: one command at a time per room, inside a unit of work.
+
+It knows storage only through the UnitOfWork protocol below; the SQL one
+lives in adapters/persistence and an in-memory one in the same package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol
+
+from core import rules
+from core.commands import Command
+from core.events import Event
+from core.room import Room, RoomKey
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as kept in a room's event log: the audit history and the outbox."""
+
+    id: int
+    room: RoomKey
+    at: float
+    event: Event
+
+
+class StoreBusy(Exception):
+    """The store could not take the write now (lock held, serialisation failure); try again."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the rooms it loads."""
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    async def load(self, key: RoomKey) -> Room:
+        """Return the room, locked against other writers until the transaction ends."""
+        ...
+
+    async def save(self, room: Room, events: list[Event], now: float) -> None:
+        """Write what changed in the room and append its events to the log."""
+        ...
+
+    async def commit(self) -> None: ...
+
+
+class EventLog(Protocol):
+    """Reads the event log with a cursor per consumer (the outbox)."""
+
+    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
+        """Return events after the consumer's cursor, oldest first."""
+        ...
+
+    async def ack(self, consumer: str, event_id: int) -> None:
+        """Move the consumer's cursor past an event it delivered."""
+        ...
+
+
+class StageService:
+    """Apply commands to rooms: serialised per room here, locked in the store across processes."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Callable[[], float],
+        attempts: int = 8,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._attempts = attempts
+        self._locks: dict[RoomKey, asyncio.Lock] = {}
+
+    async def handle(self, key: RoomKey, command: Command) -> list[Event]:
+        """Apply a command to a room; return every event, replies included."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            for attempt in range(self._attempts):
+                try:
+                    return await self._handle_once(key, command)
+                except StoreBusy:
+                    if attempt == self._attempts - 1:
+                        raise
+                    await asyncio.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    async def _handle_once(self, key: RoomKey, command: Command) -> list[Event]:
+        async with self._unit_of_work() as uow:
+            room = await uow.load(key)
+            now = self._clock()
+            events = rules.handle(room, command, now)
+            logged = [event for event in events if not event.is_reply]
+            if room.is_dirty or logged:
+                await uow.save(room, logged, now)
+                await uow.commit()
+            return events
