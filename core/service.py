@@ -25,6 +25,7 @@ class LoggedEvent:
     id: int
     room: RoomKey
     at: float
+    actor: str | None  # whose command caused it (None for timers and platform happenings)
     event: Event
 
 
@@ -45,8 +46,8 @@ class UnitOfWork(Protocol):
         """Return the room, locked against other writers until the transaction ends."""
         ...
 
-    async def save(self, room: Room, events: list[Event], now: float) -> None:
-        """Write what changed in the room and append its events to the log."""
+    async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
+        """Write what changed in the room and append its events to the log, in this transaction."""
         ...
 
     async def commit(self) -> None: ...
@@ -72,9 +73,11 @@ class StageService:
         unit_of_work: Callable[[], UnitOfWork],
         clock: Callable[[], float],
         attempts: int = 8,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._clock = clock
+        self._on_commit = on_commit
         self._attempts = attempts
         self._locks: dict[RoomKey, asyncio.Lock] = {}
 
@@ -98,6 +101,8 @@ class StageService:
             events = rules.handle(room, command, now)
             logged = [event for event in events if not event.is_reply]
             if room.is_dirty or logged:
-                await uow.save(room, logged, now)
+                await uow.save(room, logged, now, command.actor.user or None)
                 await uow.commit()
+                if logged and self._on_commit is not None:
+                    self._on_commit()
             return events

@@ -52,10 +52,10 @@ class MemoryUnitOfWork:
             room = self._store.rooms[key] = Room(key)
         return room
 
-    async def save(self, room: Room, events: list[Event], now: float) -> None:
+    async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Append the events; the room object already is the state."""
         log = self._store.log
-        log.extend(LoggedEvent(len(log) + i + 1, room.key, now, event) for i, event in enumerate(events))
+        log.extend(LoggedEvent(len(log) + i + 1, room.key, now, actor, event) for i, event in enumerate(events))
         room.clean()
 
     async def commit(self) -> None:
