@@ -120,7 +120,12 @@ class NoRequest(StageError):
     @property
     def message(self) -> str:
         if self.answered_by:
-            return f"{self.answered_by} already {self.outcome} {self.user}'s request."
+            done = {
+                "approved": f"brought {self.user} to the stage",
+                "declined": f"declined {self.user}'s request",
+                "invited": f"invited {self.user} on stage",
+            }.get(self.outcome or "", f"answered {self.user}'s request")
+            return f"{self.answered_by} already {done}; there is no pending request to answer."
         if self.you:
             return "You have no pending request. Ask with /stage ask."
         return f"{self.user} has no pending request."
@@ -166,8 +171,6 @@ class UnknownUser(StageError):
 
     @property
     def message(self) -> str:
-        if not self.user:
-            return "Name a person, for example /stage invite @alex."
         return f"{self.user} is not in the room. Check the name, or wait until they arrive."
 
 

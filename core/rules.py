@@ -69,12 +69,19 @@ def require_live(room: Room) -> None:
 
 def require_target(room: Room, command: c.Targeted) -> Person:
     """A4: the target is a person in the room, not a bot."""
+    name = require_name(command)
+    if not room.is_present(name):
+        raise e.UnknownUser(name)
+    return room.people[name]
+
+
+def require_name(command: c.Targeted) -> str:
     name = command.target.strip()
     if command.target_is_bot:
         raise e.NotAllowedTarget(name)
-    if not name or not room.is_present(name):
-        raise e.UnknownUser(name)
-    return room.people[name]
+    if not name:
+        raise e.BadArgument("Name a person for this action, for example: /stage invite @alex.")
+    return name
 
 
 def require_self(room: Room, command: c.Command) -> Person:
@@ -256,12 +263,7 @@ def set_expiry(room: Room, cmd: c.SetExpiry, now: float) -> Events:
 
 def _moderator_target(room: Room, cmd: c.Targeted) -> str:
     require_admin(room, cmd, "the moderator list")
-    name = cmd.target.strip()
-    if cmd.target_is_bot:
-        raise e.NotAllowedTarget(name)
-    if not name:
-        raise e.UnknownUser(name)
-    return name
+    return require_name(cmd)
 
 
 @handles(c.AddModerator)
@@ -372,7 +374,8 @@ def cancel(room: Room, cmd: c.CancelRequest, now: float) -> Events:
 
 
 def _no_request(person: Person, you: bool = False) -> e.StageError:
-    if person.position is Position.ON_STAGE and not you:
+    """X1: a request already answered names who answered it."""
+    if person.answered_by is None and person.position is Position.ON_STAGE and not you:
         return e.AlreadyOnStage(person.user)
     return e.NoRequest(person.user, you, person.answered_by, person.answer)
 
