@@ -55,7 +55,8 @@ class MemoryUnitOfWork:
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Append the events; the room object already is the state."""
         log = self._store.log
-        log.extend(LoggedEvent(len(log) + i + 1, room.key, now, actor, event) for i, event in enumerate(events))
+        first = len(log) + 1  # taken before extending: ids follow positions in the log
+        log.extend(LoggedEvent(first + i, room.key, now, actor, event) for i, event in enumerate(events))
         room.clean()
 
     async def commit(self) -> None:
