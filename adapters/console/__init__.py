@@ -1,0 +1,75 @@
+"""The console adapter: the whole product in one terminal, with no platform account.
+
+Read lines (a script or standard input) → play each against the stage →
+print what everyone is told, as JSON lines or as readable lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import BinaryIO
+
+from adapters.console.render import as_json, as_text
+from adapters.console.runner import Console, Roles, VirtualClock
+
+__all__ = ["Console", "NotText", "Roles", "VirtualClock", "decode_line", "play_lines", "read_stream", "WELCOME"]
+
+WELCOME = (
+    "stagedoor console. Type one action a line, e.g. `host: /stage start`, `alex: /stage ask a question`, "
+    "`host: /stage approve alex`, `alex: (speaks)`, `(wait 30)`, `alex: /stage status`. "
+    "Subcommands: start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
+    "decline, invite, remove, hand, hand down, status, moderators add|remove. Ctrl-D quits."
+)
+
+
+class NotText(ValueError):
+    """The input is not UTF-8 text."""
+
+
+def decode_line(raw: bytes, number: int) -> str:
+    """Return one input line as text, or refuse bytes that are not text."""
+    if b"\x00" in raw:
+        raise NotText(f"line {number} holds binary data, not text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise NotText(f"line {number} is not UTF-8 text") from None
+
+
+def decode_text(data: bytes) -> list[str]:
+    """Return a whole script's lines, refusing it before anything runs if it is not text."""
+    return [decode_line(raw, number) for number, raw in enumerate(data.splitlines(), start=1)]
+
+
+async def read_stream(stream: BinaryIO, prompt: Callable[[], None] | None = None) -> AsyncIterator[str]:
+    """Yield lines from a byte stream as they come (interactive input included)."""
+    number = 0
+    while True:
+        if prompt is not None:
+            prompt()
+        raw = await asyncio.to_thread(stream.readline)
+        if not raw:
+            return
+        number += 1
+        yield decode_line(raw, number)
+
+
+async def play_lines(
+    console: Console, lines: Iterable[str] | AsyncIterator[str], write: Callable[[str], None], as_json_lines: bool
+) -> None:
+    """Play every line, writing what each recipient is told as soon as the line is done."""
+
+    async def each() -> AsyncIterator[str]:
+        if isinstance(lines, AsyncIterator):
+            async for line in lines:
+                yield line
+        else:
+            for line in lines:
+                yield line
+
+    await console.catch_up()
+    async for line in each():
+        said = await console.play(line)
+        for delivery in said.deliveries:
+            write(as_json(delivery) if as_json_lines else as_text(delivery, said.events))

@@ -1,0 +1,229 @@
+"""The `stagedoor` command: console, migrate, run, bench, discord invite-url."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.settings import Settings
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2  # options, database or input that cannot be used
+
+
+class Refusal(Exception):
+    """A one-line reason the program cannot go on (printed without a traceback)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `stagedoor` command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+        return int(args.run(args, settings))
+    except Refusal as refusal:
+        print(f"stagedoor: {refusal}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the commands and their options."""
+    parser = argparse.ArgumentParser(
+        prog="stagedoor", description="A real stage for live sessions in Slack and Discord."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    console = commands.add_parser("console", help="run the stage in this terminal (no platform account needed)")
+    console.add_argument("--db", metavar="URL", help="database URL; without it a fresh temporary SQLite database")
+    console.add_argument("--json", action="store_true", help="print one JSON object per recipient per event")
+    console.add_argument("--moderator", action="append", default=[], metavar="NAME", help="a moderator (repeatable)")
+    console.add_argument("--admin", action="append", default=[], metavar="NAME", help="an admin (repeatable)")
+    console.add_argument("--script", metavar="FILE", help="read lines from FILE instead of standard input")
+    console.set_defaults(run=run_console)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.add_argument("--db", metavar="URL", help="database URL (default: STAGEDOOR_DATABASE_URL or data/)")
+    migrate.set_defaults(run=run_migrate)
+
+    run = commands.add_parser("run", help="serve every platform whose tokens are configured")
+    run.set_defaults(run=run_platforms)
+
+    bench = commands.add_parser("bench", help="measure the core and the SQLite store")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    bench.set_defaults(run=run_bench)
+
+    discord = commands.add_parser("discord", help="Discord helpers")
+    discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="COMMAND")
+    invite = discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
+    invite.set_defaults(run=run_discord_invite_url)
+    return parser
+
+
+# -- console ------------------------------------------------------------------------
+
+
+def run_console(args: argparse.Namespace, settings: Settings) -> int:
+    """Play a script or standard input against a stage in this terminal."""
+    from adapters.console import NotText, decode_text
+
+    lines: list[str] | None = None
+    if args.script:
+        try:
+            lines = decode_text(Path(args.script).read_bytes())
+        except OSError as error:
+            raise Refusal(f"cannot read the script {args.script}: {error.strerror or error}") from None
+        except NotText as error:
+            raise Refusal(f"{args.script} is not a text script: {error}") from None
+    with tempfile.TemporaryDirectory(prefix="stagedoor-console-") as scratch:
+        # Without --db every run gets its own database, so separate runs never share state.
+        url = args.db or f"sqlite+aiosqlite:///{Path(scratch) / 'console.db'}"
+        try:
+            asyncio.run(_console(args, settings.model_copy(update={"database_url": url}), lines))
+        except NotText as error:
+            raise Refusal(f"standard input is not text: {error}") from None
+    return EXIT_OK
+
+
+async def _console(args: argparse.Namespace, settings: Settings, lines: list[str] | None) -> None:
+    from adapters.console import WELCOME, Console, Roles, VirtualClock, play_lines, read_stream
+    from adapters.console.parser import name_of
+
+    clock = VirtualClock(time.time())
+    app = await _open(settings, clock)
+    try:
+        roles = Roles(
+            moderators=frozenset(name_of(n) for n in args.moderator),
+            admins=frozenset(name_of(n) for n in args.admin),
+        )
+        console = Console(app.service, app.store, clock, roles)
+        write = _writer(sys.stdout)
+        if lines is not None:
+            await play_lines(console, lines, write, args.json)
+            return
+        interactive = sys.stdin.isatty()
+        if interactive and not args.json:
+            write(WELCOME)
+        prompt = (lambda: print("> ", end="", flush=True)) if interactive else None
+        await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json)
+    finally:
+        await app.close()
+
+
+def _writer(stream: TextIO) -> Callable[[str], None]:
+    def write(line: str) -> None:
+        print(line, file=stream, flush=True)
+
+    return write
+
+
+# -- storage -------------------------------------------------------------------------
+
+
+async def _open(settings: Settings, clock: Callable[[], float]) -> Any:
+    """Open the composition root, turning an unusable database into a one-line refusal."""
+    from adapters.persistence.sql import StoreUnavailable
+
+    from bot.bootstrap import open_stagedoor
+
+    try:
+        return await open_stagedoor(settings, clock)
+    except StoreUnavailable as error:
+        raise Refusal(str(error)) from None
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Upgrade the database schema to the newest migration."""
+    from adapters.persistence.sql import StoreUnavailable, migrate
+
+    url = args.db or settings.resolved_database_url
+
+    async def upgrade() -> None:
+        result = migrate(url)
+        if inspect.isawaitable(result):
+            await result
+
+    try:
+        asyncio.run(upgrade())
+    except StoreUnavailable as error:
+        raise Refusal(str(error)) from None
+    print(f"stagedoor: the database is up to date ({_safe_url(url)})")
+    return EXIT_OK
+
+
+def _safe_url(url: str) -> str:
+    """Return the URL without a password, fit to print."""
+    head, at, tail = url.rpartition("@")
+    if not at or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, credentials = head.partition("//")
+    return f"{scheme}//{credentials.split(':', 1)[0]}:***@{tail}"
+
+
+# -- platforms -----------------------------------------------------------------------
+
+
+def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve Discord and/or Slack, whichever has tokens; without any, say how to try the console."""
+    servers = []
+    if settings.discord_enabled:
+        servers.append("discord")
+    if settings.slack_enabled:
+        servers.append("slack")
+    if not servers:
+        print(
+            "stagedoor: no platform is configured (set DISCORD_TOKEN, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or "
+            "SLACK_SIGNING_SECRET, in the environment or .env; see .env.example).\n"
+            "Try the product without a platform account: stagedoor console --script examples/webinar.stage",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(_serve(settings, servers))
+    return EXIT_OK
+
+
+async def _serve(settings: Settings, platforms: list[str]) -> None:
+    import importlib
+
+    app = await _open(settings, time.time)
+    try:
+        serves = [importlib.import_module(f"adapters.{name}").serve(app) for name in platforms]
+        logging.getLogger("stagedoor").info("serving %s", ", ".join(platforms))
+        await asyncio.gather(*serves)
+    finally:
+        await app.close()
+
+
+def run_bench(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmarks (python -m benchmarks)."""
+    from benchmarks.__main__ import main as bench_main
+
+    parameters = inspect.signature(bench_main).parameters
+    result = bench_main(list(args.bench_args)) if parameters else bench_main()
+    return int(result or 0)
+
+
+def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the URL that adds the bot to a Discord server."""
+    from adapters.discord import invite_url
+
+    try:
+        print(invite_url(settings))
+    except ValueError as error:
+        raise Refusal(str(error)) from None
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
