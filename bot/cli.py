@@ -28,13 +28,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
+        settings = load_settings()
         return int(args.run(args, settings))
     except Refusal as refusal:
         print(f"stagedoor: {refusal}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+
+
+def load_settings() -> Settings:
+    """Build the settings once, from the environment and .env, refusing values that cannot be used."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
+        )
+        raise Refusal(f"the settings cannot be used ({problems}); see .env.example") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -133,7 +146,6 @@ def _writer(stream: TextIO) -> Callable[[str], None]:
 async def _open(settings: Settings, clock: Callable[[], float]) -> Any:
     """Open the composition root, turning an unusable database into a one-line refusal."""
     from adapters.persistence.sql import StoreUnavailable
-
     from bot.bootstrap import open_stagedoor
 
     try:

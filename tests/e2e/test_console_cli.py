@@ -1,0 +1,139 @@
+"""The real `stagedoor` command: the console contract end to end, exit codes, persistence, the example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.settings import Settings
+from tests.e2e.conftest import REPO, json_lines, run_stagedoor
+
+WEBINAR = REPO / "examples" / "webinar.stage"
+
+
+def test_webinar_example_plays_the_whole_flow_as_json() -> None:
+    done = run_stagedoor("console", "--json", "--admin", "host", "--script", str(WEBINAR))
+    assert (done.returncode, done.stderr) == (0, "")
+    out = json_lines(done.stdout)
+    assert all(next(iter(o)) == "to" for o in out)
+    assert [o for o in out if o["event"] == "error"] == []
+    events = [(o["event"], o["to"]) for o in out]
+    assert ("session.started", "room") in events
+    first_status = next(o for o in out if o["event"] == "status")
+    assert [r["user"] for r in first_status["requests"]] == ["ana", "ben", "cleo"]
+    assert first_status["requests"][0]["note"] == "I'd like to show our demo"
+    declined = next(o for o in out if o["event"] == "request.declined" and o["to"] == "ben")
+    assert declined["reason"] == "We'll take open questions at the end"
+    assert {"to": "ana", "event": "request.approved", "user": "ana", "by": "host"} in out
+    evicted = next(o for o in out if o["event"] == "stage.left" and o["reason"] == "evicted")
+    assert (evicted["user"], evicted["by"]) == ("ana", "cleo")
+    assert {"to": "moderators", "event": "stage.joined", "user": "cleo", "evicted": "ana"} in out
+    assert {"to": "room", "event": "mode.changed", "mode": "invite", "by": "host"} in out
+    assert {"to": "ben", "event": "hand.raised", "user": "ben", "by": "host"} in out
+    last_status = [o for o in out if o["event"] == "status"][-1]
+    assert (last_status["mode"], last_status["on_stage"], last_status["hands"]) == (
+        "invite", ["host", "cleo"], ["ben", "dan"],
+    )
+    assert out[-1] == {"to": "room", "event": "session.ended", "by": "host"}
+
+
+def test_webinar_example_reads_like_a_chat_without_json() -> None:
+    done = run_stagedoor("console", "--admin", "host", "--script", str(WEBINAR))
+    assert done.returncode == 0
+    assert "{" not in done.stdout
+    assert "[moderators] ana wants to join the stage" in done.stdout
+    assert "[ana] You are now a viewer" in done.stdout
+    assert "[everyone] host changed the stage to Invite only mode." in done.stdout
+
+
+def test_standard_input_is_read_when_no_script_is_given() -> None:
+    done = run_stagedoor("console", "--json", "--moderator", "@host",
+                         stdin="host: /stage start open\nalice: /stage join\n")
+    assert done.returncode == 0
+    assert json_lines(done.stdout)[-1] == {"to": "moderators", "event": "stage.joined", "user": "alice",
+                                           "evicted": None}
+
+
+def test_refused_actions_are_events_and_the_exit_code_stays_zero() -> None:
+    done = run_stagedoor("console", "--json", stdin="alice: /stage start\nnonsense\nbob: /stage dance\n")
+    assert done.returncode == 0
+    assert [(o["to"], o["code"]) for o in json_lines(done.stdout)] == [
+        ("alice", "not_moderator"), ("room", "bad_argument"), ("bob", "bad_argument"),
+    ]
+
+
+def test_separate_runs_without_db_never_share_state() -> None:
+    first = run_stagedoor("console", "--json", "--moderator", "host", stdin="host: /stage start\n")
+    second = run_stagedoor("console", "--json", stdin="x: /stage status\n")
+    assert json_lines(first.stdout)[0]["event"] == "session.started"
+    assert json_lines(second.stdout)[0]["live"] is False
+
+
+def test_db_keeps_the_session_across_runs(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}"
+    first = run_stagedoor("console", "--json", "--db", url, "--admin", "host",
+                          stdin="host: /stage start\nhost: /stage moderators add mia\nalice: /stage ask hi\n"
+                                "bob: /stage hand\n")
+    assert first.returncode == 0, first.stderr
+    second = run_stagedoor("console", "--json", "--db", url, stdin="mia: /stage status\nmia: /stage approve alice\n")
+    assert second.returncode == 0, second.stderr
+    out = json_lines(second.stdout)
+    status = out[0]
+    assert (status["live"], status["requests"], status["hands"]) == (
+        True, [{"user": "alice", "position": 1, "note": "hi"}], ["bob"],
+    )
+    # Only this run's events are printed: nothing from the first run is delivered again.
+    assert [o["event"] for o in out] == ["status", "request.approved", "request.approved"]
+
+
+def test_unusable_database_url_stops_with_one_line() -> None:
+    done = run_stagedoor("console", "--db", "nosuchdb://nowhere/at/all", stdin="host: /stage status\n")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("stagedoor: ")
+    assert "Traceback" not in done.stderr
+
+
+def test_unreachable_database_directory_stops_with_one_line(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    done = run_stagedoor("console", "--db", f"sqlite+aiosqlite:///{blocked}/sub/stage.db", stdin="x: /stage status\n")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_input_that_is_not_text_exits_non_zero(tmp_path: Path) -> None:
+    script = tmp_path / "binary.stage"
+    script.write_bytes(b"host: /stage start\n\x00\xff\xfe garbage\n")
+    done = run_stagedoor("console", "--json", "--moderator", "host", "--script", str(script))
+    assert done.returncode == 2 and done.stdout == ""
+    assert "not a text" in done.stderr
+    piped = run_stagedoor("console", "--json", stdin=b"x: /stage status\n\xff\xfe\n")
+    assert piped.returncode == 2
+    assert "not text" in piped.stderr
+
+
+def test_unusable_options_exit_non_zero(tmp_path: Path) -> None:
+    assert run_stagedoor("console", "--bogus").returncode == 2
+    missing = run_stagedoor("console", "--script", str(tmp_path / "missing.stage"))
+    assert missing.returncode == 2 and "cannot read the script" in missing.stderr
+
+
+def test_run_without_tokens_points_at_the_console() -> None:
+    done = run_stagedoor("run", cwd=REPO / "examples")
+    assert done.returncode != 0
+    assert "no platform is configured" in done.stderr and "stagedoor console" in done.stderr
+
+
+def test_migrate_brings_a_fresh_database_up_to_date(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    assert run_stagedoor("migrate", "--db", url).returncode == 0
+    assert (tmp_path / "fresh.db").exists()
+    assert run_stagedoor("migrate", "--db", "nosuchdb://x").returncode == 2
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.MULTILINE))
+    settings = {str(field.validation_alias) for field in Settings.model_fields.values()}
+    assert settings - documented == set()
