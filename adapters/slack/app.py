@@ -1,0 +1,156 @@
+"""Build the Slack side of stagedoor: the Bolt app and everything its listeners share."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.client import make_client
+from adapters.slack.huddle import HuddleWatch, StageGate
+from adapters.slack.notify import Deliverer
+from adapters.slack.roles import Roles
+from adapters.slack.roster import UPDATE_INTERVAL, RosterBoard
+from adapters.slack.stage import SlackStage
+from adapters.slack.state import SlackState
+from bot.settings import Settings
+from core import commands as c
+from core import events as ev
+from core.commands import Actor, Tick
+from core.room import RoomKey
+from core.service import StageService
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 5.0  # invitation expiry (J8) is checked this often
+
+
+@dataclass
+class SlackBot:
+    """The Bolt app with the parts its listeners and the outbox use."""
+
+    app: AsyncApp
+    stage: SlackStage
+    huddles: HuddleWatch
+    gate: StageGate
+    deliverer: Deliverer
+
+    async def open_get_ready(self, key: RoomKey, trigger_id: str | None, user: str) -> None:
+        """J1: show the get-ready step; joining happens when it is submitted."""
+        stage_channel = self.stage.state.channel(key).stage_channel
+        if trigger_id:
+            await self.stage.client.views_open(trigger_id=trigger_id, view=blocks.get_ready(key, stage_channel))
+            return
+        events = await self.stage.act(key, user, c.JoinStage)
+        await self.stage.answer(key, user, events)
+
+    async def publish_home(self, team: str, user: str) -> None:
+        """Show the admin page in the App Home tab."""
+        rooms = []
+        for key in self.stage.state.rooms():
+            if key.workspace == team:
+                status = await self.stage.status(key, Actor(user))
+                state = self.stage.state.channel(key)
+                rooms.append((key, status, state.moderators, state.stage_channel))
+        await self.stage.client.views_publish(user_id=user, view=blocks.home(rooms))
+
+    async def apply_settings(self, key: RoomKey, user: str, values: dict[str, Any]) -> None:
+        """A2: apply each filled-in field of the settings form, then report what happened."""
+        events: list[ev.Event] = []
+        for build in settings_commands(values):
+            events += await self.stage.act(key, user, build)
+        gated = _field(values, "gated", "selected_option")
+        if gated is not None:
+            events_text = await self._set_gated(key, gated.get("value") == "on")
+            if events_text:
+                text = events_text
+                await self.stage.tell(key, user, blocks.Message(text, [blocks.section(text)]))
+        if events:
+            await self.stage.answer(key, user, events)
+        await self.publish_home(key.workspace, user)
+
+    async def _set_gated(self, key: RoomKey, on: bool) -> str | None:
+        state = self.stage.state.channel(key)
+        if on == bool(state.stage_channel):
+            return None
+        if not on:
+            state.stage_channel = None
+            self.stage.state.save()
+            self.stage.roster.mark(key)
+            return ":unlock: Gated mode is off: the channel's own huddle is the stage again."
+        state.stage_channel = await self.gate.create(key)
+        self.stage.state.save()
+        status = await self.stage.status(key, Actor(""))
+        for user in status.on_stage:
+            await self.gate.apply(key, ev.StageJoined(user))
+        self.stage.roster.mark(key)
+        return f":lock: Gated mode is on: <#{state.stage_channel}> is the stage; its huddle is the stage huddle."
+
+    async def tick_forever(self, every: float = TICK_SECONDS) -> None:
+        """Let invitation expiry run in every room this app has seen (J8)."""
+        while True:
+            await asyncio.sleep(every)
+            for key in self.stage.state.rooms():
+                try:
+                    await self.stage.service.handle(key, Tick(Actor("")))
+                except Exception:
+                    log.exception("expiry check failed in %s", key)
+
+
+def settings_commands(values: dict[str, Any]) -> list[Callable[[Actor], c.Command]]:
+    """Turn the settings form's filled-in fields into admin commands."""
+    builds: list[Callable[[Actor], c.Command]] = []
+    mode = _field(values, "default_mode", "selected_option")
+    if mode:
+        builds.append(lambda a, m=mode["value"]: c.SetDefaultMode(a, m))
+    numbers = {"capacity": c.SetCapacity, "cameras": c.SetCameras, "cooldown": c.SetCooldown, "expiry": c.SetExpiry}
+    for name, kind in numbers.items():
+        raw = _field(values, name, "value")
+        if raw not in (None, ""):
+            builds.append(lambda a, k=kind, v=str(raw): k(a, v))
+    for user in _field(values, "moderators_add", "selected_users") or []:
+        builds.append(lambda a, u=user: c.AddModerator(a, u))
+    for user in _field(values, "moderators_remove", "selected_users") or []:
+        builds.append(lambda a, u=user: c.RemoveModerator(a, u))
+    return builds
+
+
+def _field(values: dict[str, Any], block: str, key: str) -> Any:
+    return ((values.get(block) or {}).get(block) or {}).get(key)
+
+
+def build_app(
+    settings: Settings,
+    service: StageService,
+    clock: Callable[[], float],
+    *,
+    client: AsyncWebClient | None = None,
+    state: SlackState | None = None,
+    roster_interval: float = UPDATE_INTERVAL,
+) -> SlackBot:
+    """Build the Bolt app and its shared parts; nothing starts running here."""
+    from adapters.slack.listeners import register_listeners
+
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    client = client or make_client(token, settings.slack_api_url)
+    state = state or SlackState(settings.data_dir / "slack-state.json")
+    roles = Roles(client, state)
+    holder: dict[str, SlackStage] = {}
+
+    async def public_status(key: RoomKey) -> ev.StatusReply:
+        return await holder["stage"].status(key, Actor(""))
+
+    roster = RosterBoard(client, state, public_status, roster_interval)
+    stage = holder["stage"] = SlackStage(service, client, state, roles, roster, clock)
+    app = AsyncApp(client=client, signing_secret=secret, name="stagedoor")
+    huddles, gate = HuddleWatch(stage), StageGate(stage)
+    bot = SlackBot(app, stage, huddles, gate, Deliverer(stage, gate))
+    register_listeners(app, bot)
+    return bot

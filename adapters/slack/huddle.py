@@ -1,0 +1,163 @@
+"""The huddle as the stage: who is in it (soft enforcement) and the gated stage channel.
+
+Slack has no API to invite, remove or mute anyone in a huddle. What it exposes:
+- a `huddle_thread` message in the channel when its huddle starts, carrying the huddle's
+  `room` (its id `R…`, `participants`, `date_end`);
+- `user_huddle_changed` for each person, whose profile names `huddle_state`
+  (`in_a_huddle` or not) and `huddle_state_call_id` — the huddle's room id.
+Matching the two tells which channel's huddle a person is in; that match is inferred.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack import blocks
+from adapters.slack.stage import SlackStage
+from core import events as ev
+from core.commands import Actor, Arrive, MovedToAudience, Speak
+from core.room import RoomKey
+
+log = logging.getLogger(__name__)
+
+ALREADY_IN = {"already_in_channel"}
+ALREADY_OUT = {"not_in_channel", "user_not_found"}
+
+
+class HuddleWatch:
+    """Follow who is in each room's huddle; tell moderators about anyone not on stage."""
+
+    def __init__(self, stage: SlackStage) -> None:
+        self._stage = stage
+        self.where: dict[str, RoomKey] = {}  # user → room whose stage huddle they are in
+
+    async def huddle_message(self, team: str, channel: str, room: dict[str, Any]) -> None:
+        """A channel's huddle started or changed: remember its room id and who is in it."""
+        huddle_id = room.get("id")
+        if not huddle_id:
+            return
+        key = self._stage.state.room_of_stage_channel(team, channel) or RoomKey("slack", team, channel)
+        state = self._stage.state.channel(key)
+        if state.huddle_room != huddle_id:
+            state.huddle_room = huddle_id
+            self._stage.state.save()
+        if room.get("date_end"):
+            return
+        for user in room.get("participants") or []:
+            if self.where.get(user) != key:
+                await self.joined(key, user)
+
+    async def user_changed(self, user: dict[str, Any]) -> None:
+        """A person's huddle state changed: joined a room's huddle, or left one."""
+        user_id = user.get("id")
+        profile = user.get("profile") or {}
+        if not user_id or user.get("is_bot"):
+            return
+        call = profile.get("huddle_state_call_id") if profile.get("huddle_state") == "in_a_huddle" else None
+        key = self._stage.state.room_of_huddle(call) if call else None
+        if key is None:
+            # Left a huddle (or joined one that is no stage). Leaving the huddle is not leaving the
+            # channel, so the stage place stays until a moderator removes it or they leave the channel.
+            self.where.pop(user_id, None)
+            return
+        if self.where.get(user_id) != key:
+            await self.joined(key, user_id)
+
+    async def joined(self, key: RoomKey, user: str) -> None:
+        """C4: huddle presence is activity; someone in the huddle but not on stage is flagged."""
+        self.where[user] = key
+        service = self._stage.service
+        await service.handle(key, Arrive(Actor(user)))
+        await service.handle(key, Speak(Actor(user)))
+        status = await self._stage.status(key, Actor(user))
+        if not status.live or user in status.on_stage:
+            return
+        if (await self._stage.roles.actor(key, user)).moderator:
+            return  # moderators may be in the huddle to run it (J11)
+        alert = blocks.huddle_alert(user, key)
+        for moderator in await self._stage.moderators(key):
+            await self._stage.tell(key, moderator, alert)
+
+
+class StageGate:
+    """Gated mode: the private stage channel's members follow the stage."""
+
+    def __init__(self, stage: SlackStage) -> None:
+        self._stage = stage
+        self._bot_user: str | None = None
+
+    async def apply(self, key: RoomKey, event: ev.Event) -> None:
+        """Invite on joining, remove on leaving, empty the channel when the session ends."""
+        stage_channel = self._stage.state.channel(key).stage_channel
+        if not stage_channel:
+            return
+        if isinstance(event, ev.StageJoined):
+            await self._invite(key, stage_channel, event.user)
+        elif isinstance(event, ev.StageLeft):
+            await self._kick(key, stage_channel, event.user)
+        elif isinstance(event, ev.SessionEnded):
+            await self._empty(key, stage_channel)
+
+    async def create(self, key: RoomKey) -> str:
+        """Make the private stage channel for a room (the app is its first member)."""
+        info = await self._stage.client.conversations_info(channel=key.channel)
+        base = f"{info['channel'].get('name') or key.channel.lower()}-stage"[:70]
+        for attempt in range(5):
+            name = base if attempt == 0 else f"{base}-{attempt + 1}"
+            try:
+                created = await self._stage.client.conversations_create(name=name, is_private=True)
+                return str(created["channel"]["id"])
+            except SlackApiError as error:
+                if error.response.get("error") != "name_taken":
+                    raise
+        raise RuntimeError(f"no free name for {base}")
+
+    async def _invite(self, key: RoomKey, stage_channel: str, user: str) -> None:
+        try:
+            await self._stage.client.conversations_invite(channel=stage_channel, users=user)
+        except SlackApiError as error:
+            code = str(error.response.get("error"))
+            if code not in ALREADY_IN:
+                # X4: Slack will not let them in, so the roster must not say they are on stage.
+                await self._stage.service.handle(key, MovedToAudience(Actor(user)))
+                await self._report(key, f"add {blocks.mention(user)} to the stage channel", code)
+                return
+        self._remember(key, user, True)
+
+    async def _kick(self, key: RoomKey, stage_channel: str, user: str) -> None:
+        try:
+            await self._stage.client.conversations_kick(channel=stage_channel, user=user)
+        except SlackApiError as error:
+            code = str(error.response.get("error"))
+            if code not in ALREADY_OUT:
+                await self._report(key, f"remove {blocks.mention(user)} from the stage channel", code)
+                return
+        self._remember(key, user, False)
+
+    async def _empty(self, key: RoomKey, stage_channel: str) -> None:
+        bot = await self._bot()
+        response = await self._stage.client.conversations_members(channel=stage_channel, limit=1000)
+        for member in response.get("members") or []:
+            if member != bot:
+                await self._kick(key, stage_channel, member)
+
+    async def _bot(self) -> str | None:
+        if self._bot_user is None:
+            self._bot_user = (await self._stage.client.auth_test()).get("user_id")
+        return self._bot_user
+
+    def _remember(self, key: RoomKey, user: str, inside: bool) -> None:
+        state = self._stage.state.channel(key)
+        members = [m for m in state.gated_members if m != user] + ([user] if inside else [])
+        if members != state.gated_members:
+            state.gated_members = members
+            self._stage.state.save()
+
+    async def _report(self, key: RoomKey, action: str, code: str) -> None:
+        text = blocks.slack_failure(action, code)
+        message = blocks.Message(text, [blocks.section(text)])
+        for moderator in await self._stage.moderators(key):
+            await self._stage.tell(key, moderator, message)

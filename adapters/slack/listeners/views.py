@@ -1,0 +1,51 @@
+"""Modal submissions: the get-ready step, a request's note, a channel's settings."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from adapters.slack import blocks as b
+from adapters.slack.listeners.common import room_of, user_of
+from core import commands as c
+from core.errors import NotAdmin
+
+if TYPE_CHECKING:
+    from adapters.slack.app import SlackBot
+
+
+def register(app: AsyncApp, bot: SlackBot) -> None:
+    """Listen for stagedoor's modal submissions."""
+
+    @app.view(b.GET_READY)
+    async def get_ready(ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with bot.stage.busy():
+            await ack()
+            key, user = room_of(body), user_of(body)
+            events = await bot.stage.act(key, user, c.JoinStage)
+            await bot.stage.answer(key, user, events)
+
+    @app.view(b.ASK_NOTE)
+    async def ask_note(ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with bot.stage.busy():
+            await ack()
+            key, user = room_of(body), user_of(body)
+            note = _values(body).get("note", {}).get("note", {}).get("value")
+            events = await bot.stage.act(key, user, lambda actor: c.AskToJoin(actor, note))
+            await bot.stage.answer(key, user, events)
+
+    @app.view(b.SETTINGS)
+    async def settings(ack: AsyncAck, body: dict[str, Any]) -> None:
+        async with bot.stage.busy():
+            key, user = room_of(body), user_of(body)
+            actor = await bot.stage.roles.actor(key, user)
+            if not actor.admin:
+                await ack(response_action="errors", errors={"default_mode": NotAdmin("channel defaults").message})
+                return
+            await ack()
+            await bot.apply_settings(key, user, _values(body))
+
+
+def _values(body: dict[str, Any]) -> dict[str, Any]:
+    return dict(((body.get("view") or {}).get("state") or {}).get("values") or {})

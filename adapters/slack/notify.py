@@ -1,0 +1,61 @@
+"""Deliver logged events to Slack: tell the people each event names, redraw the roster.
+
+The clicker already had their answer from the events the service returned; here
+everyone else is told. Each event id is delivered once per process (the outbox may
+hand over an event again after a crash, and that repeat is skipped by its id).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack import blocks
+from adapters.slack.huddle import StageGate
+from adapters.slack.stage import SlackStage
+from core import events as ev
+from core.service import LoggedEvent
+
+log = logging.getLogger(__name__)
+
+CONSUMER = "slack"
+
+
+class Deliverer:
+    """The outbox consumer for Slack rooms."""
+
+    def __init__(self, stage: SlackStage, gate: StageGate) -> None:
+        self._stage = stage
+        self._gate = gate
+        self._last_id = 0
+
+    async def deliver(self, item: LoggedEvent) -> None:
+        """Tell the recipients of one logged event and mark its roster dirty."""
+        if item.room.platform != "slack" or item.id <= self._last_id:
+            return
+        key, event = item.room, item.event
+        self._stage.learn(key, event)
+        if isinstance(event, ev.SessionStarted):
+            self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
+        for recipient in event.recipients():
+            if recipient == ev.ROOM:
+                await self._announce(item)
+            elif recipient == ev.MODERATORS:
+                for moderator in await self._stage.moderators(key):
+                    if moderator not in (item.actor, getattr(event, "user", None)):
+                        await self._stage.tell(key, moderator, blocks.notification(event, moderator, key))
+            elif recipient != item.actor:
+                await self._stage.tell(key, recipient, blocks.notification(event, recipient, key))
+        await self._gate.apply(key, event)
+        self._stage.roster.mark(key)
+        self._last_id = item.id
+
+    async def _announce(self, item: LoggedEvent) -> None:
+        message = blocks.room_announcement(item.event, item.room)
+        try:
+            await self._stage.client.chat_postMessage(
+                channel=item.room.channel, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as error:
+            log.warning("could not announce in %s: %s", item.room, error.response.get("error"))

@@ -1,0 +1,69 @@
+"""Who may do what in Slack, looked up at the moment of each click (A3)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.state import SlackState
+from core.commands import Actor
+from core.room import RoomKey
+
+GROUP_TTL_SECONDS = 60.0  # user group membership changes rarely; usergroups.users.list is Tier 2
+
+
+class Roles:
+    """Turn a Slack user into an Actor with the roles the workspace grants right now."""
+
+    def __init__(self, client: AsyncWebClient, state: SlackState, clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._state = state
+        self._clock = clock
+        self._groups: dict[str, tuple[float, set[str]]] = {}
+
+    async def actor(self, key: RoomKey, user: str) -> Actor:
+        """Return the actor: admins are workspace owners/admins; moderators add starter and named groups."""
+        profile = await self._user(user)
+        admin = bool(profile.get("is_admin") or profile.get("is_owner") or profile.get("is_primary_owner"))
+        channel = self._state.channel(key)
+        moderator = admin or user == channel.started_by or await self._in_named_group(user, channel.moderators)
+        return Actor(user, moderator=moderator, admin=admin)
+
+    async def is_bot(self, user: str) -> bool:
+        """Say whether a user id is a bot, an app, Slackbot or a deactivated account (A4)."""
+        if user == "USLACKBOT":
+            return True
+        try:
+            profile = await self._user(user)
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return False  # the core answers unknown_user
+            raise
+        return bool(profile.get("is_bot") or profile.get("is_app_user") or profile.get("deleted"))
+
+    async def _user(self, user: str) -> dict:
+        response = await self._client.users_info(user=user)
+        return dict(response["user"])
+
+    async def _in_named_group(self, user: str, names: list[str]) -> bool:
+        for group in (name for name in names if name.startswith("S")):
+            if user in await self.group_members(group):
+                return True
+        return False
+
+    async def group_members(self, group: str) -> set[str]:
+        """Return a user group's members (cached briefly)."""
+        now = self._clock()
+        cached = self._groups.get(group)
+        if cached is not None and now - cached[0] < GROUP_TTL_SECONDS:
+            return cached[1]
+        try:
+            response = await self._client.usergroups_users_list(usergroup=group)
+            members = set(response.get("users") or [])
+        except SlackApiError:
+            members = set()  # a deleted or disabled group names nobody
+        self._groups[group] = (now, members)
+        return members

@@ -1,0 +1,118 @@
+"""The live roster message: one per session, edited in place, bursts coalesced.
+
+Every state change marks its room dirty; a single loop renders dirty rooms one at a
+time, at most one chat.update per `interval` for the whole app, so Slack's Tier 3
+limit (50+ a minute) is never reached. A 429 that still happens is waited out by
+slack_sdk's retry handler, and a failure keeps the room dirty for the next round (X4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.state import SlackState
+from core.events import StatusReply
+from core.room import RoomKey
+
+log = logging.getLogger(__name__)
+
+UPDATE_INTERVAL = 1.2  # seconds between roster edits: 50 a minute, Slack's Tier 3 for chat.update
+GONE = {"message_not_found", "cant_update_message", "edit_window_closed", "msg_too_long"}
+
+
+class RosterBoard:
+    """Keep each room's roster message true."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        state: SlackState,
+        status: Callable[[RoomKey], Awaitable[StatusReply]],
+        interval: float = UPDATE_INTERVAL,
+    ) -> None:
+        self._client = client
+        self._state = state
+        self._status = status
+        self._interval = interval
+        self._dirty: dict[RoomKey, None] = {}
+        self._wake = asyncio.Event()
+
+    def mark(self, key: RoomKey) -> None:
+        """Note that a room's roster must be redrawn."""
+        self._dirty[key] = None
+        self._wake.set()
+
+    def forget(self, key: RoomKey) -> None:
+        """Start a fresh roster message for the room's next render (a new session)."""
+        channel = self._state.channel(key)
+        if channel.roster_ts:
+            channel.roster_ts = None
+            self._state.save()
+
+    async def flush(self) -> int:
+        """Redraw every dirty room now; return how many were drawn."""
+        drawn = 0
+        while self._dirty:
+            key = next(iter(self._dirty))
+            del self._dirty[key]
+            try:
+                await self.draw(key)
+            except Exception:
+                self._dirty[key] = None  # drawn again next round: never a roster that lies
+                raise
+            drawn += 1
+            if self._dirty and self._interval:
+                await asyncio.sleep(self._interval)
+        return drawn
+
+    async def run(self) -> None:
+        """Redraw dirty rooms as they come, paced, until cancelled."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("drawing the roster failed; trying again")
+                self._wake.set()
+            await asyncio.sleep(self._interval)
+
+    async def draw(self, key: RoomKey) -> None:
+        """Render a room's roster and post or edit its message."""
+        status = await self._status(key)
+        channel = self._state.channel(key)
+        message = blocks.roster(status, key, channel.stage_channel)
+        if channel.roster_ts:
+            try:
+                await self._client.chat_update(
+                    channel=key.channel, ts=channel.roster_ts, text=message.text, blocks=message.blocks
+                )
+                return
+            except SlackApiError as error:
+                if error.response.get("error") not in GONE:
+                    raise
+        if not status.live:
+            return
+        response = await self._post(key, message)
+        channel.roster_ts = response["ts"]
+        self._state.save()
+
+    async def _post(self, key: RoomKey, message: blocks.Message) -> dict:
+        post = {"channel": key.channel, "text": message.text, "blocks": message.blocks}
+        try:
+            response = await self._client.chat_postMessage(**post)
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+            # A public channel the app was never added to: join it, then post.
+            await self._client.conversations_join(channel=key.channel)
+            response = await self._client.chat_postMessage(**post)
+        return dict(response.data)  # type: ignore[arg-type]

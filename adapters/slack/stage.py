@@ -1,0 +1,144 @@
+"""What every Slack listener shares: act on the core for a clicker, and answer them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks
+from adapters.slack.roles import Roles
+from adapters.slack.roster import RosterBoard
+from adapters.slack.state import SlackState
+from core import events as ev
+from core.commands import Actor, Arrive, Command, Status
+from core.room import RoomKey
+from core.service import StageService
+
+log = logging.getLogger(__name__)
+
+NOT_THERE = {"not_in_channel", "channel_not_found", "user_not_in_channel"}
+SEEN_EVENT_IDS = 5_000  # Slack retries within minutes; remembering the last few thousand is plenty
+
+
+@dataclass
+class SlackStage:
+    """The adapter's shared parts, built once per app."""
+
+    service: StageService
+    client: AsyncWebClient
+    state: SlackState
+    roles: Roles
+    roster: RosterBoard
+    clock: Callable[[], float]
+    # Moderators who acted in a room: told of new requests even if no list names them.
+    acting_moderators: dict[RoomKey, set[str]] = field(default_factory=dict)
+    _seen_events: dict[str, None] = field(default_factory=dict)
+    _busy: int = 0
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    @asynccontextmanager
+    async def busy(self) -> AsyncIterator[None]:
+        """Count a listener's work, so shutdown and tests can wait for it to finish."""
+        self._busy += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
+
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Wait until no listener is working."""
+        if self._busy:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+
+    def first_delivery(self, event_id: str | None) -> bool:
+        """X2: say whether this Events API delivery is new (a retry carries the same event id)."""
+        if not event_id:
+            return True
+        if event_id in self._seen_events:
+            return False
+        self._seen_events[event_id] = None
+        if len(self._seen_events) > SEEN_EVENT_IDS:
+            self._seen_events.pop(next(iter(self._seen_events)))
+        return True
+
+    # -- acting --------------------------------------------------------------------------------
+    async def act(self, key: RoomKey, user: str, build: Callable[[Actor], Command]) -> list[ev.Event]:
+        """Run a person's command with the roles Slack grants them now (A3); they are in the room."""
+        actor = await self.roles.actor(key, user)
+        if actor.moderator:
+            self.acting_moderators.setdefault(key, set()).add(user)
+        await self.service.handle(key, Arrive(Actor(user)))
+        events = await self.service.handle(key, build(actor))
+        for event in events:
+            self.learn(key, event)
+        return events
+
+    async def status(self, key: RoomKey, actor: Actor) -> ev.StatusReply:
+        """Return the room as this actor may see it."""
+        for event in await self.service.handle(key, Status(actor)):
+            if isinstance(event, ev.StatusReply):
+                return event
+        raise AssertionError("status always answers")
+
+    def learn(self, key: RoomKey, event: ev.Event) -> None:
+        """Remember the Slack-side facts an event implies (who started, who moderates)."""
+        channel = self.state.channel(key)
+        if isinstance(event, ev.SessionStarted) and event.by and channel.started_by != event.by:
+            channel.started_by = event.by
+            self.state.save()
+        elif (
+            isinstance(event, ev.SettingsChanged)
+            and event.setting == "moderators"
+            and channel.moderators != list(event.value)
+        ):
+            channel.moderators = list(event.value)
+            self.state.save()
+
+    async def moderators(self, key: RoomKey) -> list[str]:
+        """Return who is told what moderators are told: starter, listed, and those who acted."""
+        channel = self.state.channel(key)
+        names: dict[str, None] = {}
+        if channel.started_by:
+            names[channel.started_by] = None
+        for name in channel.moderators:
+            if name.startswith("S"):
+                names.update(dict.fromkeys(sorted(await self.roles.group_members(name))))
+            else:
+                names[name] = None
+        names.update(dict.fromkeys(sorted(self.acting_moderators.get(key, set()))))
+        return list(names)
+
+    # -- answering -------------------------------------------------------------------------------
+    async def tell(self, key: RoomKey, user: str, message: blocks.Message) -> bool:
+        """Show a message to one person in the room's channel; say whether Slack took it."""
+        try:
+            await self.client.chat_postEphemeral(
+                channel=key.channel, user=user, text=message.text, blocks=message.blocks
+            )
+            return True
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code not in NOT_THERE:
+                log.warning("could not tell %s in %s: %s", user, key, code)
+                return False
+        # The app or the person is not in that channel (a Home tab form, a gated room): use the app's DM.
+        try:
+            await self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
+            return True
+        except SlackApiError as error:
+            log.warning("could not message %s: %s", user, error.response.get("error"))
+            return False
+
+    async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
+        """Answer the clicker or typer with what their action did."""
+        await self.tell(key, user, blocks.reply(events, user, key))
