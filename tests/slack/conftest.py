@@ -1,0 +1,316 @@
+"""Drive the real Bolt app with signed Slack requests against a local fake Slack Web API."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import shutil
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pytest
+from aiohttp import web
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.outbox import drain
+from adapters.slack import SlackBot, build_app
+from adapters.slack.client import make_client
+from adapters.slack.notify import CONSUMER
+from adapters.slack.state import SlackState
+from bot.settings import Settings
+from core.room import RoomKey
+from core.service import StageService
+from tests.slack.fake_slack import APP_ID, FakeSlack
+from tests.slack.limits import problems_in_call
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-test-token"
+CHANNEL = "C0STAGE01"
+ADMIN, MOD, ALEX, BEA, CAL, BOTUSER = "UADMIN001", "UMODERAT1", "UALEX0001", "UBEA00001", "UCAL00001", "UROBOT001"
+
+
+class Clock:
+    """A virtual clock the service reads; tests move it."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def open_store(path: Path, template: Path) -> Any:
+    """Open the real SQL store on SQLite, starting from a database migrated once per run."""
+    from adapters.persistence.sql import SqlStore
+
+    if not path.exists():
+        shutil.copyfile(template, path)
+    return await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate an empty SQLite database once; each test starts from a copy."""
+    from adapters.persistence.sql import SqlStore
+
+    path = tmp_path_factory.mktemp("template") / "stagedoor.db"
+
+    async def migrate() -> None:
+        store = await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=True)
+        await store.close()
+
+    asyncio.run(migrate())
+    return path
+
+
+class SlackHarness:
+    """Sends what Slack sends, the way Slack signs it, and delivers the outbox."""
+
+    def __init__(self, fake: FakeSlack, tmp: Path, template: Path) -> None:
+        self.fake = fake
+        self.tmp = tmp
+        self.template = template
+        self.clock = Clock()
+        self.key = RoomKey("slack", fake.team, CHANNEL)
+        self._ids = itertools.count(1)
+        self.store: Any = None
+        self.bot: SlackBot = None  # type: ignore[assignment]
+
+    async def start(self) -> None:
+        """Build (or rebuild, after a restart) the store, the service and the Bolt app."""
+        self.store = await open_store(self.tmp / "stagedoor.db", self.template)
+        service = StageService(self.store.unit_of_work, self.clock)
+        settings = Settings(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=self.fake.url,
+            STAGEDOOR_SLACK_MODE="http",
+            STAGEDOOR_DATA_DIR=str(self.tmp),
+        )
+        client = make_client(TOKEN, self.fake.url)
+        state = SlackState(self.tmp / "slack-state.json")
+        self.bot = build_app(settings, service, self.clock, client=client, state=state, roster_interval=0)
+
+    async def restart(self) -> None:
+        """Stop this process's app and start a new one on the same database and state file."""
+        await self.bot.stage.settle()
+        if hasattr(self.store, "close"):
+            await self.store.close()
+        await self.start()
+
+    async def close(self) -> None:
+        await self.bot.stage.settle()
+        if hasattr(self.store, "close"):
+            await self.store.close()
+
+    # -- requests as Slack sends them ----------------------------------------------------------------
+    def request(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        retry_num: int | None = None,
+    ) -> AsyncBoltRequest:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        signed = signature or SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+        headers = {
+            "content-type": [content_type],
+            "x-slack-request-timestamp": [stamp],
+            "x-slack-signature": [signed],
+        }
+        if retry_num is not None:
+            headers["x-slack-retry-num"] = [str(retry_num)]
+            headers["x-slack-retry-reason"] = ["http_timeout"]
+        return AsyncBoltRequest(body=body, headers=headers)
+
+    async def send(self, request: AsyncBoltRequest, deliver: bool = True) -> BoltResponse:
+        response = await self.bot.app.async_dispatch(request)
+        await self.bot.stage.settle()
+        if deliver:
+            await self.deliver()
+        return response
+
+    def command_body(self, user: str, text: str, channel: str = CHANNEL) -> str:
+        return urlencode(
+            {
+                "token": "verification-token-unused",
+                "team_id": self.fake.team,
+                "team_domain": "stage",
+                "channel_id": channel,
+                "channel_name": "town-hall",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": "/stage",
+                "text": text,
+                "api_app_id": APP_ID,
+                "is_enterprise_install": "false",
+                "response_url": f"{self.fake.url}response/{next(self._ids)}",
+                "trigger_id": f"{next(self._ids)}.1234.abcdef",
+            }
+        )
+
+    async def command(self, user: str, text: str, channel: str = CHANNEL, **kwargs: Any) -> BoltResponse:
+        """Type `/stage text` as a user in a channel."""
+        body = self.command_body(user, text, channel)
+        return await self.send(self.request(body, "application/x-www-form-urlencoded", **kwargs))
+
+    def interaction(self, payload: dict[str, Any], **kwargs: Any) -> AsyncBoltRequest:
+        body = "payload=" + quote(json.dumps(payload))
+        return self.request(body, "application/x-www-form-urlencoded", **kwargs)
+
+    async def click(
+        self,
+        user: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        channel: str = CHANNEL,
+        view: dict[str, Any] | None = None,
+        element: dict[str, Any] | None = None,
+        message_ts: str = "1700000000.000001",
+    ) -> BoltResponse:
+        """Click a button (or choose in a select) the app posted."""
+        action = {"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": "1700000001.000002"}
+        if value is not None:
+            action["value"] = value
+        action.update(element or {})
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": self.fake.team, "domain": "stage"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.fake.team},
+            "api_app_id": APP_ID,
+            "token": "verification-token-unused",
+            "trigger_id": f"{next(self._ids)}.1234.abcdef",
+            "actions": [action],
+        }
+        if view is not None:
+            payload["container"] = {"type": "view", "view_id": view["id"]}
+            payload["view"] = view
+        else:
+            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel}
+            payload["channel"] = {"id": channel, "name": "town-hall"}
+            payload["message"] = {"type": "message", "ts": message_ts, "text": "stage", "user": "UBOTSTAGE"}
+            payload["response_url"] = f"{self.fake.url}response/{next(self._ids)}"
+        return await self.send(self.interaction(payload))
+
+    async def submit(
+        self, user: str, callback_id: str, values: dict[str, Any] | None = None, channel: str = CHANNEL
+    ) -> BoltResponse:
+        """Submit a modal the app opened."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.fake.team, "domain": "stage"},
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": self.fake.team},
+            "api_app_id": APP_ID,
+            "token": "verification-token-unused",
+            "trigger_id": f"{next(self._ids)}.1234.abcdef",
+            "view": {
+                "id": f"V{next(self._ids):08d}",
+                "team_id": self.fake.team,
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": channel,
+                "state": {"values": values or {}},
+                "hash": "1700000000.abcdef",
+                "blocks": [],
+                "title": {"type": "plain_text", "text": "stage"},
+            },
+            "response_urls": [],
+        }
+        return await self.send(self.interaction(payload))
+
+    def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
+        return json.dumps(
+            {
+                "token": "verification-token-unused",
+                "team_id": self.fake.team,
+                "api_app_id": APP_ID,
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(self.clock.now),
+                "authorizations": [
+                    {"team_id": self.fake.team, "user_id": "UBOTSTAGE", "is_bot": True, "is_enterprise_install": False}
+                ],
+                "is_ext_shared_channel": False,
+                "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
+                "context_team_id": self.fake.team,
+                "context_enterprise_id": None,
+            }
+        )
+
+    async def event(self, event: dict[str, Any], event_id: str | None = None, **kwargs: Any) -> BoltResponse:
+        """Deliver an Events API event."""
+        return await self.send(self.request(self.event_body(event, event_id), "application/json", **kwargs))
+
+    # -- after the fact --------------------------------------------------------------------------------
+    async def deliver(self) -> None:
+        """Run the outbox and the roster once, as the background tasks would."""
+        await drain(self.store, CONSUMER, self.bot.deliverer.deliver)
+        await self.bot.stage.roster.flush()
+
+    async def everyone_arrives(self, *users: str) -> None:
+        for user in users:
+            await self.event(
+                {"type": "member_joined_channel", "user": user, "channel": CHANNEL, "channel_type": "C",
+                 "team": self.fake.team}
+            )
+
+    def roster(self) -> dict[str, Any]:
+        """Return the latest roster message (posted or edited)."""
+        rosters = [
+            call.args
+            for call in self.fake.calls
+            if call.status == 200
+            and call.method in ("chat.postMessage", "chat.update")
+            and (call.args.get("blocks") or [{}])[0].get("type") == "header"
+        ]
+        assert rosters, "no roster message was drawn"
+        return rosters[-1]
+
+    def roster_text(self) -> str:
+        return json.dumps(self.roster()["blocks"])
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    runner = web.AppRunner(fake.application())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    fake.url = f"http://127.0.0.1:{port}/api/"
+    for user in (ALEX, BEA, CAL):
+        fake.person(user)
+    fake.person(ADMIN, admin=True)
+    fake.person(MOD)
+    fake.person(BOTUSER, bot=True)
+    yield fake
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def slack(fake_slack: FakeSlack, tmp_path: Path, migrated_database: Path) -> AsyncIterator[SlackHarness]:
+    """A started app; at the end every call it made is checked against Slack's data and limits."""
+    harness = SlackHarness(fake_slack, tmp_path, migrated_database)
+    await harness.start()
+    yield harness
+    await harness.close()
+    assert fake_slack.violations == []
+    over = [p for call in fake_slack.calls for p in problems_in_call(call.method, call.args)]
+    assert over == []
+
+
+async def live_session(slack: SlackHarness, mode: str = "request", *people: str) -> None:
+    """Admin starts a session in a mode with people in the channel."""
+    await slack.everyone_arrives(ADMIN, MOD, ALEX, BEA, CAL, *people)
+    await slack.command(ADMIN, f"start {mode}")

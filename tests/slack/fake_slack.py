@@ -1,0 +1,209 @@
+"""A local Slack Web API: records calls, checks them against Slack's method data, fails like Slack.
+
+Every call is checked against ../shared/platform/slack-methods.json: the method is
+known, its required arguments and argument groups hold, and it sends no argument
+Slack does not document. Faults are queued per method: `ok: false` errors (only
+codes Slack documents for the method), 429 with Retry-After, and 5xx.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+PLATFORM = Path(__file__).resolve().parents[3] / "shared" / "platform"
+METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
+COMMON_ERRORS = set(METHODS["_common_errors"])
+# Calls a minute per tier (Slack's published floors); "t5" (special) is checked per channel elsewhere.
+TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+
+# Bolt's own authorization passes team_id to auth.test (for org-wide installs); Slack's page lists no args.
+BOLT_EXTRAS = {"auth.test": {"team_id"}}
+
+BOT_USER, BOT_ID, APP_ID = "UBOTSTAGE", "BSTAGEDOOR", "ASTAGEDOOR"
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake received it."""
+
+    method: str
+    args: dict[str, Any]
+    status: int = 200
+
+
+@dataclass
+class Fault:
+    status: int = 200
+    error: str | None = None
+    retry_after: int = 0
+
+
+@dataclass
+class FakeSlack:
+    """The fake server's state: recorded calls, queued faults, the workspace's people."""
+
+    team: str = "T0STAGE"
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    enforce_tiers: bool = True
+    _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _window: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    url: str = ""
+
+    # -- set-up -------------------------------------------------------------------------------
+    def person(self, user: str, *, admin: bool = False, bot: bool = False, deleted: bool = False) -> str:
+        self.users[user] = {
+            "id": user,
+            "team_id": self.team,
+            "name": user.lower(),
+            "deleted": deleted,
+            "is_admin": admin,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_bot": bot,
+            "is_app_user": False,
+            "profile": {"real_name": user.title(), "display_name": user.lower()},
+        }
+        return user
+
+    def fail(self, method: str, error: str, times: int = 1) -> None:
+        """Answer the next calls of a method with `ok: false` and a documented error code."""
+        documented = set(METHODS[method].get("errors") or []) | COMMON_ERRORS
+        assert error in documented, f"{error} is not an error Slack documents for {method}"
+        self._faults[method].extend(Fault(error=error) for _ in range(times))
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 0) -> None:
+        """Answer the next calls of a method with HTTP 429 and Retry-After."""
+        self._faults[method].extend(Fault(status=429, retry_after=retry_after) for _ in range(times))
+
+    def server_error(self, method: str, times: int = 1, status: int = 503) -> None:
+        self._faults[method].extend(Fault(status=status) for _ in range(times))
+
+    # -- reading what happened ------------------------------------------------------------------
+    def of(self, method: str) -> list[dict[str, Any]]:
+        """Return the arguments of every successful call of a method, in order."""
+        return [call.args for call in self.calls if call.method == method and call.status == 200]
+
+    def told(self, user: str) -> list[str]:
+        """Return the text of every ephemeral message and DM shown to a user."""
+        texts = [a["text"] for a in self.of("chat.postEphemeral") if a.get("user") == user]
+        return texts + [a["text"] for a in self.of("chat.postMessage") if a.get("channel") == user]
+
+    def posted(self, channel: str) -> list[dict[str, Any]]:
+        return [a for a in self.of("chat.postMessage") if a.get("channel") == channel]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # -- the server --------------------------------------------------------------------------------
+    def application(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        return app
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        self._check(method, args, request)
+        fault = self._faults[method].popleft() if self._faults.get(method) else self._tier_fault(method)
+        if fault is not None and fault.status != 200:
+            self.calls.append(Call(method, args, fault.status))
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+            body = {"ok": False, "error": "ratelimited"} if fault.status == 429 else {"ok": False}
+            return web.json_response(body, status=fault.status, headers=headers)
+        self.calls.append(Call(method, args, 200 if fault is None else 200))
+        if fault is not None:
+            return web.json_response({"ok": False, "error": fault.error})
+        return web.json_response({"ok": True, **self._answer(method, args)})
+
+    def _tier_fault(self, method: str) -> Fault | None:
+        tier = METHODS.get(method, {}).get("rate_limit_tier")
+        limit = TIER_PER_MINUTE.get(tier or "")
+        if not self.enforce_tiers or limit is None:
+            return None
+        now = time.monotonic()
+        window = [t for t in self._window[method] if now - t < 60.0]
+        window.append(now)
+        self._window[method] = window
+        return Fault(status=429, retry_after=1) if len(window) > limit else None
+
+    def _check(self, method: str, args: dict[str, Any], request: web.Request) -> None:
+        spec = METHODS.get(method)
+        if spec is None or method.startswith("_"):
+            self.violations.append(f"unknown method {method}")
+            return
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            self.violations.append(f"{method}: no bearer token")
+        for name in spec["required_args"]:
+            if name not in args:
+                self.violations.append(f"{method}: missing required {name}")
+        for group in spec.get("arg_groups") or []:
+            present = [name for name in group["args"] if name in args]
+            if group.get("mutually_exclusive") and len(present) > 1:
+                self.violations.append(f"{method}: only one of {group['args']} allowed, got {present}")
+            if group.get("required", True) and not present:
+                self.violations.append(f"{method}: needs one of {group['args']}")
+        known = set(spec["required_args"]) | set(spec.get("optional_args") or []) | {"token"}
+        known |= BOLT_EXTRAS.get(method, set())
+        for name in args:
+            if name not in known:
+                self.violations.append(f"{method}: undocumented argument {name}")
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel")
+        if method == "auth.test":
+            return {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": self.team, "team": "Stage", "url": "x"}
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"1700000000.{next(self._ts):06d}"
+            return {"channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+        if method == "chat.postEphemeral":
+            return {"message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "users.info":
+            user = self.users.get(args["user"]) or self.person(args["user"])
+            return {"user": user}
+        if method in ("views.open", "views.update", "views.push", "views.publish"):
+            return {"view": {"id": args.get("view_id") or f"V{next(self._ts):08d}", **args["view"]}}
+        if method == "conversations.info":
+            return {"channel": {"id": channel, "name": f"room-{str(channel).lower()}"}}
+        if method == "conversations.create":
+            created = f"G{next(self._ts):08d}"
+            self.members[created].add(BOT_USER)
+            return {"channel": {"id": created, "name": args["name"], "is_private": True}}
+        if method == "conversations.invite":
+            self.members[channel].update(str(args["users"]).split(","))
+            return {"channel": {"id": channel}}
+        if method == "conversations.kick":
+            self.members[channel].discard(args["user"])
+            return {}
+        if method == "conversations.members":
+            return {"members": sorted(self.members[channel]), "response_metadata": {"next_cursor": ""}}
+        if method == "usergroups.users.list":
+            return {"users": self.groups.get(args["usergroup"], [])}
+        return {}
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    """Read a call's arguments the way Slack does: query, form or JSON body."""
+    args: dict[str, Any] = dict(request.query)
+    if request.can_read_body:
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        else:
+            args.update(dict(await request.post()))
+    for name in ("blocks", "view", "users"):
+        value = args.get(name)
+        if isinstance(value, str) and value[:1] in "[{":
+            args[name] = json.loads(value)
+    return {name: value for name, value in args.items() if value is not None}
