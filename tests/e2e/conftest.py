@@ -68,6 +68,7 @@ StageFactory = Callable[..., Awaitable[Stage]]
 @pytest.fixture
 async def stage_factory(tmp_path: Path) -> AsyncIterator[StageFactory]:
     """Make console rooms, each on a fresh SQLite file, built through the composition root."""
+    from bot.bootstrap import open_stagedoor
     from bot.settings import Settings
 
     opened: list[Any] = []
@@ -75,17 +76,7 @@ async def stage_factory(tmp_path: Path) -> AsyncIterator[StageFactory]:
     async def make(moderators: tuple[str, ...] = ("host",), admins: tuple[str, ...] = ("admin",)) -> Stage:
         url = f"sqlite+aiosqlite:///{tmp_path / f'console-{len(opened)}.db'}"
         clock = VirtualClock(time.time())
-        try:
-            from bot.bootstrap import open_stagedoor
-            app = await open_stagedoor(Settings().model_copy(update={"database_url": url}), clock)
-        except ImportError:  # TEMPORARY until the SQL store lands
-            from types import SimpleNamespace
-
-            from adapters.persistence.memory import MemoryStore
-            from core.service import StageService
-            store = MemoryStore()
-            async def close() -> None: return None
-            app = SimpleNamespace(service=StageService(store.unit_of_work, clock), store=store, close=close)
+        app = await open_stagedoor(Settings().model_copy(update={"database_url": url}), clock)
         opened.append(app)
         console = Console(app.service, app.store, clock, Roles(frozenset(moderators), frozenset(admins)))
         await console.catch_up()

@@ -16,7 +16,8 @@ def test_webinar_example_plays_the_whole_flow_as_json() -> None:
     assert (done.returncode, done.stderr) == (0, "")
     out = json_lines(done.stdout)
     assert all(next(iter(o)) == "to" for o in out)
-    assert [o for o in out if o["event"] == "error"] == []
+    # The one refusal is on purpose: in invite-only mode dan cannot ask and is told to raise a hand (J6).
+    assert [(o["to"], o["code"]) for o in out if o["event"] == "error"] == [("dan", "mode_forbids")]
     events = [(o["event"], o["to"]) for o in out]
     assert ("session.started", "room") in events
     first_status = next(o for o in out if o["event"] == "status")
