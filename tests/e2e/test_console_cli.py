@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.settings import Settings
@@ -138,3 +142,29 @@ def test_env_example_documents_every_setting() -> None:
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.MULTILINE))
     settings = {str(field.validation_alias) for field in Settings.model_fields.values()}
     assert settings - documented == set()
+
+
+def test_discord_invite_url_needs_the_application_id() -> None:
+    missing = run_stagedoor("discord", "invite-url", cwd=REPO / "examples")
+    assert missing.returncode == 2
+    assert "DISCORD_APPLICATION_ID" in missing.stderr and "Traceback" not in missing.stderr
+    done = run_stagedoor("discord", "invite-url", cwd=REPO / "examples", env={"DISCORD_APPLICATION_ID": "1234567"})
+    assert done.returncode == 0
+    assert done.stdout.startswith("https://discord.com/") and "client_id=1234567" in done.stdout
+
+
+def test_interactive_terminal_gets_a_welcome_and_a_prompt() -> None:
+    leader, follower = pty.openpty()
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "console", "--moderator", "host"], stdin=follower,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=environment)
+    os.close(follower)
+    os.write(leader, b"host: /stage start open\n")
+    os.write(leader, b"\x04")  # Ctrl-D: end of input
+    out, err = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == 0, err
+    text = out.decode()
+    assert text.startswith("stagedoor console.")
+    assert "> " in text
+    assert "[everyone] host started a session. The stage is in Everyone on stage mode." in text
