@@ -112,3 +112,30 @@ def run_stagedoor(*args: str, stdin: bytes | str = b"", cwd: Path = REPO, env: d
 def json_lines(output: str) -> list[dict[str, Any]]:
     """Parse every printed line as one JSON object (the contract of --json)."""
     return [json.loads(line) for line in output.splitlines()]
+
+
+POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """Give a fresh PostgreSQL database for one test, dropped afterwards (skipped without a server, except in CI)."""
+    import uuid
+
+    import asyncpg
+
+    base = os.environ.get("STAGEDOOR_TEST_POSTGRES_URL", POSTGRES_URL)
+    plain = base.replace("+asyncpg", "")
+    try:
+        admin = await asyncpg.connect(plain, timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {plain} is unreachable in CI: {error}")
+        pytest.skip(f"no PostgreSQL at {plain}: {error}")
+    name = f"stagedoor_console_{uuid.uuid4().hex[:12]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()

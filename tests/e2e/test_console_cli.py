@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.settings import Settings
 from tests.e2e.conftest import REPO, json_lines, run_stagedoor
 
@@ -168,3 +170,18 @@ def test_interactive_terminal_gets_a_welcome_and_a_prompt() -> None:
     assert text.startswith("stagedoor console.")
     assert "> " in text
     assert "[everyone] host started a session. The stage is in Everyone on stage mode." in text
+
+
+@pytest.mark.postgres
+def test_webinar_and_persistence_on_postgresql(postgres_url: str) -> None:
+    first = run_stagedoor("console", "--json", "--db", postgres_url, "--admin", "host", "--script", str(WEBINAR))
+    assert first.returncode == 0, first.stderr
+    out = json_lines(first.stdout)
+    assert {"to": "moderators", "event": "stage.joined", "user": "cleo", "evicted": "ana"} in out
+    second = run_stagedoor("console", "--json", "--db", postgres_url, "--admin", "host",
+                           stdin="host: /stage start\nana: /stage ask again\nx: /stage status\n")
+    assert second.returncode == 0, second.stderr
+    status = json_lines(second.stdout)[-1]
+    # The first run's channel settings (capacity 2, webinar default) are still there.
+    assert (status["live"], status["capacity"], status["mode"]) == (True, 2, "request")
+    assert status["requests"] == [{"user": "ana", "position": 1}]
