@@ -92,15 +92,19 @@ class SlackBot:
         self.stage.roster.mark(key)
         return f":lock: Gated mode is on: <#{state.stage_channel}> is the stage; its huddle is the stage huddle."
 
-    async def tick_forever(self, every: float = TICK_SECONDS) -> None:
+    async def tick(self) -> None:
         """Let invitation expiry run in every room this app has seen (J8)."""
+        for key in self.stage.state.rooms():
+            try:
+                await self.stage.service.handle(key, Tick(Actor("")))
+            except Exception:
+                log.exception("expiry check failed in %s", key)
+
+    async def tick_forever(self, every: float = TICK_SECONDS) -> None:
+        """Check expiry every few seconds until cancelled."""
         while True:
             await asyncio.sleep(every)
-            for key in self.stage.state.rooms():
-                try:
-                    await self.stage.service.handle(key, Tick(Actor("")))
-                except Exception:
-                    log.exception("expiry check failed in %s", key)
+            await self.tick()
 
 
 def settings_commands(values: dict[str, Any]) -> list[Callable[[Actor], c.Command]]:

@@ -56,8 +56,12 @@ class SlackStage:
                 self._idle.set()
 
     async def settle(self, timeout: float = 5.0) -> None:
-        """Wait until no listener is working."""
-        if self._busy:
+        """Wait until no listener is working (Bolt starts listeners as tasks, so let them start first)."""
+        while True:
+            for _ in range(5):
+                await asyncio.sleep(0)
+            if not self._busy:
+                return
             await asyncio.wait_for(self._idle.wait(), timeout)
 
     def first_delivery(self, event_id: str | None) -> bool:

@@ -277,7 +277,7 @@ class SlackHarness:
         return rosters[-1]
 
     def roster_text(self) -> str:
-        return json.dumps(self.roster()["blocks"])
+        return json.dumps(self.roster()["blocks"], ensure_ascii=False)
 
 
 @pytest.fixture
