@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     # Discord
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
+    discord_application_id: int | None = Field(default=None, validation_alias="DISCORD_APPLICATION_ID")
+    # Roles whose members moderate every stage, beside Discord's stage moderators (comma-separated ids).
+    discord_moderator_role_ids: str = Field(default="", validation_alias="DISCORD_MODERATOR_ROLE_IDS")
+    # How moderators hear of new requests: "ping" (a message in the channel's chat mentioning the
+    # moderator roles), "dm" (a DM to each moderator connected to the channel) or "panel" (the panel only).
+    discord_notify_moderators: Literal["ping", "dm", "panel"] = Field(
+        default="ping", validation_alias="DISCORD_NOTIFY_MODERATORS"
+    )
 
     # Slack
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
@@ -38,6 +46,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'stagedoor.db'}"
+
+    @property
+    def discord_moderator_roles(self) -> frozenset[int]:
+        """Return the extra moderator role ids as integers."""
+        return frozenset(int(part) for part in self.discord_moderator_role_ids.replace(" ", "").split(",") if part)
 
     @property
     def discord_enabled(self) -> bool:

@@ -1,0 +1,89 @@
+"""Persistent buttons and member pickers: their ids carry what they act on, never who may act.
+
+They are DynamicItems, so a click finds its handler from the custom id alone,
+after any restart. Who clicked, and what they may do, is decided at the click (A3).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+TEMPLATE = r"sd:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)(?::(?P<user>\d+))?"
+PICKER_TEMPLATE = r"sdp:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)"
+
+
+def custom_id(action: str, guild_id: int, channel_id: int, user_id: int | None = None) -> str:
+    """Return a button's id: the action, the room and, for a moderator's answer, whom it answers."""
+    tail = f":{user_id}" if user_id is not None else ""
+    return f"sd:{action}:{guild_id}:{channel_id}{tail}"
+
+
+def picker_id(action: str, guild_id: int, channel_id: int) -> str:
+    """Return a member picker's id."""
+    return f"sdp:{action}:{guild_id}:{channel_id}"
+
+
+class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
+    """A button of the panel, of an invitation or of the get-ready step."""
+
+    def __init__(
+        self,
+        action: str,
+        guild_id: int,
+        channel_id: int,
+        user_id: int | None = None,
+        *,
+        label: str = "",
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=custom_id(action, guild_id, channel_id, user_id))
+        )
+        self.action, self.guild_id, self.channel_id, self.user_id = action, guild_id, channel_id, user_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> StageButton:
+        user = match["user"]
+        return cls(
+            match["action"],
+            int(match["guild"]),
+            int(match["channel"]),
+            int(user) if user else None,
+            label=item.label or "",
+            style=item.style,
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        # Imported here: the click handlers render replies, and rendering builds these buttons.
+        from adapters.discord.panel import clicked
+
+        await clicked(interaction, self.action, self.guild_id, self.channel_id, self.user_id)
+
+
+class StagePicker(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=PICKER_TEMPLATE):
+    """A moderator's member picker on the panel: invite or remove someone."""
+
+    def __init__(self, action: str, guild_id: int, channel_id: int, *, placeholder: str = "") -> None:
+        super().__init__(
+            discord.ui.UserSelect(
+                custom_id=picker_id(action, guild_id, channel_id), placeholder=placeholder, min_values=1, max_values=1
+            )
+        )
+        self.action, self.guild_id, self.channel_id = action, guild_id, channel_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.UserSelect[Any], match: re.Match[str]
+    ) -> StagePicker:
+        return cls(match["action"], int(match["guild"]), int(match["channel"]), placeholder=item.placeholder or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from adapters.discord.panel import clicked
+
+        chosen = self.item.values[0] if self.item.values else None
+        await clicked(interaction, self.action, self.guild_id, self.channel_id, chosen.id if chosen else None)

@@ -1,0 +1,120 @@
+"""The bot: built inside a function, its parts wired in setup_hook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands, tasks
+
+from adapters.discord.buttons import StageButton, StagePicker
+from adapters.discord.commands import StageCommands
+from adapters.discord.enforce import Enforcer
+from adapters.discord.invite import intents
+from adapters.discord.notify import Notifier
+from adapters.discord.panel import PanelKeeper
+from adapters.discord.runtime import Runtime
+from adapters.discord.voice import VoiceWatcher
+from adapters.outbox import drain
+from core import commands as c
+
+log = logging.getLogger(__name__)
+
+OUTBOX_CONSUMER = "discord"
+
+
+class StageBot(commands.Bot):
+    """discord.py's bot with stagedoor's commands, panel, voice listeners and outbox."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        tick_seconds: float = 10.0,
+        panel_window: float = 1.0,
+        retry_delay: float = 1.0,
+        poll_seconds: float = 2.0,
+    ) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
+        self.runtime = Runtime(app, self)
+        self.runtime.panels = PanelKeeper(self.runtime)
+        self.runtime.enforcer = Enforcer(self.runtime, first_delay=retry_delay)
+        self.runtime.notifier = Notifier(self.runtime)
+        self._workers: list[asyncio.Task[None]] = []
+        # Clocks (discord.ext.tasks loops): the panel's beat is what coalesces a burst into one edit.
+        self._clocks = [
+            tasks.loop(seconds=panel_window)(self.runtime.panels.beat),
+            tasks.loop(seconds=retry_delay)(self._retry_clock),
+            tasks.loop(seconds=poll_seconds)(self._poll_clock),
+            tasks.loop(seconds=tick_seconds)(self._tick),
+        ]
+
+    async def setup_hook(self) -> None:
+        runtime = self.runtime
+        await self.add_cog(StageCommands(runtime))
+        await self.add_cog(VoiceWatcher(runtime))
+        self.add_dynamic_items(StageButton, StagePicker)
+        self._workers = [
+            asyncio.create_task(self._deliver()),
+            asyncio.create_task(runtime.enforcer.run()),
+        ]
+        for clock in self._clocks:
+            clock.start()
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        """Sync /stage: to the dev guild at once when one is set, globally otherwise."""
+        dev_guild = self.runtime.app.settings.discord_dev_guild_id
+        if dev_guild is not None:
+            guild = discord.Object(id=dev_guild)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def _deliver(self) -> None:
+        """Deliver the event log: at once after a commit here, and every few seconds for other processes'."""
+        store = self.runtime.app.store
+        while True:
+            try:
+                await drain(store, OUTBOX_CONSUMER, self.runtime.notifier.deliver)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The cursor did not move: the same events are tried again on the next round.
+                log.exception("delivering events to Discord failed; retrying")
+            await self.runtime.outbox.wait()
+
+    async def _poll_clock(self) -> None:
+        """Look for events other processes committed."""
+        self.runtime.outbox.fire()
+
+    async def _retry_clock(self) -> None:
+        self.runtime.enforcer.retry_due()
+
+    async def _tick(self) -> None:
+        """Let invitations expire on time in live rooms (J8)."""
+        for key in list(self.runtime.live):
+            try:
+                await self.runtime.handle(key, c.Tick(self.runtime.system_actor()))
+            except Exception:
+                log.exception("timers of %s failed", key)
+
+    async def close(self) -> None:
+        for clock in self._clocks:
+            clock.cancel()
+        for worker in self._workers:
+            worker.cancel()
+        for worker in self._workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+        self._workers = []
+        await super().close()
+
+
+def build_bot(app: Any, **options: Any) -> StageBot:
+    """Build the bot for an app (bot.bootstrap.Stagedoor); nothing runs until it starts."""
+    return StageBot(app, **options)

@@ -1,0 +1,179 @@
+"""The /stage command group: the rulebook's subcommands, answered only to the person who typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from adapters.discord import render
+from adapters.discord.actions import act, answer, names_in, room_of
+from adapters.discord.enforce import place_for
+from adapters.discord.runtime import room_key
+from core import commands as c
+from core import events as ev
+
+if TYPE_CHECKING:
+    from adapters.discord.runtime import Runtime
+
+MODES = [
+    app_commands.Choice(name="Everyone on stage (open)", value="open"),
+    app_commands.Choice(name="Join by request (request)", value="request"),
+    app_commands.Choice(name="Invite only (invite)", value="invite"),
+]
+DEFAULTS = MODES + [
+    app_commands.Choice(name="Preset: event (everyone on stage)", value="event"),
+    app_commands.Choice(name="Preset: webinar (join by request)", value="webinar"),
+]
+HAND = [app_commands.Choice(name="raise", value="raise"), app_commands.Choice(name="lower", value="lower")]
+LIST_CHANGE = [app_commands.Choice(name="add", value="add"), app_commands.Choice(name="remove", value="remove")]
+Build = Callable[[c.Actor], c.Command]
+
+
+@app_commands.guild_only()
+class StageCommands(
+    commands.GroupCog, group_name="stage", group_description="Run the stage of a voice or stage channel"
+):
+    """/stage SUBCOMMAND, typed in the chat of a stage or voice channel (or while connected to one)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        super().__init__()
+
+    async def _run(
+        self,
+        interaction: discord.Interaction,
+        build: Build,
+        target: discord.abc.User | None = None,
+        needs_connection: bool = False,
+    ) -> None:
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, render.wrong_channel())
+            return
+        await act(self.runtime, interaction, channel, build, target=target, needs_connection=needs_connection)
+
+    async def _on(self, interaction: discord.Interaction, kind: type[c.Targeted], member: discord.Member) -> None:
+        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        await self._run(interaction, lambda a: kind(a, target=str(member.id), target_is_bot=is_bot), target=member)
+
+    # -- sessions (moderators) ----------------------------------------------------------------------
+    @app_commands.command(name="start", description="Start a session (moderators)")
+    @app_commands.describe(mode="How people get on stage; the channel's default when left out")
+    @app_commands.choices(mode=MODES)
+    async def start(self, interaction: discord.Interaction, mode: app_commands.Choice[str] | None = None) -> None:
+        await self._run(interaction, lambda a: c.StartSession(a, mode.value if mode else None))
+
+    @app_commands.command(name="end", description="End the session: everyone back to the audience (moderators)")
+    async def end(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.EndSession(a))
+
+    @app_commands.command(name="mode", description="Change how people get on stage (moderators)")
+    @app_commands.choices(mode=MODES)
+    async def mode(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
+        await self._run(interaction, lambda a: c.ChangeMode(a, mode.value))
+
+    # -- channel defaults (admins) -------------------------------------------------------------------
+    @app_commands.command(name="default", description="Set the mode sessions start in here (admins)")
+    @app_commands.choices(mode=DEFAULTS)
+    async def default(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
+        await self._run(interaction, lambda a: c.SetDefaultMode(a, mode.value))
+
+    @app_commands.command(name="capacity", description="Set how many people fit on stage (admins)")
+    async def capacity(self, interaction: discord.Interaction, people: app_commands.Range[int, 1, 10000]) -> None:
+        await self._run(interaction, lambda a: c.SetCapacity(a, str(people)))
+
+    @app_commands.command(name="cameras", description="Set how many on stage are on camera (admins)")
+    async def cameras(self, interaction: discord.Interaction, slots: app_commands.Range[int, 0, 1000]) -> None:
+        await self._run(interaction, lambda a: c.SetCameras(a, str(slots)))
+
+    @app_commands.command(name="cooldown", description="Seconds a declined person waits before asking again (admins)")
+    async def cooldown(self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400]) -> None:
+        await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds)))
+
+    @app_commands.command(name="expiry", description="Seconds before an unanswered invitation expires (admins)")
+    async def expiry(self, interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 86400]) -> None:
+        await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds)))
+
+    @app_commands.command(name="moderators", description="Add or remove a moderator of this channel (admins)")
+    @app_commands.choices(action=LIST_CHANGE)
+    async def moderators(
+        self, interaction: discord.Interaction, action: app_commands.Choice[str], member: discord.Member
+    ) -> None:
+        await self._on(interaction, c.AddModerator if action.value == "add" else c.RemoveModerator, member)
+
+    # -- participants -----------------------------------------------------------------------------------
+    @app_commands.command(name="join", description="Join the stage (open mode, an invitation, or moderators)")
+    async def join(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.JoinStage(a), needs_connection=True)
+
+    @app_commands.command(name="ask", description="Ask to join the stage")
+    @app_commands.describe(note="What you want to say (optional, shown to moderators)")
+    async def ask(self, interaction: discord.Interaction, note: app_commands.Range[str, 0, 200] | None = None) -> None:
+        await self._run(interaction, lambda a: c.AskToJoin(a, note))
+
+    @app_commands.command(name="cancel", description="Cancel your request to join the stage")
+    async def cancel(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.CancelRequest(a))
+
+    @app_commands.command(name="hand", description="Raise or lower your hand (moderators may lower anyone's)")
+    @app_commands.choices(action=HAND)
+    async def hand(
+        self,
+        interaction: discord.Interaction,
+        action: app_commands.Choice[str] | None = None,
+        member: discord.Member | None = None,
+    ) -> None:
+        if action is None or action.value == "raise":
+            await self._run(interaction, lambda a: c.RaiseHand(a))
+        else:
+            await self._run(interaction, lambda a: c.LowerHand(a, str(member.id) if member else None))
+
+    @app_commands.command(name="status", description="Show the stage: mode, who is on it, requests and hands")
+    async def status(self, interaction: discord.Interaction) -> None:
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, render.wrong_channel())
+            return
+        member = interaction.user
+        actor = self.runtime.actor(member, channel)  # type: ignore[arg-type]
+        events = await self.runtime.handle(room_key(channel.guild.id, channel.id), c.Status(actor))
+        status = next(e for e in events if isinstance(e, ev.StatusReply))
+        place = place_for(channel)
+        embed = render.status_embed(status, place, names_in(channel, status.on_stage), title=f"Stage · {channel.name}")
+        await answer(interaction, render.Message(embed=embed))
+
+    # -- moderators acting on someone ------------------------------------------------------------------
+    @app_commands.command(name="approve", description="Bring someone who asked to the stage (moderators)")
+    async def approve(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self._on(interaction, c.BringToStage, member)
+
+    @app_commands.command(name="decline", description="Decline a request (moderators), or your own invitation")
+    @app_commands.describe(
+        member="Whose request to decline; leave out to decline your own invitation",
+        reason="Why (optional, shown to them)",
+    )
+    async def decline(
+        self,
+        interaction: discord.Interaction,
+        member: discord.Member | None = None,
+        reason: app_commands.Range[str, 0, 200] | None = None,
+    ) -> None:
+        if member is None:
+            await self._run(interaction, lambda a: c.DeclineInvitation(a))
+            return
+        is_bot = member.bot
+        await self._run(
+            interaction, lambda a: c.DeclineRequest(a, target=str(member.id), target_is_bot=is_bot, reason=reason)
+        )
+
+    @app_commands.command(name="invite", description="Invite someone on stage (moderators)")
+    async def invite(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self._on(interaction, c.Invite, member)
+
+    @app_commands.command(name="remove", description="Move someone from the stage to the audience (moderators)")
+    async def remove(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        await self._on(interaction, c.RemoveFromStage, member)

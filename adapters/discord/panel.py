@@ -1,0 +1,153 @@
+"""The control panel: one message per room, edited in place, one edit per burst of changes.
+
+Clicks on its buttons (and on invitation and get-ready buttons) arrive here
+through the persistent items in buttons.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from adapters.discord import render
+from adapters.discord.actions import act, answer, connected, names_in
+from adapters.discord.enforce import is_transient, place_for
+from adapters.discord.runtime import room_key
+from core import commands as c
+from core.room import RoomKey
+
+if TYPE_CHECKING:
+    from adapters.discord.runtime import RoomChannel, Runtime
+
+log = logging.getLogger(__name__)
+
+
+class PanelKeeper:
+    """Keep each room's panel true, without ever hitting Discord's rate limits."""
+
+    def __init__(self, runtime: Runtime, attempts: int = 6) -> None:
+        self.runtime = runtime
+        self.attempts = attempts
+        self.messages: dict[RoomKey, int] = {}
+        self._searched: set[RoomKey] = set()
+        self._dirty: set[RoomKey] = set()
+        self._backoff: dict[RoomKey, tuple[int, float]] = {}  # failures so far, when to try again
+
+    def touch(self, key: RoomKey) -> None:
+        """Say that a room's panel is out of date; the next beat of the panel clock shows it."""
+        self._dirty.add(key)
+
+    async def beat(self) -> None:
+        """Refresh every out-of-date panel once: all changes since the last beat share one edit."""
+        now = asyncio.get_running_loop().time()
+        for key in list(self._dirty):
+            if self._backoff.get(key, (0, 0.0))[1] > now:
+                continue
+            self._dirty.discard(key)
+            try:
+                await self.refresh(key)
+            except discord.HTTPException as error:
+                if not is_transient(error):
+                    log.warning("the panel of %s cannot be shown: %s", key, error)
+                    continue
+                failures = self._backoff.get(key, (0, 0.0))[0] + 1
+                self._backoff[key] = (failures, now + min(2.0 ** (failures - 1), 30.0))
+                self._dirty.add(key)  # Discord is busy: show the latest state after the back-off
+            except Exception:
+                log.exception("refreshing the panel of %s failed", key)
+            else:
+                self._backoff.pop(key, None)
+
+    async def refresh(self, key: RoomKey) -> None:
+        """Show the room as it is now, editing the panel in place (or posting it when it cannot be)."""
+        channel = self.runtime.channel_for(key)
+        if channel is not None:
+            await self._show(key, channel, await self._render(key, channel))
+
+    async def _render(self, key: RoomKey, channel: RoomChannel) -> render.Message:
+        status = await self.runtime.snapshot(key, moderator=False)
+        people = status.on_stage + [r["user"] for r in status.requests] + status.invitations + status.hands
+        warnings = list(self.runtime.enforcer.warnings.get(key, {}).values())
+        return render.panel(status, place_for(channel), channel.name, names_in(channel, people), warnings)
+
+    async def _show(self, key: RoomKey, channel: RoomChannel, message: render.Message) -> None:
+        message_id = self.messages.get(key) or await self._find(key, channel)
+        if message_id is not None:
+            try:
+                await channel.get_partial_message(message_id).edit(**message.kwargs())
+                self.messages[key] = message_id
+                return
+            except (discord.NotFound, discord.Forbidden) as gone:
+                # Deleted, or no longer ours to edit: post a new panel.
+                log.info("panel %s of %s cannot be edited (%s); posting it again", message_id, key, gone.code)
+        sent = await channel.send(**message.kwargs())
+        self.messages[key] = sent.id
+
+    async def _find(self, key: RoomKey, channel: RoomChannel) -> int | None:
+        """After a restart, find the panel the bot posted before, so it is edited rather than repeated."""
+        if key in self._searched:
+            return None
+        self._searched.add(key)
+        me = self.runtime.bot.user
+        try:
+            async for message in channel.history(limit=50):
+                if message.author == me and message.embeds and message.embeds[0].footer.text == render.PANEL_FOOTER:
+                    return message.id
+        except discord.HTTPException:
+            return None
+        return None
+
+
+# -- clicks ------------------------------------------------------------------------------------------
+
+PERSONAL = {
+    "ask": lambda a: c.AskToJoin(a),
+    "cancel": lambda a: c.CancelRequest(a),
+    "hand": lambda a: c.RaiseHand(a),
+    "lower": lambda a: c.LowerHand(a),
+    "decinv": lambda a: c.DeclineInvitation(a),
+}
+ON_SOMEONE = {
+    "bring": c.BringToStage,
+    "decline": c.DeclineRequest,
+    "invite": c.Invite,
+    "remove": c.RemoveFromStage,
+}
+
+
+async def clicked(
+    interaction: discord.Interaction, action: str, guild_id: int, channel_id: int, user_id: int | None
+) -> None:
+    """Handle a click: the room and the target come from the button, the permission from Discord now."""
+    runtime: Runtime = interaction.client.runtime  # type: ignore[attr-defined]
+    channel = runtime.channel_for(room_key(guild_id, channel_id))
+    if channel is None:
+        await answer(interaction, render.unknown_room())
+        return
+    place = place_for(channel)
+    if action == "join" and not place.stage:
+        # J1: a voice channel has no accept prompt of its own, so show the get-ready step.
+        if not connected(channel, interaction.user.id):
+            await answer(interaction, render.not_connected(place))
+        else:
+            await answer(interaction, render.get_ready(place))
+        return
+    if action in ("join", "ready"):
+        await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
+    elif action in PERSONAL:
+        await act(runtime, interaction, channel, PERSONAL[action])
+    elif action in ON_SOMEONE and user_id is not None:
+        target = channel.guild.get_member(user_id) or await runtime.bot.fetch_user(user_id)
+        kind = ON_SOMEONE[action]
+        await act(
+            runtime,
+            interaction,
+            channel,
+            lambda a: kind(a, target=str(user_id), target_is_bot=target.bot or user_id == runtime.bot.user.id),  # type: ignore[union-attr]
+            target=target,
+        )
+    else:
+        await answer(interaction, render.Message(content="That button is no longer in use; look at the latest panel."))

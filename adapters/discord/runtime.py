@@ -1,0 +1,113 @@
+"""What every part of the Discord adapter shares: the core, the bot, and which rooms are live."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from adapters.discord import roles
+from core import commands as c
+from core import events as ev
+from core.room import RoomKey
+
+if TYPE_CHECKING:
+    from adapters.discord.enforce import Enforcer
+    from adapters.discord.notify import Notifier
+    from adapters.discord.panel import PanelKeeper
+
+PLATFORM = "discord"
+RoomChannel = discord.VoiceChannel | discord.StageChannel
+
+
+def room_key(guild_id: int, channel_id: int) -> RoomKey:
+    """Name the room of a stage or voice channel."""
+    return RoomKey(PLATFORM, str(guild_id), str(channel_id))
+
+
+def is_room_channel(channel: object) -> bool:
+    """Say whether a channel can hold a stage."""
+    return isinstance(channel, (discord.VoiceChannel, discord.StageChannel))
+
+
+class Signal:
+    """A wake-up for a background worker, carried by discord.py's own event dispatch.
+
+    Waiting through `Client.wait_for` keeps every background wait visible to
+    discord.py's machinery (and to test harnesses that drive it); a signal
+    fired while the worker is busy is kept until it next waits.
+    """
+
+    def __init__(self, bot: discord.Client, name: str) -> None:
+        self.bot = bot
+        self.name = name
+        self._pending = False
+
+    def fire(self) -> None:
+        """Wake the worker now, or as soon as it next waits."""
+        self._pending = True
+        self.bot.dispatch(self.name)
+
+    async def wait(self) -> None:
+        """Return when fired."""
+        if not self._pending:
+            await self.bot.wait_for(self.name)
+        self._pending = False
+
+
+class Runtime:
+    """The adapter's parts, wired once per bot."""
+
+    panels: PanelKeeper
+    enforcer: Enforcer
+    notifier: Notifier
+
+    def __init__(self, app: Any, bot: discord.Client) -> None:
+        self.app = app
+        self.bot = bot
+        self.live: set[RoomKey] = set()
+        self.moderator_roles = app.settings.discord_moderator_roles
+        # Fired after every commit made here, so the outbox delivers at once.
+        self.outbox = Signal(bot, "stagedoor_outbox")
+
+    @property
+    def me(self) -> str:
+        """Return the bot's own name in the core (the `by` of its corrections)."""
+        assert self.bot.user is not None
+        return roles.user_name(self.bot.user)
+
+    def system_actor(self) -> c.Actor:
+        """Return the actor the bot uses for platform happenings it reports itself."""
+        return c.Actor(self.me, moderator=True)
+
+    def channel_for(self, key: RoomKey) -> RoomChannel | None:
+        """Return the Discord channel of a room, if the bot can see it."""
+        guild = self.bot.get_guild(int(key.workspace))
+        channel = guild.get_channel(int(key.channel)) if guild is not None else None
+        return channel if isinstance(channel, (discord.VoiceChannel, discord.StageChannel)) else None
+
+    def actor(self, member: discord.Member, channel: RoomChannel) -> c.Actor:
+        """Return who is acting, with the roles Discord grants them now (A3)."""
+        return roles.actor_for(member, channel, self.moderator_roles)
+
+    async def handle(self, key: RoomKey, command: c.Command) -> list[ev.Event]:
+        """Apply a command to a room and keep track of which rooms are live."""
+        events = await self.app.service.handle(key, command)
+        if any(not event.is_reply for event in events):
+            self.outbox.fire()
+        for event in events:
+            if isinstance(event, ev.SessionStarted):
+                self.live.add(key)
+            elif isinstance(event, ev.SessionEnded):
+                self.live.discard(key)
+        return events
+
+    async def snapshot(self, key: RoomKey, moderator: bool = True) -> ev.StatusReply:
+        """Return the room as the core sees it now."""
+        events = await self.app.service.handle(key, c.Status(c.Actor(self.me, moderator=moderator)))
+        status = next(event for event in events if isinstance(event, ev.StatusReply))
+        if status.live:
+            self.live.add(key)
+        else:
+            self.live.discard(key)
+        return status

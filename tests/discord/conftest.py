@@ -1,0 +1,84 @@
+"""Fixtures for the Discord adapter: a real store, the real bot, simcord's Discord, spec checks."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import simcord
+
+from bot.settings import Settings
+from core.service import StageService
+from tests.discord import spec
+from tests.discord.world import World, bot_for
+
+
+@dataclass
+class App:
+    """What bot.bootstrap.Stagedoor gives an adapter, built for a test."""
+
+    settings: Settings
+    store: Any
+    service: StageService
+    clock: Any
+    new_events: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def open_store(tmp_path: Path) -> Any:
+    """A SqlStore on SQLite when the SQL store exists, else the in-memory one."""
+    if importlib.util.find_spec("adapters.persistence.sql") is not None:
+        from adapters.persistence.sql import SqlStore
+
+        return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=True)
+    from adapters.persistence.memory import MemoryStore
+
+    return MemoryStore()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(_env_file=None, DISCORD_NOTIFY_MODERATORS="ping")  # type: ignore[call-arg]
+
+
+@pytest_asyncio.fixture
+async def app(tmp_path: Path, settings: Settings) -> AsyncIterator[App]:
+    store = await open_store(tmp_path)
+    now = {"env": None}
+
+    def clock() -> float:
+        env = now["env"]
+        return env.now().timestamp() if env is not None else 0.0  # type: ignore[attr-defined]
+
+    wake = asyncio.Event()
+    service = StageService(store.unit_of_work, clock, on_commit=wake.set)
+    app = App(settings, store, service, clock, wake)
+    app.clock_holder = now  # type: ignore[attr-defined]
+    yield app
+    close = getattr(store, "close", None)
+    if close is not None:
+        await close()
+
+
+@pytest_asyncio.fixture
+async def env(app: App) -> AsyncIterator[simcord.Env]:
+    env = simcord.Env(bot_for(app))
+    app.clock_holder["env"] = env  # type: ignore[attr-defined]
+    await env.start()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+    spec.check_requests(env.http_requests)
+
+
+@pytest_asyncio.fixture
+async def world(env: simcord.Env, app: App) -> World:
+    built = World(env, app).build()
+    await built.settle()
+    return built
