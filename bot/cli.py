@@ -127,7 +127,7 @@ async def _console(args: argparse.Namespace, settings: Settings, lines: list[str
         interactive = sys.stdin.isatty()
         if interactive and not args.json:
             write(WELCOME)
-        prompt = (lambda: print("> ", end="", flush=True)) if interactive else None
+        prompt = (lambda: print("> ", end="", flush=True)) if interactive and not args.json else None
         await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json)
     finally:
         await app.close()

@@ -99,8 +99,8 @@ def _happening(actor: str, what: str) -> Action | Problem:
 
 def _split(args: str) -> tuple[str, str]:
     """Return the first word and the rest of the text."""
-    head, _, tail = args.partition(" ")
-    return head, tail.strip()
+    words = args.split(None, 1)
+    return (words[0], words[1].strip()) if len(words) == 2 else (args.strip(), "")
 
 
 def _subcommand(actor: str, args: str) -> Action | Problem:
