@@ -7,7 +7,8 @@ from typing import Any
 
 from tests.slack.fake_slack import PLATFORM
 
-LIMITS = {key: value["limit"] for key, value in json.loads((PLATFORM / "block-kit-limits.json").read_text())["slack"].items()}
+_SLACK_LIMITS = json.loads((PLATFORM / "block-kit-limits.json").read_text())["slack"]
+LIMITS = {key: value["limit"] for key, value in _SLACK_LIMITS.items()}
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
