@@ -70,6 +70,8 @@ class Console:
         self.clock = clock
         self.roles = roles
         self.room = room
+        # Names already brought into the room by this run: arriving again would change nothing.
+        self._introduced: set[str] = set()
 
     async def catch_up(self) -> None:
         """Skip what earlier runs on the same database already printed."""
@@ -106,7 +108,9 @@ class Console:
         """Bring everyone the line names into the room, then apply the action."""
         returned: list[Event] = []
         for name in dict.fromkeys((action.actor, *action.names)):
-            returned += await self.service.handle(self.room, c.Arrive(c.Actor(name), if_new=True))
+            if name not in self._introduced:
+                returned += await self.service.handle(self.room, c.Arrive(c.Actor(name), if_new=True))
+                self._introduced.add(name)
         returned += await self.service.handle(self.room, action.build(self.roles.actor(action.actor)))
         return returned
 

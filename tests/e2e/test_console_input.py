@@ -164,3 +164,10 @@ async def test_text_mode_reads_like_a_chat(stage: Stage) -> None:
         "on stage: 0 / 100",
     ):
         assert phrase in text
+
+
+def test_every_public_event_has_readable_words() -> None:
+    from adapters.console.render import _TEXT
+    from core.events import EVENT_TYPES
+
+    assert set(EVENT_TYPES) == set(_TEXT) == EVENT_NAMES
