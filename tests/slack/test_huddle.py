@@ -54,7 +54,8 @@ def alerts(slack, moderator: str) -> list[dict[str, Any]]:
 
 
 async def test_fixtures_carry_every_documented_field():
-    for name, fixture in (("message.channels", huddle_started([ALEX])), ("user_huddle_changed", huddle_changed(ALEX, HUDDLE))):
+    fixtures = {"message.channels": huddle_started([ALEX]), "user_huddle_changed": huddle_changed(ALEX, HUDDLE)}
+    for name, fixture in fixtures.items():
         missing = set(EVENTS[name]["payload_fields"]) - set(fixture)
         assert not missing, f"{name} fixture lacks {missing}"
 

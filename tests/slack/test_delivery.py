@@ -1,0 +1,213 @@
+"""Slack's delivery and failure modes: signatures, retries, rate limits, outages, restarts, big queues."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import aiohttp
+
+from adapters.slack import blocks as b
+from adapters.slack.http_mode import EVENTS_PATH, run_http
+from adapters.slack.roster import RosterBoard
+from adapters.slack.state import SlackState
+from core.commands import Actor, Arrive, AskToJoin, Status
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, live_session
+from tests.slack.limits import problems_in_call
+
+
+async def status(slack):
+    [reply] = await slack.bot.stage.service.handle(slack.key, Status(Actor(ADMIN, moderator=True)))
+    return reply
+
+
+def message(user: str, ts: str) -> dict:
+    return {"type": "message", "channel": CHANNEL, "user": user, "text": "hello", "ts": ts, "event_ts": ts,
+            "channel_type": "channel"}
+
+
+# -- signatures ----------------------------------------------------------------------------------------------
+
+
+async def test_forged_signature_is_rejected_and_changes_nothing(slack):
+    await slack.everyone_arrives(ADMIN)
+    body = slack.command_body(ADMIN, "start")
+    response = await slack.send(slack.request(body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64))
+    assert response.status == 401
+    assert not (await status(slack)).live
+    assert not slack.fake.of("chat.postEphemeral")
+
+
+async def test_expired_signature_is_rejected(slack):
+    await slack.everyone_arrives(ADMIN)
+    body = slack.command_body(ADMIN, "start")
+    stale = int(time.time()) - 10 * 60  # Slack's replay window is five minutes
+    response = await slack.send(slack.request(body, "application/x-www-form-urlencoded", timestamp=stale))
+    assert response.status == 401
+    assert not (await status(slack)).live
+
+
+async def test_http_mode_serves_signed_requests_over_real_http(slack):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    runner = await run_http(slack.bot.app, "127.0.0.1", port)
+    try:
+        await slack.everyone_arrives(ADMIN)
+        body = slack.command_body(ADMIN, "start open")
+        signed = slack.request(body, "application/x-www-form-urlencoded")
+        headers = {name: values[0] for name, values in signed.headers.items()}
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"http://127.0.0.1:{port}{EVENTS_PATH}", data=body, headers=headers) as answer:
+                assert answer.status == 200
+            forged = {**headers, "x-slack-signature": "v0=" + "1" * 64}
+            async with http.post(f"http://127.0.0.1:{port}{EVENTS_PATH}", data=body, headers=forged) as answer:
+                assert answer.status == 401
+        await slack.bot.stage.settle()
+        assert (await status(slack)).live
+    finally:
+        await runner.cleanup()
+
+
+# -- X2: retries and repeats ---------------------------------------------------------------------------------------
+
+
+async def test_X2_retried_event_delivery_changes_nothing(slack):
+    await live_session(slack, "open")
+    await slack.command(ADMIN, "capacity 2")
+    for user in (ALEX, BEA):
+        await slack.click(user, b.JOIN, f"{CHANNEL}|")
+        await slack.submit(user, b.GET_READY)
+    slack.clock.now += 10
+    await slack.event(message(ALEX, "1700000010.000001"), event_id="Ev0ALEXSAID")
+    slack.clock.now += 10
+    await slack.event(message(BEA, "1700000020.000001"), event_id="Ev0BEASAID")
+    slack.clock.now += 10
+    # Slack did not see our ack in time and sends ALEX's message again: it must not count as new activity.
+    response = await slack.event(message(ALEX, "1700000010.000001"), event_id="Ev0ALEXSAID", retry_num=1)
+    assert response.status == 200
+    await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
+    await slack.submit(CAL, b.GET_READY)
+    assert "moved to the audience to make room" in slack.fake.told(ALEX)[-1]
+    assert (await status(slack)).on_stage == [BEA, CAL]
+
+
+async def test_X2_repeated_click_answers_but_changes_nothing(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await slack.click(ADMIN, b.APPROVE, f"{CHANNEL}|{ALEX}")
+    await slack.click(ADMIN, b.APPROVE, f"{CHANNEL}|{ALEX}")
+    invitations = [t for t in slack.fake.told(ALEX) if "You have been invited" in t]
+    assert len(invitations) == 1
+    assert "already brought" in slack.fake.told(ADMIN)[-1]
+
+
+# -- X4: Slack failing ---------------------------------------------------------------------------------------------------
+
+
+async def test_X4_rate_limited_roster_edit_waits_for_retry_after_and_lands(slack):
+    await live_session(slack, "request")
+    slack.fake.rate_limit("chat.update", times=1, retry_after=0)
+    await slack.command(ALEX, "ask")
+    statuses = [call.status for call in slack.fake.calls if call.method == "chat.update"]
+    assert statuses == [429, 200]
+    assert "1. <@UALEX0001>" in slack.roster_text()
+
+
+async def test_X4_server_errors_are_retried(slack):
+    await live_session(slack, "request")
+    slack.fake.server_error("chat.postEphemeral", times=1, status=503)
+    await slack.command(ALEX, "ask")
+    assert "number 1 in the queue" in slack.fake.told(ALEX)[-1]
+
+
+async def test_X4_a_failed_roster_edit_stays_dirty_until_it_lands(slack):
+    await live_session(slack, "request")
+    slack.fake.fail("chat.update", "update_failed")
+    await slack.bot.stage.service.handle(slack.key, Arrive(Actor(ALEX)))
+    await slack.bot.stage.service.handle(slack.key, AskToJoin(Actor(ALEX)))
+    try:
+        await slack.deliver()
+    except Exception as error:  # the roster loop logs this and tries again
+        assert "update_failed" in str(error)
+    await slack.bot.stage.roster.flush()
+    assert "1. <@UALEX0001>" in slack.roster_text()
+
+
+async def test_a_deleted_roster_message_is_posted_again(slack):
+    await live_session(slack, "request")
+    slack.fake.fail("chat.update", "message_not_found")
+    await slack.command(ALEX, "ask")
+    rosters = [a for a in slack.fake.posted(CHANNEL) if a["blocks"][0]["type"] == "header"]
+    assert len(rosters) == 2 and "1. <@UALEX0001>" in json.dumps(rosters[-1]["blocks"])
+
+
+# -- restarts ----------------------------------------------------------------------------------------------------------------
+
+
+async def test_restart_old_buttons_still_work_and_edit_the_same_roster(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    roster_ts = slack.roster()["ts"]
+    told_before = len(slack.fake.told(ADMIN))
+    await slack.restart()
+    await slack.deliver()
+    assert len(slack.fake.told(ADMIN)) == told_before  # nothing delivered twice after the restart
+    # The admin clicks "Bring to stage" on the notification posted before the restart.
+    await slack.click(ADMIN, b.APPROVE, f"{CHANNEL}|{ALEX}")
+    assert "You have been invited" in slack.fake.told(ALEX)[-1]
+    assert slack.roster()["ts"] == roster_ts
+    assert "*Invited:* <@UALEX0001>" in slack.roster_text()
+
+
+# -- size and pace -------------------------------------------------------------------------------------------------------------
+
+
+async def test_a_queue_of_500_still_renders_within_slack_limits(slack):
+    slack.fake.enforce_tiers = False  # 500 moderator notifications at once would be rate limited, as in Slack
+    await live_session(slack, "request")
+    service = slack.bot.stage.service
+    for n in range(500):
+        user = f"UQ{n:07d}"
+        await service.handle(slack.key, Arrive(Actor(user)))
+        await service.handle(slack.key, AskToJoin(Actor(user), note="x" * 200))
+    slack.fake.clear()
+    await slack.deliver()
+    updates = slack.fake.of("chat.update")
+    assert len(updates) == 1  # 500 changes, one edit
+    shown = json.dumps(updates[0]["blocks"], ensure_ascii=False)
+    assert "*Queue (500):*" in shown and "…and 460 more" in shown
+    await slack.click(ADMIN, b.PANEL, f"{CHANNEL}|")
+    panel = slack.fake.of("views.open")[-1]
+    assert "Queue (500)" in json.dumps(panel["view"]) and problems_in_call("views.open", panel) == []
+    await slack.event({"type": "app_home_opened", "user": ADMIN, "channel": "D0ADMIN01", "event_ts": "1.1",
+                       "tab": "home"})
+    assert problems_in_call("views.publish", slack.fake.of("views.publish")[-1]) == []
+
+
+async def test_roster_edits_are_coalesced_and_paced(fake_slack):
+    from adapters.slack.client import make_client
+
+    drawn: list[tuple[str, float]] = []
+    client = make_client("xoxb-test-token", fake_slack.url)
+
+    async def status_of(key):
+        drawn.append((key.channel, time.monotonic()))
+        return Status  # never rendered: the board is stopped before drawing
+
+    board = RosterBoard(client, SlackState(), status_of, interval=0.05)
+
+    async def draw(key):
+        await status_of(key)
+
+    board.draw = draw  # count draws without Slack calls
+    from core.room import RoomKey
+
+    for _ in range(20):
+        for channel in ("C1", "C2", "C3"):
+            board.mark(RoomKey("slack", "T", channel))
+    assert await board.flush() == 3
+    assert [channel for channel, _ in drawn] == ["C1", "C2", "C3"]
+    gaps = [later - earlier for (_, earlier), (_, later) in zip(drawn, drawn[1:], strict=False)]
+    assert all(gap >= 0.045 for gap in gaps)
