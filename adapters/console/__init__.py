@@ -77,7 +77,8 @@ class _LineReader:
 
     async def readline(self) -> bytes:
         """Return the next line, or b"" at the end of the input."""
-        self._future = future = self._loop.create_future()
+        future: asyncio.Future[bytes] = self._loop.create_future()
+        self._future = future
         self._wanted.set()
         return await future
 

@@ -203,7 +203,7 @@ def _hand_lowered(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
     return f"{e.by} lowered your hand." if you else f"{e.by} lowered {e.user}'s hand."
 
 
-_SETTINGS = {
+_SETTINGS: dict[str, Callable[[Any], str]] = {
     "default": lambda v: f"Sessions here now start in {_label(str(v))} mode.",
     "capacity": lambda v: f"The stage now holds up to {v} people.",
     "cameras": lambda v: f"Up to {v} people on stage are now on camera.",
