@@ -27,7 +27,7 @@ def message(user: str, ts: str) -> dict:
             "channel_type": "channel"}
 
 
-# -- signatures ----------------------------------------------------------------------------------------------
+# -- signatures ------------------------------------------------------------------------------------
 
 
 async def test_forged_signature_is_rejected_and_changes_nothing(slack):
@@ -70,7 +70,7 @@ async def test_http_mode_serves_signed_requests_over_real_http(slack):
         await runner.cleanup()
 
 
-# -- X2: retries and repeats ---------------------------------------------------------------------------------------
+# -- X2: retries and repeats -----------------------------------------------------------------------
 
 
 async def test_X2_retried_event_delivery_changes_nothing(slack):
@@ -103,7 +103,7 @@ async def test_X2_repeated_click_answers_but_changes_nothing(slack):
     assert "already brought" in slack.fake.told(ADMIN)[-1]
 
 
-# -- X4: Slack failing ---------------------------------------------------------------------------------------------------
+# -- X4: Slack failing -----------------------------------------------------------------------------
 
 
 async def test_X4_rate_limited_roster_edit_waits_for_retry_after_and_lands(slack):
@@ -143,7 +143,7 @@ async def test_a_deleted_roster_message_is_posted_again(slack):
     assert len(rosters) == 2 and "1. <@UALEX0001>" in json.dumps(rosters[-1]["blocks"])
 
 
-# -- restarts ----------------------------------------------------------------------------------------------------------------
+# -- restarts --------------------------------------------------------------------------------------
 
 
 async def test_restart_old_buttons_still_work_and_edit_the_same_roster(slack):
@@ -161,7 +161,7 @@ async def test_restart_old_buttons_still_work_and_edit_the_same_roster(slack):
     assert "*Invited:* <@UALEX0001>" in slack.roster_text()
 
 
-# -- size and pace -------------------------------------------------------------------------------------------------------------
+# -- size and pace ---------------------------------------------------------------------------------
 
 
 async def test_a_queue_of_500_still_renders_within_slack_limits(slack):
