@@ -1,0 +1,73 @@
+"""`serve()` as `stagedoor run` uses it: HTTP mode on a port, outbox and roster running, until cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import time
+
+import aiohttp
+import pytest
+
+from adapters.slack import serve
+from bot.bootstrap import Stagedoor
+from bot.settings import Settings
+from core.service import StageService
+from tests.slack.conftest import ADMIN, SECRET, TOKEN, Clock, SlackHarness
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_serve_in_http_mode_answers_slack_and_delivers_the_roster(slack: SlackHarness, tmp_path):
+    port = free_port()
+    settings = Settings(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack.fake.url,
+        STAGEDOOR_SLACK_MODE="http",
+        STAGEDOOR_SLACK_HTTP_HOST="127.0.0.1",
+        STAGEDOOR_SLACK_HTTP_PORT=port,
+        STAGEDOOR_DATA_DIR=str(tmp_path / "served"),
+    )
+    new_events = asyncio.Event()
+    clock = Clock()
+    service = StageService(slack.store.unit_of_work, clock, on_commit=new_events.set)
+    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, new_events)))
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                        if health.status == 200:
+                            break
+                await asyncio.sleep(0.02)
+            body = slack.command_body(ADMIN, "start open")
+            signed = slack.request(body, "application/x-www-form-urlencoded")
+            headers = {name: values[0] for name, values in signed.headers.items()}
+            async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as answer:
+                assert answer.status == 200
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+            a["blocks"][0]["type"] == "header" for a in slack.fake.of("chat.postMessage")
+        ):
+            await asyncio.sleep(0.02)
+        assert "Everyone on stage" in str(slack.roster()["blocks"])
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+
+async def test_serve_explains_missing_tokens(slack: SlackHarness, tmp_path):
+    service = StageService(slack.store.unit_of_work, time.time)
+    socket_without_app_token = Settings(SLACK_BOT_TOKEN=TOKEN, STAGEDOOR_DATA_DIR=str(tmp_path))
+    with pytest.raises(RuntimeError, match="SLACK_APP_TOKEN"):
+        await serve(Stagedoor(socket_without_app_token, slack.store, service, time.time, asyncio.Event()))
+    http_without_secret = Settings(SLACK_BOT_TOKEN=TOKEN, STAGEDOOR_SLACK_MODE="http", STAGEDOOR_DATA_DIR=str(tmp_path))
+    with pytest.raises(RuntimeError, match="SLACK_SIGNING_SECRET"):
+        await serve(Stagedoor(http_without_secret, slack.store, service, time.time, asyncio.Event()))
