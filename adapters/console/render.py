@@ -13,6 +13,13 @@ from core.modes import Mode
 # A line's output: who is told, and what.
 Delivery = tuple[str, ev.Event]
 
+WELCOME = (
+    "stagedoor console. Type one action a line, e.g. `host: /stage start`, `alex: /stage ask a question`, "
+    "`host: /stage approve alex`, `alex: (speaks)`, `(wait 30)`, `alex: /stage status`. "
+    "Subcommands: start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
+    "decline, invite, remove, hand, hand down, status, moderators add|remove. Ctrl-D quits."
+)
+
 USAGE = "Type `NAME: /stage SUBCOMMAND`, `NAME: (arrives)`, `NAME: (leaves)`, `NAME: (speaks)` or `(wait SECONDS)`."
 
 
