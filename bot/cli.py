@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
+import io
 import logging
 import sys
 import tempfile
@@ -120,6 +121,8 @@ async def _console(args: argparse.Namespace, settings: Settings, lines: list[str
             admins=frozenset(name_of(n) for n in args.admin),
         )
         console = Console(app.service, app.store, clock, roles)
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(encoding="utf-8")  # the console reads UTF-8 and writes it back, whatever the locale
         write = _writer(sys.stdout)
         if lines is not None:
             await play_lines(console, lines, write, args.json)
@@ -200,7 +203,10 @@ def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter is not news
     asyncio.run(_serve(settings, servers))
     return EXIT_OK
 

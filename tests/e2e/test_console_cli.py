@@ -185,3 +185,18 @@ def test_webinar_and_persistence_on_postgresql(postgres_url: str) -> None:
     # The first run's channel settings (capacity 2, webinar default) are still there.
     assert (status["live"], status["capacity"], status["mode"]) == (True, 2, "request")
     assert status["requests"] == [{"user": "ana", "position": 1}]
+
+
+def test_non_ascii_names_and_notes_come_back_as_utf8_whatever_the_locale() -> None:
+    done = run_stagedoor("console", "--json", "--moderator", "hôte", env={"LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
+                         stdin="hôte: /stage start\nZoë: /stage ask ¿una pregunta? 🎤\n")
+    assert done.returncode == 0, done.stderr
+    assert json_lines(done.stdout)[-1] == {"to": "moderators", "event": "request.created", "user": "Zoë",
+                                           "position": 1, "note": "¿una pregunta? 🎤"}
+
+
+def test_run_with_an_unusable_database_stops_with_one_line() -> None:
+    done = run_stagedoor("run", cwd=REPO / "examples",
+                         env={"DISCORD_TOKEN": "not-a-real-token", "STAGEDOOR_DATABASE_URL": "nosuchdb://x"})
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("stagedoor: ")
