@@ -123,13 +123,11 @@ class Enforcer:
                 if not status.live and users is None:
                     continue  # outside a session, the stage's own moderators run it
                 want_speaker = status.live and user in speakers
-                if state.suppress == want_speaker and self._sent.get((channel.guild.id, user_id)) != (
-                    "suppress",
-                    not want_speaker,
-                ):
-                    await self._change(
-                        key, channel, user, "suppress", not want_speaker, on_stage=user in status.on_stage
-                    )
+                suppress = not want_speaker
+                asked = self._sent.get((channel.guild.id, user_id))
+                # An un-suppress still waiting for the person's accept is withdrawn by suppressing again.
+                if asked != ("suppress", suppress) and (state.suppress != suppress or asked is not None):
+                    await self._change(key, channel, user, "suppress", suppress, on_stage=user in status.on_stage)
             else:
                 want_muted = status.live and user not in status.on_stage
                 if state.mute != want_muted:

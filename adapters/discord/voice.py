@@ -79,7 +79,9 @@ class VoiceWatcher(commands.Cog):
                     await self.runtime.handle(key, c.MovedToAudience(c.Actor(user)))
             else:
                 await self._became_speaker(member, channel, echo)
-        elif stage and after.suppress:
+        else:
+            self.runtime.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)  # unchanged: nothing awaited
+        if was_quiet == is_quiet and stage and after.suppress:
             if before.requested_to_speak_at is None and after.requested_to_speak_at is not None:
                 await self._hand_up(member, channel)
             elif before.requested_to_speak_at is not None and after.requested_to_speak_at is None:

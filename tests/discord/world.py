@@ -92,8 +92,9 @@ class World:
 
     async def raise_hand(self, name: str) -> None:
         """Discord's own raise hand on a stage."""
-        self._set(self.guild.id, self.people[name].id, self.stage.id,
-                  request_to_speak_timestamp=self.env.now().isoformat())
+        self._set(
+            self.guild.id, self.people[name].id, self.stage.id, request_to_speak_timestamp=self.env.now().isoformat()
+        )
         await self.settle()
 
     async def lower_hand(self, name: str) -> None:
@@ -133,7 +134,8 @@ class World:
 
     def panel(self, channel: simcord.ChannelHandle | None = None) -> discord.Message:
         panels = [
-            m for m in (channel or self.stage).history()
+            m
+            for m in (channel or self.stage).history()
             if m.author.bot and m.embeds and m.embeds[0].footer.text == render.PANEL_FOOTER
         ]
         assert panels, "no panel posted"
@@ -141,7 +143,8 @@ class World:
 
     def panels(self, channel: simcord.ChannelHandle | None = None) -> list[discord.Message]:
         return [
-            m for m in (channel or self.stage).history()
+            m
+            for m in (channel or self.stage).history()
             if m.author.bot and m.embeds and m.embeds[0].footer.text == render.PANEL_FOOTER
         ]
 
@@ -172,3 +175,37 @@ class World:
 
 def bot_for(app: Any) -> StageBot:
     return StageBot(app, tick_seconds=5.0, panel_window=1.0, retry_delay=1.0, poll_seconds=2.0)
+
+
+async def slash(world: World, name: str, command: str, channel: simcord.ChannelHandle | None = None, **options: Any):
+    """Type /stage COMMAND as someone; return what only they see."""
+    result = await world.people[name].slash(channel or world.stage, f"stage {command}", **options)
+    await world.settle()
+    return result
+
+
+async def click(world: World, name: str, label: str, message: discord.Message | None = None):
+    """Click a button (on the panel unless another message is given); return what only they see."""
+    message = message or world.panel()
+    clicker = world.user(name) if message.guild is None else world.people[name]  # a DM is clicked as a user
+    result = await clicker.click(message, label=label)
+    await world.settle()
+    return result
+
+
+async def pick(world: World, name: str, action: str, target: str, channel: simcord.ChannelHandle | None = None):
+    """Use a moderator's member picker on the panel."""
+    from adapters.discord.buttons import picker_id
+
+    channel = channel or world.stage
+    custom_id = picker_id(action, world.guild.id, channel.id)
+    result = await world.people[name].select(world.panel(channel), [world.people[target]], custom_id=custom_id)
+    await world.settle()
+    return result
+
+
+def said(result: Any) -> str:
+    """The ephemeral answer's text."""
+    assert result.response is not None, "the bot did not answer"
+    assert result.ephemeral, "the answer was visible to everyone"
+    return result.response.content or ""
