@@ -68,6 +68,8 @@ def parse_line(text: str) -> Line:
     if not match:
         return Problem("unparsed", detail=line)
     actor, rest = match.group("name"), match.group("rest").strip()
+    if WAIT.match(rest):  # `host: (wait 5)`: time passes for everyone, whoever writes it
+        return parse_line(rest)
     happening = HAPPENING.match(rest)
     if happening:
         return _happening(actor, happening.group("what").strip().lower())

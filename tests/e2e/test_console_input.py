@@ -24,6 +24,7 @@ def test_blank_lines_and_comments_are_skipped(line: str) -> None:
     [
         ("(wait 30)", Wait(30)),
         ("( wait 1.5 )", Wait(1.5)),
+        ("host: (wait 5)", Wait(5)),
         ("@alice: /stage join", "alice"),
         ("alice:/stage join", "alice"),
         ("Alice: /STAGE Join", "Alice"),
