@@ -192,3 +192,20 @@ async def test_home_tab_lists_rooms_and_the_settings_form_applies_fields(slack):
     assert home["user_id"] == ADMIN
     text = json.dumps(home["view"])
     assert f"<#{CHANNEL}>" in text and "capacity 40" in text and "<@UCAL00001>" in text
+
+
+async def test_C4_talking_in_the_gated_stage_channel_counts_for_the_room(slack):
+    await live_session(slack, "open")
+    stage_channel = await turn_gated_on(slack)
+    await slack.command(ADMIN, "capacity 2")
+    for user in (ALEX, BEA):
+        await slack.click(user, b.JOIN, f"{CHANNEL}|")
+        await slack.submit(user, b.GET_READY)
+        slack.clock.now += 10
+    await slack.event({"type": "message", "channel": stage_channel, "user": ALEX, "text": "can you hear me?",
+                       "ts": "1700000050.000001", "event_ts": "1700000050.000001", "channel_type": "group"})
+    slack.clock.now += 10
+    await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
+    await slack.submit(CAL, b.GET_READY)
+    assert "moved to the audience to make room" in slack.fake.told(BEA)[-1]
+    assert BEA not in slack.fake.members[stage_channel]

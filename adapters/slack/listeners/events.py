@@ -35,7 +35,8 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
             user = event.get("user")
             if not user or event.get("bot_id") or event.get("subtype") not in SPOKEN:
                 return
-            key = RoomKey("slack", team, channel)
+            # C4: talking in the gated stage channel counts for the room it is the stage of.
+            key = bot.stage.state.room_of_stage_channel(team, channel) or RoomKey("slack", team, channel)
             await bot.stage.service.handle(key, Arrive(Actor(user)))
             await bot.stage.service.handle(key, Speak(Actor(user)))
 
@@ -43,8 +44,9 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
     async def joined(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
         async with bot.stage.busy():
             await ack()
-            if await once(body):
-                key = RoomKey("slack", body.get("team_id") or event.get("team") or "", event["channel"])
+            team = body.get("team_id") or event.get("team") or ""
+            if await once(body) and not bot.stage.state.room_of_stage_channel(team, event["channel"]):
+                key = RoomKey("slack", team, event["channel"])
                 await bot.stage.service.handle(key, Arrive(Actor(event["user"])))
 
     @app.event("member_left_channel")
