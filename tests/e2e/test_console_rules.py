@@ -281,3 +281,23 @@ async def test_settings_changes_are_told_to_the_admin_only(stage: Stage) -> None
         ("admin", "capacity", 50), ("admin", "cameras", 10), ("admin", "cooldown", 5), ("admin", "expiry", 120),
     ]
     assert (await stage.status())["capacity"] == 50
+
+
+async def test_X1_the_second_moderator_is_told_who_already_answered(stage_factory: StageFactory) -> None:
+    stage = await stage_factory(moderators=("host", "mia"))
+    played = await stage.play(LIVE_REQUEST + "alice: /stage ask\nhost: /stage approve alice\nmia: /stage decline alice")
+    error = played.last("error", "mia")
+    assert error["code"] == "no_request" and "host" in error["message"]
+    assert (await stage.status())["invitations"] == ["alice"]
+
+
+async def test_L2_leaving_takes_people_off_stage_and_withdraws_invitations(stage: Stage) -> None:
+    played = await stage.play("host: /stage start open\nalice: /stage join\nhost: /stage invite bob\n"
+                              "bob: /stage hand\nalice: (leaves)\nbob: (leaves)")
+    assert played.last("stage.left", "alice") == {"to": "alice", "event": "stage.left", "user": "alice",
+                                                  "reason": "left_room", "by": None}
+    assert played.last("invitation.cancelled", "moderators") == {
+        "to": "moderators", "event": "invitation.cancelled", "user": "bob", "reason": "left_room",
+    }
+    status = await stage.status()
+    assert (status["on_stage"], status["invitations"]) == ([], [])
