@@ -178,7 +178,8 @@ def _invitation_text(place: Place) -> str:
             "(or press **Join stage**), or press **Decline invitation**."
         )
     return (
-        f"You have been invited to join the stage in {place.channel}. Press **Join stage** or **Decline invitation**."
+        f"You have been invited to join the stage in {place.channel}. Get ready: check your microphone and "
+        "camera, then press **Join stage**; or press **Decline invitation**."
     )
 
 
