@@ -1,0 +1,229 @@
+"""Connections that run a batch of statements in one go: one thread hop on SQLite, one greenlet on PostgreSQL.
+
+The repository writes each step of a unit of work (load, write + commit) as a
+plain function over a `Runner`. On SQLite that function runs on aiosqlite's
+worker thread against the sqlite3 connection, so a whole step costs one hop
+between threads instead of several per statement; on PostgreSQL it runs
+through SQLAlchemy's `run_sync` over asyncpg, statement by statement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol, TypeVar
+
+import aiosqlite
+from sqlalchemy import Connection, Executable
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.persistence.statements import bind
+from core.service import StoreBusy
+
+T = TypeVar("T")
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+class Runner(Protocol):
+    """Runs statements inside one step; synchronous, on the connection's own thread or greenlet."""
+
+    def begin(self) -> None:
+        """Start a write transaction."""
+
+    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        """Run a statement and return its rows."""
+        ...
+
+    def run(self, statement: Executable, params: dict[str, Any]) -> None:
+        """Run a statement for its effect."""
+
+    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
+        """Run a statement once per parameter set."""
+
+
+class StepConnection(Protocol):
+    """One connection, borrowed for a unit of work or a log read."""
+
+    async def call(self, step: Callable[[Runner], T]) -> T:
+        """Run a step and return what it returns."""
+        ...
+
+    async def finish(self, step: Callable[[Runner], None]) -> None:
+        """Run a step, then commit."""
+
+    async def rollback(self) -> None:
+        """Abandon the transaction, if any."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Say whether a database error means "someone else holds it; try again"."""
+    orig = getattr(error, "orig", None) or error
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    return getattr(orig, "sqlstate", None) in BUSY_SQLSTATES
+
+
+async def _busy_as_store_busy(work: Any) -> Any:
+    try:
+        return await work
+    except Exception as error:
+        if is_busy(error):
+            raise StoreBusy(str(error).splitlines()[0]) from error
+        raise
+
+
+# -- SQLite ---------------------------------------------------------------------------------
+
+
+class SqliteRunner:
+    """Runs statements on a sqlite3 connection, with SQL compiled once per statement."""
+
+    def __init__(self, connection: sqlite3.Connection, compiled: SqliteCompiler) -> None:
+        self._connection = connection
+        self._compiled = compiled
+
+    def begin(self) -> None:
+        if self._connection.in_transaction:  # left open by a cancelled step: start clean
+            self._connection.execute("ROLLBACK")
+        # Take the write lock now, so a later write in this transaction can never be refused.
+        self._connection.execute("BEGIN IMMEDIATE")
+
+    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        sql, defaults = self._compiled.get(statement)
+        return self._connection.execute(sql, {**defaults, **bind(params)}).fetchall()
+
+    def run(self, statement: Executable, params: dict[str, Any]) -> None:
+        sql, defaults = self._compiled.get(statement)
+        self._connection.execute(sql, {**defaults, **bind(params)})
+
+    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
+        sql, defaults = self._compiled.get(statement)
+        self._connection.executemany(sql, [{**defaults, **bind(p)} for p in params])
+
+
+class SqliteCompiler:
+    """SQL text for each Core statement, compiled for SQLite with named parameters."""
+
+    def __init__(self) -> None:
+        self._dialect = sqlite.dialect(paramstyle="named")
+        self._cache: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._keep: list[Executable] = []  # keeps ids stable: cached statements stay alive
+
+    def get(self, statement: Executable) -> tuple[str, dict[str, Any]]:
+        found = self._cache.get(id(statement))
+        if found is None:
+            compiled = statement.compile(dialect=self._dialect)  # type: ignore[attr-defined]
+            defaults = {name: value for name, value in compiled.params.items() if value is not None}
+            found = self._cache[id(statement)] = (str(compiled), defaults)
+            self._keep.append(statement)
+        return found
+
+
+class SqliteConnection:
+    """The store's one SQLite connection; steps run on aiosqlite's worker thread."""
+
+    def __init__(self, driver: aiosqlite.Connection, compiler: SqliteCompiler) -> None:
+        self._driver = driver
+        self._compiler = compiler
+
+    def _in_thread(self, step: Callable[[Runner], T], commit: bool) -> T:
+        connection = self._driver._conn
+        result = step(SqliteRunner(connection, self._compiler))
+        if commit and connection.in_transaction:
+            connection.execute("COMMIT")
+        return result
+
+    async def call(self, step: Callable[[Runner], T]) -> T:
+        # aiosqlite's own way to run a function on its thread (its execute() uses it too).
+        return await _busy_as_store_busy(self._driver._execute(self._in_thread, step, False))  # type: ignore[no-any-return]
+
+    async def finish(self, step: Callable[[Runner], None]) -> None:
+        await _busy_as_store_busy(self._driver._execute(self._in_thread, step, True))
+
+    async def rollback(self) -> None:
+        if self._driver.in_transaction:
+            await self._driver._execute(_rollback, self._driver._conn)
+
+
+def _rollback(connection: sqlite3.Connection) -> None:
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
+
+
+class SqliteDatabase:
+    """One SQLite connection per store: SQLite lets one writer in at a time anyway."""
+
+    def __init__(self, driver: aiosqlite.Connection) -> None:
+        self._connection = SqliteConnection(driver, SqliteCompiler())
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[StepConnection]:
+        """Borrow the connection for one unit of work or read."""
+        async with self._lock:
+            yield self._connection
+
+
+# -- PostgreSQL (and any SQLAlchemy async engine) ----------------------------------------------
+
+
+class EngineRunner:
+    """Runs Core statements on a SQLAlchemy connection (inside run_sync)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def begin(self) -> None:
+        """Nothing to do: SQLAlchemy begins on first use and the room's row lock is taken by the UPDATE."""
+
+    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return self._connection.execute(statement, bind(params)).all()
+
+    def run(self, statement: Executable, params: dict[str, Any]) -> None:
+        self._connection.execute(statement, bind(params))
+
+    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
+        self._connection.execute(statement, [bind(p) for p in params])
+
+
+class EngineConnection:
+    """A pooled SQLAlchemy async connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def call(self, step: Callable[[Runner], T]) -> T:
+        return await _busy_as_store_busy(self._connection.run_sync(lambda sync: step(EngineRunner(sync))))  # type: ignore[no-any-return]
+
+    async def finish(self, step: Callable[[Runner], None]) -> None:
+        await self.call(step)
+        await _busy_as_store_busy(self._connection.commit())
+
+    async def rollback(self) -> None:
+        await self._connection.rollback()
+
+
+class EngineDatabase:
+    """Connections from a SQLAlchemy async engine's pool."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[StepConnection]:
+        """Borrow a pooled connection for one unit of work or read."""
+        async with self._engine.connect() as connection:
+            yield EngineConnection(connection)
+
+
+class Database(Protocol):
+    """Where a store borrows its connections."""
+
+    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
+        """Borrow a connection for one unit of work or read."""
+        ...

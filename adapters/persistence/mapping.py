@@ -1,0 +1,103 @@
+"""Turn rows into core objects and core objects into row parameters; nothing else knows both."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from adapters.persistence.statements import PERSON_COLUMNS
+from core.events import Event, event_from_dict
+from core.modes import Mode
+from core.room import Person, Position, Room, RoomKey, Session, Settings
+from core.service import LoggedEvent
+
+
+def settings_from(values: Sequence[Any]) -> Settings:
+    """Build Settings from values in SETTINGS_COLUMNS order."""
+    default_mode, capacity, cameras, cooldown, expiry, moderators, admins = values
+    return Settings(
+        default_mode=Mode(default_mode) if default_mode else None,
+        capacity=capacity,
+        cameras=cameras,
+        cooldown=cooldown,
+        expiry=expiry,
+        moderators=list(json.loads(moderators or "[]")),
+        admins=list(json.loads(admins or "[]")),
+    )
+
+
+def settings_params(settings: Settings) -> dict[str, Any]:
+    """Return the SETTINGS_COLUMNS values of Settings."""
+    return {
+        "default_mode": settings.default_mode.value if settings.default_mode else None,
+        "capacity": settings.capacity,
+        "cameras": settings.cameras,
+        "cooldown": settings.cooldown,
+        "expiry": settings.expiry,
+        "moderators": json.dumps(settings.moderators),
+        "admins": json.dumps(settings.admins),
+    }
+
+
+def session_from(values: Sequence[Any]) -> tuple[Session, int]:
+    """Build the Session and next_seq from the first ROOM_STATE_COLUMNS values."""
+    live, mode, started_by, started_at, next_seq = values[:5]
+    return Session(bool(live), Mode(mode), started_by, started_at), int(next_seq)
+
+
+def apply_room_row(room: Room, state: Sequence[Any]) -> None:
+    """Refresh a room's session, counter and channel settings from ROOM_STATE_COLUMNS values."""
+    room.session, room.next_seq = session_from(state)
+    room.channel = settings_from(state[5:])
+
+
+def room_params(room: Room, room_id: int) -> dict[str, Any]:
+    """Return the parameters that write a room's row."""
+    session = room.session
+    return {
+        "room_id": room_id,
+        "live": session.live,
+        "mode": session.mode.value,
+        "started_by": session.started_by,
+        "started_at": session.started_at,
+        "next_seq": room.next_seq,
+        **settings_params(room.channel),
+    }
+
+
+
+def person_from(values: Sequence[Any]) -> Person:
+    """Build a Person from values in PERSON_COLUMNS order."""
+    row = dict(zip(PERSON_COLUMNS, values, strict=True))
+    row["present"] = bool(row["present"])
+    row["seat_moderator"] = bool(row["seat_moderator"])
+    row["position"] = Position(row["position"])
+    return Person(**row)
+
+
+def person_params(person: Person, room_id: int, version: int) -> dict[str, Any]:
+    """Return the parameters that upsert a person's row at a room version."""
+    params = {name: getattr(person, name) for name in PERSON_COLUMNS}
+    params["position"] = person.position.value
+    params["room_id"] = room_id
+    params["written_at"] = version
+    return params
+
+
+def event_params(event: Event, room_id: int, at: float, actor: str | None) -> dict[str, Any]:
+    """Return the parameters that append an event to the log."""
+    return {"room_id": room_id, "at": at, "actor": actor, "name": event.name, "payload": json.dumps(event.as_dict())}
+
+
+def logged_from(values: Sequence[Any]) -> LoggedEvent:
+    """Build a LoggedEvent from (id, platform, workspace, channel, at, actor, payload)."""
+    event_id, platform, workspace, channel, at, actor, payload = values
+    return LoggedEvent(
+        int(event_id), RoomKey(platform, workspace, channel), at, actor, event_from_dict(json.loads(payload), actor)
+    )
+
+
+def key_params(key: RoomKey) -> dict[str, Any]:
+    """Return the parameters that name a room."""
+    return {"platform": key.platform, "workspace": key.workspace, "channel": key.channel}

@@ -1,0 +1,278 @@
+"""The SQL store: rooms, people and the event log in SQLite or PostgreSQL.
+
+A unit of work locks the room with its first statement (the version bump),
+so commands on one room are serialised across processes. Each process keeps
+the rooms it has seen; the version says whether another process wrote since,
+and then only the people written since are read again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any
+
+from adapters.persistence import mapping
+from adapters.persistence.connect import OpenDatabase, StoreUnavailable, open_database, upgrade_to_head
+from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.statements import Statements
+from core.events import Event
+from core.room import Room, RoomKey, Settings
+from core.service import LoggedEvent
+
+__all__ = ["SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
+
+
+@dataclass
+class CachedRoom:
+    """A room as this process last saw it."""
+
+    room: Room
+    room_id: int
+    version: int  # the room version the object reflects
+    workspace_version: object  # the workspace row version room.workspace reflects
+
+
+@dataclass
+class CachedWorkspace:
+    version: int | None  # None: no row yet
+    settings: Settings
+
+
+def _copy(settings: Settings) -> Settings:
+    return replace(settings, moderators=list(settings.moderators), admins=list(settings.admins))
+
+
+_UNKNOWN = object()  # a workspace version that matches nothing: read the row again
+
+
+class SqlStore:
+    """Rooms, people and the event log in one database."""
+
+    def __init__(self, opened: OpenDatabase) -> None:
+        self._opened = opened
+        self.dialect = opened.dialect
+        self.statements = Statements(opened.dialect)
+        self.rooms: dict[RoomKey, CachedRoom] = {}
+        self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
+
+    @classmethod
+    async def open(cls, url: str, *, migrate: bool = True) -> SqlStore:
+        """Connect to the database at `url`, upgrading its schema first unless told not to."""
+        opened = await open_database(url)
+        try:
+            if migrate:
+                await upgrade_to_head(opened, url)
+        except BaseException:
+            await _close(opened)
+            raise
+        return cls(opened)
+
+    @property
+    def engine(self) -> Any:
+        """The SQLAlchemy async engine (migrations and schema checks use it)."""
+        return self._opened.engine
+
+    def connection(self) -> Any:
+        """Borrow a connection for one step."""
+        return self._opened.database.connection()
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """Return a new unit of work (one transaction)."""
+        return SqlUnitOfWork(self)
+
+    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
+        """Return the events after the consumer's cursor, oldest first."""
+        params = {"consumer": consumer, "limit": limit}
+        async with self.connection() as connection:
+            rows = await connection.call(lambda run: run.rows(self.statements.read_log, params))
+            await connection.rollback()
+        return [mapping.logged_from(row) for row in rows]
+
+    async def ack(self, consumer: str, event_id: int) -> None:
+        """Move the consumer's cursor past an event (never backwards)."""
+        params = {"consumer": consumer, "event_id": event_id}
+        async with self.connection() as connection:
+            await connection.finish(lambda run: run.run(self.statements.ack, params))
+
+    async def history(self, key: RoomKey) -> list[LoggedEvent]:
+        """Return every event logged for a room, oldest first (the audit log, kept across sessions: L3)."""
+        params = mapping.key_params(key)
+        async with self.connection() as connection:
+            rows = await connection.call(lambda run: run.rows(self.statements.history, params))
+            await connection.rollback()
+        return [mapping.logged_from(row) for row in rows]
+
+    async def close(self) -> None:
+        """Release the database."""
+        await _close(self._opened)
+
+
+async def _close(opened: OpenDatabase) -> None:
+    await opened.engine.dispose()
+    if opened.close_driver is not None:
+        with contextlib.suppress(ValueError):  # the engine may have closed the shared connection already
+            await opened.close_driver.close()
+
+
+async def migrate(url: str) -> None:
+    """Bring the database at `url` up to the newest schema (`stagedoor migrate`)."""
+    store = await SqlStore.open(url, migrate=True)
+    await store.close()
+
+
+@dataclass
+class _Loaded:
+    cached: CachedRoom
+    version: int  # the version this transaction gave the room
+
+
+@dataclass
+class _LoadResult:
+    room_id: int
+    version: int
+    state: tuple[Any, ...]
+    workspace_version: int | None
+    workspace_row: tuple[Any, ...] | None
+    people: list[tuple[Any, ...]] | None  # None: the cached people are current
+    full: bool
+
+
+class SqlUnitOfWork:
+    """One transaction: load rooms (locking them), save what changed, commit."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._statements = store.statements
+        self._borrowed: Any = None
+        self._connection: StepConnection | None = None
+        self._loaded: dict[RoomKey, _Loaded] = {}
+        self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
+        self._events: list[dict[str, Any]] = []
+        self._workspaces_written: set[tuple[str, str]] = set()
+        self._committed = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._borrowed = self._store.connection()
+        self._connection = await self._borrowed.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed and self._connection is not None:
+                await self._connection.rollback()
+        finally:
+            if not self._committed:
+                for key, loaded in self._loaded.items():
+                    # The object may hold changes the database never got: read it afresh next time.
+                    if error is not None or loaded.cached.room.is_dirty or self._writes or self._events:
+                        self._store.rooms.pop(key, None)
+            await self._borrowed.__aexit__(kind, error, tb)
+
+    def _conn(self) -> StepConnection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work in `async with`")
+        return self._connection
+
+    async def load(self, key: RoomKey) -> Room:
+        """Return the room, locked against other writers until the transaction ends."""
+        store = self._store
+        cached = store.rooms.get(key)
+        workspace = store.workspaces.get((key.platform, key.workspace))
+        known_workspace = workspace.version if workspace is not None else _UNKNOWN
+        result = await self._conn().call(lambda run: self._load_step(run, key, cached, known_workspace))
+
+        if result.workspace_row is not None or workspace is None:
+            row = result.workspace_row
+            settings = mapping.settings_from(row[1:]) if row else Settings()
+            workspace = store.workspaces[(key.platform, key.workspace)] = CachedWorkspace(
+                row[0] if row else result.workspace_version, settings
+            )
+        if result.full or cached is None:
+            session, next_seq = mapping.session_from(result.state)
+            room = Room(
+                key,
+                channel=mapping.settings_from(result.state[5:]),
+                workspace=_copy(workspace.settings),
+                session=session,
+                people=[mapping.person_from(row) for row in result.people or []],
+                next_seq=next_seq,
+            )
+            cached = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
+            store.rooms[key] = cached
+        elif result.people is not None:
+            mapping.apply_room_row(cached.room, result.state)
+            cached.room.load_people([mapping.person_from(row) for row in result.people])
+        cached.version = result.version - 1
+        if cached.workspace_version != workspace.version:
+            cached.room.workspace = _copy(workspace.settings)
+            cached.workspace_version = workspace.version
+        self._loaded[key] = _Loaded(cached, result.version)
+        return cached.room
+
+    def _load_step(self, run: Runner, key: RoomKey, cached: CachedRoom | None, known_workspace: object) -> _LoadResult:
+        st = self._statements
+        params = mapping.key_params(key)
+        run.begin()
+        rows = run.rows(st.bump_room, params)
+        if not rows:
+            run.run(st.create_room, {**params, "live": False, "mode": "request"})
+            rows = run.rows(st.bump_room, params)
+        room_id, version, *state, workspace_version = rows[0]
+        workspace_row = None
+        if workspace_version != known_workspace and workspace_version is not None:
+            found = run.rows(st.workspace, params)
+            workspace_row = tuple(found[0]) if found else None
+        full = cached is None or cached.room_id != room_id
+        people: list[tuple[Any, ...]] | None
+        if full:
+            people = [tuple(r) for r in run.rows(st.all_people, {"room_id": room_id})]
+        elif cached is not None and cached.version == version - 1:
+            people = None  # nobody wrote since we last did: the cached room is current
+        else:
+            since = cached.version if cached is not None else 0
+            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": since})]
+        return _LoadResult(room_id, version, tuple(state), workspace_version, workspace_row, people, full)
+
+    async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
+        """Queue what changed in the room and its events; both are written at commit, in one transaction."""
+        loaded = self._loaded[room.key]
+        room_id, version = loaded.cached.room_id, loaded.version
+        st = self._statements
+        if room.dirty_people:
+            people = [mapping.person_params(room.people[user], room_id, version) for user in sorted(room.dirty_people)]
+            self._writes.append((st.save_people, people))
+        if room.dirty_room:
+            self._writes.append((st.save_room, mapping.room_params(room, room_id)))
+        if room.dirty_workspace:
+            ws = {"platform": room.key.platform, "workspace": room.key.workspace}
+            self._writes.append((st.save_workspace, {**ws, **mapping.settings_params(room.workspace)}))
+            self._workspaces_written.add((room.key.platform, room.key.workspace))
+        self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
+        room.clean()
+
+    async def commit(self) -> None:
+        """Write everything queued and the events, then commit."""
+        await self._conn().finish(self._write_step)
+        self._committed = True
+        for loaded in self._loaded.values():
+            loaded.cached.version = loaded.version
+        for ws in self._workspaces_written:
+            self._store.workspaces.pop(ws, None)
+            for cached in self._store.rooms.values():
+                if (cached.room.key.platform, cached.room.key.workspace) == ws:
+                    cached.workspace_version = _UNKNOWN
+
+    def _write_step(self, run: Runner) -> None:
+        for statement, params in self._writes:
+            if isinstance(params, list):
+                run.many(statement, params)
+            else:
+                run.run(statement, params)
+        if self._events:
+            if self._statements.log_lock is not None:
+                run.rows(self._statements.log_lock, {})
+            run.many(self._statements.append_event, self._events)

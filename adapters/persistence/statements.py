@@ -1,0 +1,148 @@
+"""Every SQL statement the store runs, built once per dialect as SQLAlchemy Core.
+
+Statements are made once and reused, so SQLAlchemy's compiled cache (and, on
+SQLite, our own compiled SQL) serve every command without recompiling.
+Parameters are named bind parameters; the repository passes plain dicts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BindParameter, Executable, bindparam, case, func, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.persistence.tables import ConsumerCursorRow, EventRow, PersonRow, RoomRow, WorkspaceRow
+
+rooms = RoomRow.__table__
+workspaces = WorkspaceRow.__table__
+people = PersonRow.__table__
+events = EventRow.__table__
+cursors = ConsumerCursorRow.__table__
+
+SETTINGS_COLUMNS = ("default_mode", "capacity", "cameras", "cooldown", "expiry", "moderators", "admins")
+ROOM_STATE_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", *SETTINGS_COLUMNS)
+ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
+PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
+# Serialises event inserts on PostgreSQL so ids are handed out in commit order (see Statements.log_lock).
+EVENT_LOG_LOCK = 0x57A6ED00
+PREFIX = "p_"
+
+
+def bp(name: str) -> BindParameter[Any]:
+    """Return the bind parameter for a key of the repository's parameter dicts.
+
+    The prefix keeps bind names apart from column names, which SQLAlchemy
+    reserves for the VALUES and SET clauses it builds itself.
+    """
+    return bindparam(PREFIX + name)
+
+
+def bind(params: dict[str, Any]) -> dict[str, Any]:
+    """Return a parameter dict keyed by bind parameter names."""
+    return {PREFIX + key: value for key, value in params.items()}
+
+
+class Statements:
+    """The statements for one dialect ("sqlite" or "postgresql")."""
+
+    def __init__(self, dialect: str) -> None:
+        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        key = (
+            (rooms.c.platform == bp("platform"))
+            & (rooms.c.workspace == bp("workspace"))
+            & (rooms.c.channel == bp("channel"))
+        )
+        workspace_version = (
+            select(workspaces.c.version)
+            .where(workspaces.c.platform == bp("platform"), workspaces.c.workspace == bp("workspace"))
+            .scalar_subquery()
+        )
+        # Locks the room for this transaction and says whether anyone wrote since we last looked.
+        self.bump_room: Executable = (
+            update(rooms)
+            .where(key)
+            .values(version=rooms.c.version + literal_column("1"))
+            .returning(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version)
+        )
+        self.create_room: Executable = (
+            insert(rooms)
+            .values(
+                platform=bp("platform"),
+                workspace=bp("workspace"),
+                channel=bp("channel"),
+                version=literal_column("0"),
+                live=bp("live"),
+                mode=bp("mode"),
+                next_seq=literal_column("1"),
+                moderators=literal_column("'[]'"),
+                admins=literal_column("'[]'"),
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
+        )
+        person_columns = [people.c[name] for name in PERSON_COLUMNS]
+        self.all_people: Executable = select(*person_columns).where(people.c.room_id == bp("room_id"))
+        self.people_since: Executable = select(*person_columns).where(
+            people.c.room_id == bp("room_id"), people.c.written_at > bp("since")
+        )
+        self.workspace: Executable = select(
+            workspaces.c.version, *(workspaces.c[name] for name in SETTINGS_COLUMNS)
+        ).where(workspaces.c.platform == bp("platform"), workspaces.c.workspace == bp("workspace"))
+
+        upsert = insert(people).values({c.name: bp(c.name) for c in people.columns})
+        self.save_people: Executable = upsert.on_conflict_do_update(
+            index_elements=["room_id", "user"],
+            set_={c.name: upsert.excluded[c.name] for c in people.columns if c.name not in ("room_id", "user")},
+        )
+        self.save_room: Executable = (
+            update(rooms)
+            .where(rooms.c.id == bp("room_id"))
+            .values({name: bp(name) for name in ROOM_STATE_COLUMNS})
+        )
+        ws_insert = insert(workspaces).values(
+            platform=bp("platform"),
+            workspace=bp("workspace"),
+            version=literal_column("1"),
+            **{name: bp(name) for name in SETTINGS_COLUMNS},
+        )
+        self.save_workspace: Executable = ws_insert.on_conflict_do_update(
+            index_elements=["platform", "workspace"],
+            set_={
+                "version": workspaces.c.version + literal_column("1"),
+                **{name: ws_insert.excluded[name] for name in SETTINGS_COLUMNS},
+            },
+        )
+        self.append_event: Executable = events.insert().values(
+            room_id=bp("room_id"),
+            at=bp("at"),
+            actor=bp("actor"),
+            name=bp("name"),
+            payload=bp("payload"),
+        )
+        self.log_lock: Executable | None = (
+            select(func.pg_advisory_xact_lock(literal_column(str(EVENT_LOG_LOCK)))) if dialect == "postgresql" else None
+        )
+
+        logged = select(
+            events.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
+            events.c.at, events.c.actor, events.c.payload,
+        ).join_from(events, rooms, events.c.room_id == rooms.c.id)
+        cursor = (
+            select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery()
+        )
+        self.read_log: Executable = (
+            logged.where(events.c.id > func.coalesce(cursor, literal_column("0")))
+            .order_by(events.c.id)
+            .limit(bp("limit"))
+        )
+        self.history: Executable = logged.where(key).order_by(events.c.id)
+        ack = insert(cursors).values(consumer=bp("consumer"), last_event_id=bp("event_id"))
+        self.ack: Executable = ack.on_conflict_do_update(
+            index_elements=["consumer"],
+            set_={
+                "last_event_id": case(
+                    (ack.excluded.last_event_id > cursors.c.last_event_id, ack.excluded.last_event_id),
+                    else_=cursors.c.last_event_id,
+                )
+            },
+        )

@@ -1,0 +1,102 @@
+"""The database tables, as SQLModel classes; the repository maps them to core objects.
+
+Lists (moderators, admins) and event payloads are JSON text, so one column
+type serves SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class RoomRow(SQLModel, table=True):
+    """A channel: its settings, its session, and the version that orders every write to it."""
+
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "channel", name="uq_rooms_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    workspace: str
+    channel: str
+    # Bumped by every unit of work that loads the room; also the room's write lock.
+    version: int = 0
+    live: bool = False
+    mode: str = "request"
+    started_by: str | None = None
+    started_at: float | None = None
+    next_seq: int = 1
+    # The channel's settings; None means "inherit".
+    default_mode: str | None = None
+    capacity: int | None = None
+    cameras: int | None = None
+    cooldown: int | None = None
+    expiry: int | None = None
+    moderators: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    admins: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+
+
+class WorkspaceRow(SQLModel, table=True):
+    """A workspace's (Slack team's, Discord guild's) settings, inherited by its channels."""
+
+    __tablename__ = "workspaces"
+
+    platform: str = Field(primary_key=True)
+    workspace: str = Field(primary_key=True)
+    # Bumped on every write, so rooms notice a change without re-reading the row.
+    version: int = 1
+    default_mode: str | None = None
+    capacity: int | None = None
+    cameras: int | None = None
+    cooldown: int | None = None
+    expiry: int | None = None
+    moderators: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    admins: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+
+
+class PersonRow(SQLModel, table=True):
+    """One participant's record in a room."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_room_written", "room_id", "written_at"),)
+
+    room_id: int = Field(primary_key=True, foreign_key="rooms.id")
+    user: str = Field(primary_key=True)
+    # The room version of the unit of work that last wrote this row (for incremental reloads).
+    written_at: int
+    present: bool
+    position: str
+    seq: int
+    since: float
+    note: str | None = None
+    expires_at: float | None = None
+    last_active: float
+    seat_moderator: bool
+    hand: int | None = None
+    declined_at: float | None = None
+    answered_by: str | None = None
+    answer: str | None = None
+
+
+class EventRow(SQLModel, table=True):
+    """One logged event: the audit history and the outbox."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_room", "room_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(foreign_key="rooms.id")
+    at: float
+    actor: str | None = None
+    name: str
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ConsumerCursorRow(SQLModel, table=True):
+    """How far one consumer (an adapter's deliverer) has read the event log."""
+
+    __tablename__ = "consumer_cursors"
+
+    consumer: str = Field(primary_key=True)
+    last_event_id: int = 0
