@@ -67,10 +67,9 @@ class SlackBot:
             events += await self.stage.act(key, user, build)
         gated = _field(values, "gated", "selected_option")
         if gated is not None:
-            events_text = await self._set_gated(key, gated.get("value") == "on")
-            if events_text:
-                text = events_text
-                await self.stage.tell(key, user, blocks.Message(text, [blocks.section(text)]))
+            changed = await self._set_gated(key, gated.get("value") == "on")
+            if changed:
+                await self.stage.tell(key, user, blocks.Message(changed, [blocks.section(changed)]))
         if events:
             await self.stage.answer(key, user, events)
         await self.publish_home(key.workspace, user)
@@ -151,7 +150,12 @@ def build_app(
     async def public_status(key: RoomKey) -> ev.StatusReply:
         return await holder["stage"].status(key, Actor(""))
 
-    roster = RosterBoard(client, state, public_status, roster_interval)
+    async def report_roster(key: RoomKey, code: str) -> None:
+        text = blocks.slack_failure("update the stage roster", code)
+        for moderator in await holder["stage"].moderators(key):
+            await holder["stage"].tell(key, moderator, blocks.Message(text, [blocks.section(text)]))
+
+    roster = RosterBoard(client, state, public_status, roster_interval, report_roster)
     stage = holder["stage"] = SlackStage(service, client, state, roles, roster, clock)
     app = AsyncApp(client=client, signing_secret=secret, name="stagedoor")
     huddles, gate = HuddleWatch(stage), StageGate(stage)

@@ -46,8 +46,8 @@ class Message:
 
 
 def mention(user: str) -> str:
-    """Return a Slack mention for a user id (Slack shows the person's name)."""
-    return f"<@{user}>"
+    """Return a Slack mention for a user or user group id (Slack shows the name)."""
+    return f"<!subteam^{user}>" if user.startswith("S") else f"<@{user}>"
 
 
 def huddle_url(key: RoomKey, channel: str | None = None) -> str:
@@ -266,8 +266,15 @@ def queue_text(requests: list[dict[str, Any]], limit: int = LIST_LIMIT) -> str:
 # -- messages --------------------------------------------------------------------------------
 
 
-def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message:
-    """Answer the person who clicked or typed, with the buttons their new position needs."""
+def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message | None:
+    """Answer the person who clicked or typed, with the buttons their new position needs.
+
+    Room-wide news (session started or ended, mode changed) is posted in the channel for everyone,
+    so it is left out here; with nothing else to say there is no reply.
+    """
+    events = [event for event in events if event.told != ev.ROOM]
+    if not events:
+        return None
     lines = [describe(event, viewer) for event in events]
     blocks: Blocks = [section(line) for line in lines[:45]]
     extra = _buttons_for(events, viewer, key)

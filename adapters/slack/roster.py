@@ -23,7 +23,16 @@ from core.room import RoomKey
 log = logging.getLogger(__name__)
 
 UPDATE_INTERVAL = 1.2  # seconds between roster edits: 50 a minute, Slack's Tier 3 for chat.update
+MAX_BACKOFF = 60.0
 GONE = {"message_not_found", "cant_update_message", "edit_window_closed", "msg_too_long"}
+# Slack's answers that no retry will change: a person must act (re-invite the app, unarchive, reinstall).
+PERMANENT = {
+    "not_in_channel", "channel_not_found", "is_archived", "missing_scope", "restricted_action",
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "no_permission", "access_denied",
+    "posting_to_channel_denied", "restricted_action_read_only_channel",
+}
+
+Report = Callable[[RoomKey, str], Awaitable[None]]
 
 
 class RosterBoard:
@@ -35,11 +44,13 @@ class RosterBoard:
         state: SlackState,
         status: Callable[[RoomKey], Awaitable[StatusReply]],
         interval: float = UPDATE_INTERVAL,
+        report: Report | None = None,
     ) -> None:
         self._client = client
         self._state = state
         self._status = status
         self._interval = interval
+        self._report = report
         self._dirty: dict[RoomKey, None] = {}
         self._wake = asyncio.Event()
 
@@ -63,8 +74,18 @@ class RosterBoard:
             del self._dirty[key]
             try:
                 await self.draw(key)
+            except SlackApiError as error:
+                code = str(error.response.get("error"))
+                if code not in PERMANENT:
+                    self._dirty[key] = None  # drawn again next round: never a roster that lies
+                    raise
+                # X4: retrying cannot help; tell the moderators what to fix. The next change redraws.
+                log.warning("Slack refused the roster in %s: %s", key, code)
+                if self._report is not None:
+                    await self._report(key, code)
+                continue
             except Exception:
-                self._dirty[key] = None  # drawn again next round: never a roster that lies
+                self._dirty[key] = None
                 raise
             drawn += 1
             if self._dirty and self._interval:
@@ -72,17 +93,21 @@ class RosterBoard:
         return drawn
 
     async def run(self) -> None:
-        """Redraw dirty rooms as they come, paced, until cancelled."""
+        """Redraw dirty rooms as they come, paced, backing off while Slack fails, until cancelled."""
+        backoff = self._interval
         while True:
             await self._wake.wait()
             self._wake.clear()
             try:
                 await self.flush()
+                backoff = self._interval
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("drawing the roster failed; trying again")
+                log.exception("drawing the roster failed; trying again in %.1f s", backoff)
                 self._wake.set()
+                await asyncio.sleep(backoff)
+                backoff = min(MAX_BACKOFF, max(backoff, 0.5) * 2)
             await asyncio.sleep(self._interval)
 
     async def draw(self, key: RoomKey) -> None:

@@ -97,9 +97,11 @@ class SlackStage:
     def learn(self, key: RoomKey, event: ev.Event) -> None:
         """Remember the Slack-side facts an event implies (who started, who moderates)."""
         channel = self.state.channel(key)
-        if isinstance(event, ev.SessionStarted) and event.by and channel.started_by != event.by:
-            channel.started_by = event.by
-            self.state.save()
+        if isinstance(event, ev.SessionStarted | ev.SessionEnded):
+            starter = event.by if isinstance(event, ev.SessionStarted) else None
+            if channel.started_by != starter:
+                channel.started_by = starter
+                self.state.save()
         elif (
             isinstance(event, ev.SettingsChanged)
             and event.setting == "moderators"
@@ -145,4 +147,6 @@ class SlackStage:
 
     async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
         """Answer the clicker or typer with what their action did."""
-        await self.tell(key, user, blocks.reply(events, user, key))
+        message = blocks.reply(events, user, key)
+        if message is not None:
+            await self.tell(key, user, message)

@@ -211,3 +211,11 @@ async def test_roster_edits_are_coalesced_and_paced(fake_slack):
     assert [channel for channel, _ in drawn] == ["C1", "C2", "C3"]
     gaps = [later - earlier for (_, earlier), (_, later) in zip(drawn, drawn[1:], strict=False)]
     assert all(gap >= 0.045 for gap in gaps)
+
+
+async def test_X4_a_roster_slack_refuses_for_good_is_reported_to_moderators(slack):
+    await live_session(slack, "request")
+    slack.fake.fail("chat.update", "channel_not_found")
+    await slack.command(ALEX, "ask")
+    assert any("Slack refused to update the stage roster (channel_not_found)" in t for t in slack.fake.told(ADMIN))
+    assert await slack.bot.stage.roster.flush() == 0  # not retried in a loop; the next change redraws

@@ -30,6 +30,10 @@ async def run_stage_command(bot: SlackBot, body: dict[str, Any]) -> None:
     stage = bot.stage
     key, user = room_of(body), user_of(body)
     parsed = parse(body.get("text") or "")
+    if key.channel.startswith("D") and parsed.special != "help":
+        text = blocks.usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
+        await stage.tell(key, user, _words(text))
+        return
     if parsed.problem:
         await stage.tell(key, user, _words(blocks.usage_error(parsed.problem, "Type `/stage help` for the list.")))
         return
