@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -111,17 +112,21 @@ def settings_commands(values: dict[str, Any]) -> list[Callable[[Actor], c.Comman
     builds: list[Callable[[Actor], c.Command]] = []
     mode = _field(values, "default_mode", "selected_option")
     if mode:
-        builds.append(lambda a, m=mode["value"]: c.SetDefaultMode(a, m))
+        builds.append(partial(_with_actor, c.SetDefaultMode, str(mode["value"])))
     numbers = {"capacity": c.SetCapacity, "cameras": c.SetCameras, "cooldown": c.SetCooldown, "expiry": c.SetExpiry}
     for name, kind in numbers.items():
         raw = _field(values, name, "value")
         if raw not in (None, ""):
-            builds.append(lambda a, k=kind, v=str(raw): k(a, v))
+            builds.append(partial(_with_actor, kind, str(raw)))
     for user in _field(values, "moderators_add", "selected_users") or []:
-        builds.append(lambda a, u=user: c.AddModerator(a, u))
+        builds.append(partial(_with_actor, c.AddModerator, str(user)))
     for user in _field(values, "moderators_remove", "selected_users") or []:
-        builds.append(lambda a, u=user: c.RemoveModerator(a, u))
+        builds.append(partial(_with_actor, c.RemoveModerator, str(user)))
     return builds
+
+
+def _with_actor(kind: Callable[[Actor, str], c.Command], argument: str, actor: Actor) -> c.Command:
+    return kind(actor, argument)
 
 
 def _field(values: dict[str, Any], block: str, key: str) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -131,13 +132,15 @@ class RosterBoard:
         self._state.save()
 
     async def _post(self, key: RoomKey, message: blocks.Message) -> dict:
-        post = {"channel": key.channel, "text": message.text, "blocks": message.blocks}
+        async def post() -> Any:
+            return await self._client.chat_postMessage(channel=key.channel, text=message.text, blocks=message.blocks)
+
         try:
-            response = await self._client.chat_postMessage(**post)
+            response = await post()
         except SlackApiError as error:
             if error.response.get("error") != "not_in_channel":
                 raise
             # A public channel the app was never added to: join it, then post.
             await self._client.conversations_join(channel=key.channel)
-            response = await self._client.chat_postMessage(**post)
+            response = await post()
         return dict(response.data)  # type: ignore[arg-type]
