@@ -26,13 +26,27 @@ from adapters.slack.state import SlackState
 from bot.settings import Settings
 from core.room import RoomKey
 from core.service import StageService
-from tests.slack.fake_slack import APP_ID, FakeSlack
+from tests.slack.fake_slack import APP_ID, PLATFORM, FakeSlack
 from tests.slack.limits import problems_in_call
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-test-token"
 CHANNEL = "C0STAGE01"
 ADMIN, MOD, ALEX, BEA, CAL, BOTUSER = "UADMIN001", "UMODERAT1", "UALEX0001", "UBEA00001", "UCAL00001", "UROBOT001"
+
+
+EVENTS = json.loads((PLATFORM / "slack-events.json").read_text())
+ENVELOPE_SENT = {"token", "team_id", "api_app_id", "event", "type", "event_id", "event_time", "authorizations"}
+
+
+def check_event_fixture(event: dict[str, Any]) -> None:
+    """Fail when a test's event lacks a field Slack's documented payload always has."""
+    name = event["type"]
+    if name == "message":
+        name = "message.groups" if event.get("channel_type") == "group" else "message.channels"
+    spec = EVENTS[name]
+    missing = set(spec["payload_fields"]) - set(spec.get("optional_fields") or []) - set(event)
+    assert not missing, f"{name} fixture lacks {missing}"
 
 
 class Clock:
@@ -228,27 +242,28 @@ class SlackHarness:
         return await self.send(self.interaction(payload))
 
     def event_body(self, event: dict[str, Any], event_id: str | None = None) -> str:
-        return json.dumps(
-            {
-                "token": "verification-token-unused",
-                "team_id": self.fake.team,
-                "api_app_id": APP_ID,
-                "event": event,
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{next(self._ids):08d}",
-                "event_time": int(self.clock.now),
-                "authorizations": [
-                    {"team_id": self.fake.team, "user_id": "UBOTSTAGE", "is_bot": True, "is_enterprise_install": False}
-                ],
-                "is_ext_shared_channel": False,
-                "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
-                "context_team_id": self.fake.team,
-                "context_enterprise_id": None,
-            }
-        )
+        envelope = {
+            "token": "verification-token-unused",
+            "team_id": self.fake.team,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event_time": int(self.clock.now),
+            "authorizations": [
+                {"team_id": self.fake.team, "user_id": "UBOTSTAGE", "is_bot": True, "is_enterprise_install": False}
+            ],
+            "is_ext_shared_channel": False,
+            "event_context": "4-eyJldCI6Im1lc3NhZ2UifQ",
+            "context_team_id": self.fake.team,
+            "context_enterprise_id": None,
+        }
+        assert ENVELOPE_SENT <= set(envelope) <= set(EVENTS["_envelope"]["fields"])
+        return json.dumps(envelope)
 
     async def event(self, event: dict[str, Any], event_id: str | None = None, **kwargs: Any) -> BoltResponse:
-        """Deliver an Events API event."""
+        """Deliver an Events API event (its fixture must carry every field Slack documents)."""
+        check_event_fixture(event)
         return await self.send(self.request(self.event_body(event, event_id), "application/json", **kwargs))
 
     # -- after the fact --------------------------------------------------------------------------------

@@ -399,3 +399,17 @@ async def test_moderator_panel_is_for_moderators_and_acts_in_place(slack):
     await slack.click(ADMIN, b.INVITE_PICK, view={**panel, "id": "VPANEL001"},
                       element={"type": "users_select", "selected_user": BEA})
     assert "You have been invited" in last(slack, BEA)
+
+
+async def test_C3_a_stage_full_of_moderators_refuses_the_join(slack):
+    await live_session(slack, "open")
+    await slack.command(ADMIN, "capacity 1")
+    await join_via_get_ready(slack, ADMIN)
+    await join_via_get_ready(slack, ALEX)
+    assert "The stage is full (1 of 1)" in last(slack, ALEX)
+    assert "On stage: 1 / 1" in slack.roster_text()
+
+
+async def test_stage_commands_outside_a_channel_are_explained(slack):
+    await slack.command(ALEX, "start", channel="D0ALEXDM1")
+    assert "Use /stage in the channel whose huddle is the stage" in last(slack, ALEX)
