@@ -33,6 +33,7 @@ class PanelKeeper:
         self.attempts = attempts
         self.messages: dict[RoomKey, int] = {}
         self._searched: set[RoomKey] = set()
+        self._fetched: dict[str, str] = {}
         self._dirty: set[RoomKey] = set()
         self._backoff: dict[RoomKey, tuple[int, float]] = {}  # failures so far, when to try again
 
@@ -71,7 +72,21 @@ class PanelKeeper:
         status = await self.runtime.snapshot(key, moderator=False)
         people = status.on_stage + [r["user"] for r in status.requests] + status.invitations + status.hands
         warnings = list(self.runtime.enforcer.warnings.get(key, {}).values())
-        return render.panel(status, place_for(channel), channel.name, names_in(channel, people), warnings)
+        return render.panel(status, place_for(channel), channel.name, await self._names(channel, people), warnings)
+
+    async def _names(self, channel: RoomChannel, users: list[str]) -> dict[str, str]:
+        """Display names for button labels; members Discord has not sent yet are fetched once."""
+        names = names_in(channel, users)
+        for user in users:
+            if user in names or not user.isdigit():
+                continue
+            if user not in self._fetched:
+                try:
+                    self._fetched[user] = (await channel.guild.fetch_member(int(user))).display_name
+                except discord.HTTPException:
+                    self._fetched[user] = user
+            names[user] = self._fetched[user]
+        return names
 
     async def _show(self, key: RoomKey, channel: RoomChannel, message: render.Message) -> None:
         message_id = self.messages.get(key) or await self._find(key, channel)

@@ -74,14 +74,23 @@ def check_body(method: str, path: str, body: Any) -> list[str]:
 
 
 def _as_sent(body: Any) -> Any:
-    """discord.py sends some snowflake ids (recipient_id, channel_id) as JSON numbers, which Discord
-    accepts; the spec types snowflakes as strings, so compare them as strings."""
+    """discord.py sends some snowflake ids (recipient_id, channel_id, allowed_mentions.users) as JSON
+    numbers, which Discord accepts; the spec types snowflakes as strings, so compare them as strings."""
     if isinstance(body, dict):
-        return {
-            k: str(v) if k.endswith("_id") and isinstance(v, int) and not isinstance(v, bool) else v
-            for k, v in body.items()
-        }
+        return {k: _as_sent_value(k, v) for k, v in body.items()}
     return body
+
+
+def _as_sent_value(key: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and key.endswith("_id"):
+        return str(value)
+    if isinstance(value, list) and key in ("users", "roles"):
+        return [str(v) if isinstance(v, int) else v for v in value]
+    if isinstance(value, dict):
+        return _as_sent(value)
+    return value
 
 
 def check_limits(message: dict[str, Any]) -> list[str]:
