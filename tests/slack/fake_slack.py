@@ -8,6 +8,7 @@ codes Slack documents for the method), 429 with Retry-After, and 5xx.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -61,6 +62,8 @@ class FakeSlack:
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _window: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     url: str = ""
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    acks: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
 
     # -- set-up -------------------------------------------------------------------------------
     def person(self, user: str, *, admin: bool = False, bot: bool = False, deleted: bool = False) -> str:
@@ -111,7 +114,30 @@ class FakeSlack:
     def application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_get("/link/", self._socket)
         return app
+
+    # -- Socket Mode: apps.connections.open hands out this WebSocket ----------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID},
+                 "debug_info": {"host": "fake-slack", "approximate_connection_time": 18060}}
+        await socket.send_json(hello)
+        async for message in socket:
+            if message.type == web.WSMsgType.TEXT:
+                await self.acks.put(json.loads(message.data))
+        return socket
+
+    async def push(self, envelope: dict[str, Any], timeout: float = 3.0) -> dict[str, Any]:
+        """Send a Socket Mode envelope and return the app's acknowledgement (Slack waits 3 s)."""
+        for _ in range(300):
+            if self.sockets:
+                break
+            await asyncio.sleep(0.01)
+        await self.sockets[-1].send_json(envelope)
+        return dict(await asyncio.wait_for(self.acks.get(), timeout))
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -163,6 +189,8 @@ class FakeSlack:
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         channel = args.get("channel")
+        if method == "apps.connections.open":
+            return {"url": self.url.replace("http://", "ws://").replace("/api/", "/link/") + "?ticket=fake"}
         if method == "auth.test":
             return {"user_id": BOT_USER, "bot_id": BOT_ID, "team_id": self.team, "team": "Stage", "url": "x"}
         if method in ("chat.postMessage", "chat.update"):

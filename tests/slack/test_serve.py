@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import socket
 import time
+from urllib.parse import parse_qsl
 
 import aiohttp
 import pytest
@@ -71,3 +72,34 @@ async def test_serve_explains_missing_tokens(slack: SlackHarness, tmp_path):
     http_without_secret = Settings(SLACK_BOT_TOKEN=TOKEN, STAGEDOOR_SLACK_MODE="http", STAGEDOOR_DATA_DIR=str(tmp_path))
     with pytest.raises(RuntimeError, match="SLACK_SIGNING_SECRET"):
         await serve(Stagedoor(http_without_secret, slack.store, service, time.time, asyncio.Event()))
+
+
+async def test_serve_in_socket_mode_takes_slack_envelopes_and_acks_them(slack: SlackHarness, tmp_path):
+    settings = Settings(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_APP_TOKEN="xapp-1-test-token",
+        SLACK_API_URL=slack.fake.url,
+        STAGEDOOR_DATA_DIR=str(tmp_path / "served"),
+    )
+    new_events = asyncio.Event()
+    clock = Clock()
+    service = StageService(slack.store.unit_of_work, clock, on_commit=new_events.set)
+    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, new_events)))
+    try:
+        form = dict(parse_qsl(slack.command_body(ADMIN, "start invite")))
+        ack = await slack.fake.push(
+            {"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True, "payload": form}
+        )
+        assert ack["envelope_id"] == "env-1"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(
+            a["blocks"][0]["type"] == "header" for a in slack.fake.of("chat.postMessage")
+        ):
+            await asyncio.sleep(0.02)
+        assert "Invite only" in str(slack.roster()["blocks"])
+        connect = [c for c in slack.fake.calls if c.method == "apps.connections.open"]
+        assert connect, "Socket Mode opened no connection"
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
