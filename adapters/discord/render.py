@@ -19,7 +19,7 @@ from core import events as ev
 from core.modes import Mode
 
 PANEL_FOOTER = "stagedoor control panel · every button checks who clicked it"
-FIELD_LIMIT = 1024
+FIELD_BUDGET = 900  # of the 1024 a field may hold: six full fields stay under the 6000 an embed may hold
 LABEL_NAME_LIMIT = 32
 PANEL_ANSWER_ROWS = 2  # action rows left for Bring/Decline after the participant row and two pickers
 ANSWERS_PER_ROW = 2
@@ -322,7 +322,7 @@ def _listing(items: list[str], numbered: bool = False) -> str:
     used = 0
     for index, item in enumerate(items, start=1):
         line = f"{index}. {item}" if numbered else item
-        if used + len(line) + 1 > FIELD_LIMIT - 20:
+        if used + len(line) + 1 > FIELD_BUDGET:
             lines.append(f"… and {len(items) - index + 1} more")
             break
         lines.append(line)

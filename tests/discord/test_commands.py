@@ -1,0 +1,98 @@
+"""The /stage command group: admins' settings, moderators' lists, status, and how it is synced."""
+
+from __future__ import annotations
+
+import pytest
+import simcord
+
+from bot.settings import Settings
+from tests.discord.world import World, bot_for, click, said, slash
+
+
+async def test_M2_a_preset_sets_the_mode_the_next_session_starts_in(world: World) -> None:
+    await world.connect("ada")
+    await slash(world, "ada", "default", mode="event")
+    started = await slash(world, "ada", "start")
+    assert "live in **Everyone on stage** mode" in said(started)
+
+
+async def test_A2_an_admin_adds_a_channel_moderator_who_may_then_answer_requests(world: World) -> None:
+    for name in ("ada", "alex", "bea"):
+        await world.connect(name)
+    await slash(world, "ada", "start", mode="request")
+    await click(world, "alex", "Ask to join stage")
+    refused = await click(world, "bea", "Bring 1. alex")
+    assert "Only moderators" in said(refused)
+    added = await slash(world, "ada", "moderators", action="add", member=world.people["bea"])
+    assert "moderators" in said(added)
+    brought = await click(world, "bea", "Bring 1. alex")
+    assert "Invitation sent" in said(brought)
+
+
+async def test_J2_moderators_see_notes_and_participants_see_positions(world: World) -> None:
+    for name in ("mo", "alex", "bea"):
+        await world.connect(name)
+    await slash(world, "mo", "start", mode="request")
+    await slash(world, "alex", "ask", note="demo of the new release")
+    await slash(world, "bea", "ask")
+    for_moderator = (await slash(world, "mo", "status")).response.embeds[0]
+    requests = next(f.value for f in for_moderator.fields if f.name == "Requests")
+    assert "demo of the new release" in requests
+    for_participant = (await slash(world, "bea", "status")).response.embeds[0]
+    requests = next(f.value for f in for_participant.fields if f.name == "Requests")
+    assert "demo" not in requests and f"2. {world.mention('bea')}" in requests
+    panel = world.panel().embeds[0]
+    assert "demo" not in next(f.value for f in panel.fields if f.name == "Requests")  # the panel is public
+
+
+async def test_J5_cooldown_makes_a_declined_participant_wait(world: World) -> None:
+    for name in ("mo", "ada", "alex"):
+        await world.connect(name)
+    await slash(world, "mo", "start", mode="request")
+    await slash(world, "ada", "cooldown", seconds=60)
+    await slash(world, "alex", "ask")
+    await slash(world, "mo", "decline", member=world.people["alex"])
+    early = await slash(world, "alex", "ask")
+    assert "you can ask again in" in said(early)
+    await world.settle(60)
+    assert "number 1 in the queue" in said(await slash(world, "alex", "ask"))
+
+
+async def test_J12_actions_outside_a_session_are_refused(world: World) -> None:
+    await world.connect("alex")
+    answer = await slash(world, "alex", "ask")
+    assert "No session is live in this channel" in said(answer)
+
+
+async def test_C1_lowering_capacity_below_the_stage_is_refused_with_the_count(world: World) -> None:
+    for name in ("ada", "alex", "bea"):
+        await world.connect(name)
+    await slash(world, "ada", "start", mode="open")
+    await slash(world, "alex", "join")
+    await slash(world, "bea", "join")
+    refused = await slash(world, "ada", "capacity", people=1)
+    assert "2 people are on stage now" in said(refused)
+
+
+@pytest.mark.parametrize("how", ["dm", "panel"])
+async def test_moderators_hear_of_requests_as_configured(world: World, how: str) -> None:
+    world.app.settings.discord_notify_moderators = how
+    for name in ("mo", "alex"):
+        await world.connect(name)
+    await slash(world, "mo", "start", mode="request")
+    await click(world, "alex", "Ask to join stage")
+    assert not any("wants to join" in line for line in world.chat())
+    told = [m.content for m in world.dms("mo") if "wants to join" in m.content]
+    assert len(told) == (1 if how == "dm" else 0)
+
+
+async def test_commands_sync_to_the_dev_guild_when_one_is_set(app) -> None:
+    app.settings = Settings(_env_file=None, DISCORD_DEV_GUILD_ID="1456000000000000001")  # type: ignore[call-arg]
+    env = simcord.Env(bot_for(app))
+    env.create_guild("Dev", id=1456000000000000001)
+    await env.start()
+    try:
+        puts = [r.path for r in env.http_requests if r.method == "PUT"]
+        assert any(path.endswith("/guilds/1456000000000000001/commands") for path in puts)
+    finally:
+        await env.shutdown()

@@ -1,0 +1,78 @@
+"""What the bot asks Discord for, and what it sends staying inside Discord's limits."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import discord
+import pytest
+
+from adapters.discord import invite_url, serve
+from adapters.discord.invite import intents, permissions
+from adapters.discord.render import Place, panel
+from bot.settings import Settings
+from core.events import StatusReply
+from tests.discord import spec
+
+
+def test_the_invite_url_asks_for_exactly_the_permissions_the_bot_uses() -> None:
+    settings = Settings(_env_file=None, DISCORD_APPLICATION_ID="123456789012345678")  # type: ignore[call-arg]
+    query = parse_qs(urlparse(invite_url(settings)).query)
+    assert query["client_id"] == ["123456789012345678"]
+    assert set(query["scope"][0].split()) == {"bot", "applications.commands"}
+    assert query["permissions"] == ["22105104"]
+    granted = discord.Permissions(22105104)
+    assert granted.mute_members and granted.move_members and granted.manage_channels
+    assert not granted.administrator and not granted.manage_guild
+
+
+def test_the_invite_url_explains_a_missing_application_id() -> None:
+    with pytest.raises(ValueError, match="DISCORD_APPLICATION_ID"):
+        invite_url(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def test_no_privileged_intent_is_needed() -> None:
+    wanted = intents()
+    assert wanted.guilds and wanted.voice_states and wanted.guild_messages
+    assert not (wanted.members or wanted.presences or wanted.message_content)
+    assert permissions().value == 22105104
+
+
+async def test_serving_without_a_token_says_what_to_set() -> None:
+    class App:
+        settings = Settings(_env_file=None)  # type: ignore[call-arg]
+
+    with pytest.raises(RuntimeError, match="DISCORD_TOKEN"):
+        await serve(App())
+
+
+def test_a_crowded_panel_stays_inside_discords_limits() -> None:
+    people = [str(10**17 + n) for n in range(300)]
+    status = StatusReply(
+        actor="x",
+        live=True,
+        mode="request",
+        count=100,
+        capacity=100,
+        on_stage=people[:100],
+        on_camera=people[75:100],
+        requests=[{"user": u, "position": i} for i, u in enumerate(people[100:200], start=1)],
+        invitations=people[200:250],
+        hands=people[250:],
+    )
+    names = {u: "a very long display name that goes on and on" for u in people}
+    message = panel(status, Place(1, 2, True), "town-hall " * 40, names, warnings=["w" * 90] * 40)
+    body = {"embeds": [message.embed.to_dict()], "components": message.view.to_components()}
+    assert spec.check_limits(body) == []
+    assert spec.check_body("POST", "/channels/1/messages", body) == []
+
+
+def test_the_spec_checks_can_fail() -> None:
+    too_long = {"content": "x" * 2001}
+    assert spec.check_body("POST", "/channels/1/messages", too_long)
+    bad_id = {
+        "components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "ok", "custom_id": "x" * 101}]}]
+    }
+    assert spec.check_body("POST", "/channels/1/messages", bad_id)
+    with pytest.raises(AssertionError, match="not in Discord's API spec"):
+        spec.check_body("POST", "/made/up", {})
