@@ -102,6 +102,7 @@ def upgrade() -> None:
             ["rooms.id"],
         ),
         sa.PrimaryKeyConstraint("room_id", "user"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.create_index("ix_people_room_written", ["room_id", "written_at"], unique=False)
