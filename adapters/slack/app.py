@@ -79,6 +79,7 @@ class SlackBot:
         state = self.stage.state.channel(key)
         if on == bool(state.stage_channel):
             return None
+        state.huddle_room = None  # the stage huddle changes with the mode; learnt from its next start
         if not on:
             state.stage_channel = None
             self.stage.state.save()

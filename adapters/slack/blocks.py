@@ -203,14 +203,30 @@ def describe(event: ev.Event, viewer: str | None) -> str:
             lowered = "Your hand is down" if you else f"{who}'s hand is down"
             return f":wave: {lowered}{f' (lowered by {mention(by)})' if by and by != user else ''}."
         case ev.SettingsChanged(setting=setting, value=value):
-            shown = people(value) if setting == "moderators" else value
-            shown = mode_label(str(value)) if setting == "default_mode" else shown
-            return f":gear: This channel's {setting.replace('_', ' ')} is now {shown}."
+            return f":gear: {setting_words(setting, value)}"
         case ev.ErrorReply(code=code, message=message):
             return error_words(code, message)
         case ev.StatusReply():
             return status_words(event)
     return f"{event.name}"  # pragma: no cover - every event is matched above
+
+
+SETTING_NAMES = {
+    "capacity": ("stage capacity", ""),
+    "cameras": ("camera slots", ""),
+    "cooldown": ("wait after a declined request", " s"),
+    "expiry": ("invitation expiry", " s"),
+}
+
+
+def setting_words(setting: str, value: Any) -> str:
+    """Say what a channel default is now."""
+    if setting == "moderators":
+        return f"This channel's moderators are now {people(list(value))}."
+    if setting == "default":
+        return f"Sessions in this channel now start in *{mode_label(str(value))}* mode."
+    name, unit = SETTING_NAMES.get(setting, (setting.replace("_", " "), ""))
+    return f"This channel's {name} is now {value}{unit}."
 
 
 def _left(who: str, you: bool, reason: str, by: str | None) -> str:

@@ -39,7 +39,11 @@ class HuddleWatch:
         huddle_id = room.get("id")
         if not huddle_id:
             return
-        key = self._stage.state.room_of_stage_channel(team, channel) or RoomKey("slack", team, channel)
+        key = self._stage.state.room_of_stage_channel(team, channel)
+        if key is None:
+            key = RoomKey("slack", team, channel)
+            if self._stage.state.channel(key).stage_channel:
+                return  # gated: the channel's own huddle is not the stage; its stage channel's is
         state = self._stage.state.channel(key)
         if state.huddle_room != huddle_id:
             state.huddle_room = huddle_id

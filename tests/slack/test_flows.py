@@ -63,6 +63,7 @@ async def test_M1_mode_aliases_are_accepted_and_nonsense_lists_the_modes(slack):
 async def test_M2_session_starts_in_the_channel_default_set_by_preset(slack):
     await slack.everyone_arrives(ADMIN)
     await slack.command(ADMIN, "default event")
+    assert "Sessions in this channel now start in *Everyone on stage (open)* mode" in last(slack, ADMIN)
     await slack.command(ADMIN, "start")
     assert "Stage — Everyone on stage" in slack.roster_text()
 

@@ -209,3 +209,14 @@ async def test_C4_talking_in_the_gated_stage_channel_counts_for_the_room(slack):
     await slack.submit(CAL, b.GET_READY)
     assert "moved to the audience to make room" in slack.fake.told(BEA)[-1]
     assert BEA not in slack.fake.members[stage_channel]
+
+
+async def test_gated_the_stage_channel_huddle_is_the_stage_not_the_channel_huddle(slack):
+    await live_session(slack, "open")
+    stage_channel = await turn_gated_on(slack)
+    await slack.event(huddle_started([ADMIN], channel=CHANNEL, room_id="R0LOBBY001"))
+    await slack.event(huddle_changed(BEA, "R0LOBBY001"))  # chatting in the channel's own huddle is fine
+    assert not alerts(slack, ADMIN)
+    await slack.event({**huddle_started([ADMIN], channel=stage_channel, room_id="R0STAGE001"), "channel_type": "group"})
+    await slack.event(huddle_changed(CAL, "R0STAGE001"))  # someone in the stage huddle without a place
+    assert "<@UCAL00001> is in this channel's huddle" in alerts(slack, ADMIN)[-1]["text"]
