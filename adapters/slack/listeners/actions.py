@@ -68,10 +68,10 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
             await ack()
             key, user = room_of(body, action_of(body).get("value")), user_of(body)
             actor = await bot.stage.roles.actor(key, user)
-            status = await bot.stage.status(key, actor)
             if not (actor.moderator or user in await bot.stage.moderators(key)):
                 await _refuse(bot, key, user, NotModerator("open the moderator panel").message)
                 return
+            status = await bot.stage.status(key, actor)
             await bot.stage.client.views_open(trigger_id=body["trigger_id"], view=b.panel(status, key))
 
     @app.action(b.ASK_LEAVE)
