@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,10 @@ class OpenDatabase:
 
 
 def one_line(error: BaseException) -> str:
-    """Return the first line of an error's text, squeezed."""
+    """Return the first line of an error's text, squeezed, without SQLAlchemy's "(driver.Error)" prefix."""
     text = str(error).strip().splitlines()
-    return " ".join(text[0].split()) if text else type(error).__name__
+    line = " ".join(text[0].split()) if text else type(error).__name__
+    return re.sub(r"^\([\w.]+\) ", "", line)
 
 
 def describe(url: str | URL) -> str:
@@ -78,10 +80,11 @@ async def open_database(url: str) -> OpenDatabase:
     except StoreUnavailable:
         raise
     except Exception as error:
-        raise StoreUnavailable(
-            f"Cannot open the database {describe(parsed)}: {one_line(error)}. "
-            "Check that it exists and is reachable with these credentials, or choose another URL."
-        ) from None
+        if parsed.get_backend_name() == "sqlite":
+            hint = "Check the path (a SQLite file stagedoor may create and write), or choose another URL."
+        else:
+            hint = "Check that the server is running and the database and user exist, or choose another URL."
+        raise StoreUnavailable(f"Cannot open the database {describe(parsed)}: {one_line(error)}. {hint}") from None
 
 
 async def _open_sqlite(url: URL) -> OpenDatabase:
