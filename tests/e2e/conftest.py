@@ -67,14 +67,19 @@ StageFactory = Callable[..., Awaitable[Stage]]
 
 @pytest.fixture
 async def stage_factory(tmp_path: Path) -> AsyncIterator[StageFactory]:
-    """Make console rooms, each on a fresh SQLite file, built through the composition root."""
+    """Make a console room on an empty SQLite file, built through the composition root.
+
+    The same flows run on PostgreSQL through the real command in test_console_cli.py; one database
+    per test there costs seconds, so the many in-process tests stay on SQLite.
+    """
     from bot.bootstrap import open_stagedoor
     from bot.settings import Settings
 
     opened: list[Any] = []
 
     async def make(moderators: tuple[str, ...] = ("host",), admins: tuple[str, ...] = ("admin",)) -> Stage:
-        url = f"sqlite+aiosqlite:///{tmp_path / f'console-{len(opened)}.db'}"
+        assert not opened, "one console room per test: they would share the database"
+        url = f"sqlite+aiosqlite:///{tmp_path / 'console.db'}"
         clock = VirtualClock(time.time())
         app = await open_stagedoor(Settings().model_copy(update={"database_url": url}), clock)
         opened.append(app)
@@ -113,29 +118,3 @@ def json_lines(output: str) -> list[dict[str, Any]]:
     """Parse every printed line as one JSON object (the contract of --json)."""
     return [json.loads(line) for line in output.splitlines()]
 
-
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
-@pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
-    """Give a fresh PostgreSQL database for one test, dropped afterwards (skipped without a server, except in CI)."""
-    import uuid
-
-    import asyncpg
-
-    base = os.environ.get("STAGEDOOR_TEST_POSTGRES_URL", POSTGRES_URL)
-    plain = base.replace("+asyncpg", "")
-    try:
-        admin = await asyncpg.connect(plain, timeout=5)
-    except (OSError, asyncpg.PostgresError) as error:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {plain} is unreachable in CI: {error}")
-        pytest.skip(f"no PostgreSQL at {plain}: {error}")
-    name = f"stagedoor_console_{uuid.uuid4().hex[:12]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()

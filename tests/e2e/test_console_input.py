@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.console.parser import Action, Wait, parse_line
-from tests.e2e.conftest import Stage
+from tests.e2e.conftest import REPO, Stage, StageFactory
 
 EVENT_NAMES = {
     "session.started", "session.ended", "mode.changed", "stage.joined", "stage.left", "request.created",
@@ -172,3 +172,20 @@ def test_every_public_event_has_readable_words() -> None:
     from core.events import EVENT_TYPES
 
     assert set(EVENT_TYPES) == set(_TEXT) == EVENT_NAMES
+
+
+async def test_webinar_example_reads_like_a_chat(stage_factory: StageFactory) -> None:
+    stage = await stage_factory(moderators=(), admins=("host",))
+    played = await stage.play((REPO / "examples" / "webinar.stage").read_text())
+    text = "\n".join(played.text)
+    assert "{" not in text
+    for phrase in (
+        '[moderators] ana wants to join the stage (number 1 in line): "I\'d like to show our demo".',
+        '[ben] host declined your request to join the stage. Reason: "We\'ll take open questions at the end".',
+        "[ana] You are now a viewer: the stage was full",
+        "[moderators] cleo joined the stage, moving ana to the audience to make room.",
+        "[everyone] host changed the stage to Invite only mode.",
+        "[ben] Your request is now a raised hand",
+        "  on stage: 2 / 2: host, cleo (on camera: host, cleo)",
+    ):
+        assert phrase in text
