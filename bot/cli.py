@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import io
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -36,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`stagedoor console … | head`): stop quietly, without a traceback at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def load_settings() -> Settings:
