@@ -33,10 +33,10 @@ class StageBot(commands.Bot):
         self,
         app: Any,
         *,
-        tick_seconds: float = 10.0,
-        panel_window: float = 1.0,
-        retry_delay: float = 1.0,
+        beat_seconds: float = 1.0,
         poll_seconds: float = 2.0,
+        tick_seconds: float = 10.0,
+        retry_delay: float = 1.0,
     ) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
         self.runtime = Runtime(app, self)
@@ -44,13 +44,12 @@ class StageBot(commands.Bot):
         self.runtime.enforcer = Enforcer(self.runtime, first_delay=retry_delay)
         self.runtime.notifier = Notifier(self.runtime)
         self._workers: list[asyncio.Task[None]] = []
-        # Clocks (discord.ext.tasks loops): the panel's beat is what coalesces a burst into one edit.
-        self._clocks = [
-            tasks.loop(seconds=panel_window)(self.runtime.panels.beat),
-            tasks.loop(seconds=retry_delay)(self._retry_clock),
-            tasks.loop(seconds=poll_seconds)(self._poll_clock),
-            tasks.loop(seconds=tick_seconds)(self._tick),
-        ]
+        self._poll_every = max(1, round(poll_seconds / beat_seconds))
+        self._tick_every = max(1, round(tick_seconds / beat_seconds))
+        self._beats = 0
+        # One clock (a discord.ext.tasks loop): each beat shows every changed panel in one edit,
+        # retries refused voice changes whose back-off is over, and now and then polls and ticks.
+        self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
         runtime = self.runtime
@@ -61,8 +60,7 @@ class StageBot(commands.Bot):
             asyncio.create_task(self._deliver()),
             asyncio.create_task(runtime.enforcer.run()),
         ]
-        for clock in self._clocks:
-            clock.start()
+        self._clock.start()
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
@@ -88,12 +86,14 @@ class StageBot(commands.Bot):
                 log.exception("delivering events to Discord failed; retrying")
             await self.runtime.outbox.wait()
 
-    async def _poll_clock(self) -> None:
-        """Look for events other processes committed."""
-        self.runtime.outbox.fire()
-
-    async def _retry_clock(self) -> None:
+    async def _beat(self) -> None:
+        self._beats += 1
+        await self.runtime.panels.beat()
         self.runtime.enforcer.retry_due()
+        if self._beats % self._poll_every == 0:
+            self.runtime.outbox.fire()  # events other processes committed
+        if self._beats % self._tick_every == 0:
+            await self._tick()
 
     async def _tick(self) -> None:
         """Let invitations expire on time in live rooms (J8)."""
@@ -104,8 +104,7 @@ class StageBot(commands.Bot):
                 log.exception("timers of %s failed", key)
 
     async def close(self) -> None:
-        for clock in self._clocks:
-            clock.cancel()
+        self._clock.cancel()
         for worker in self._workers:
             worker.cancel()
         for worker in self._workers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +31,33 @@ class App:
     new_events: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-async def open_store(tmp_path: Path) -> Any:
+HAVE_SQL = importlib.util.find_spec("adapters.persistence.sql") is not None
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A SQLite database migrated once; each test starts from a copy (migrating takes seconds)."""
+    if not HAVE_SQL:
+        return None
+    from adapters.persistence.sql import SqlStore
+
+    path = tmp_path_factory.mktemp("template") / "stage.db"
+
+    async def migrate() -> None:
+        store = await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=True)
+        await store.close()
+
+    asyncio.run(migrate())
+    return path
+
+
+async def open_store(tmp_path: Path, template: Path | None) -> Any:
     """A SqlStore on SQLite when the SQL store exists, else the in-memory one."""
-    if importlib.util.find_spec("adapters.persistence.sql") is not None:
+    if template is not None:
         from adapters.persistence.sql import SqlStore
 
-        return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=True)
+        shutil.copy(template, tmp_path / "stage.db")
+        return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=False)
     from adapters.persistence.memory import MemoryStore
 
     return MemoryStore()
@@ -47,8 +69,8 @@ def settings() -> Settings:
 
 
 @pytest_asyncio.fixture
-async def app(tmp_path: Path, settings: Settings) -> AsyncIterator[App]:
-    store = await open_store(tmp_path)
+async def app(tmp_path: Path, settings: Settings, migrated_database: Path | None) -> AsyncIterator[App]:
+    store = await open_store(tmp_path, migrated_database)
     now = {"env": None}
 
     def clock() -> float:
@@ -80,5 +102,5 @@ async def env(app: App) -> AsyncIterator[simcord.Env]:
 @pytest_asyncio.fixture
 async def world(env: simcord.Env, app: App) -> World:
     built = World(env, app).build()
-    await built.settle()
+    await env.settle()
     return built

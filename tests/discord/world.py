@@ -128,7 +128,7 @@ class World:
         return not (state.suppress if state.channel_id == self.stage.id else state.mute)
 
     # -- the bot's side ----------------------------------------------------------------------------------
-    async def settle(self, seconds: float = 3.0) -> None:
+    async def settle(self, seconds: float = 2.0) -> None:
         """Let the bot deliver events, enforce voice states and edit the panel."""
         await self.env.advance_time(seconds)
 
@@ -174,7 +174,7 @@ class World:
 
 
 def bot_for(app: Any) -> StageBot:
-    return StageBot(app, tick_seconds=5.0, panel_window=1.0, retry_delay=1.0, poll_seconds=2.0)
+    return StageBot(app, beat_seconds=1.0, poll_seconds=5.0, tick_seconds=5.0, retry_delay=1.0)
 
 
 async def slash(world: World, name: str, command: str, channel: simcord.ChannelHandle | None = None, **options: Any):
