@@ -19,7 +19,7 @@ Blocks = list[dict[str, Any]]
 
 TEXT_LIMIT = 3000
 LIST_LIMIT = 40  # names listed before "…and N more": 40 mentions stay far below 3000 characters
-PANEL_ROWS = 20  # people per section in the moderator panel; each is one block
+PANEL_ROWS = 15  # people per section in the moderator panel: 2 blocks each for the queue and hands, 1 on stage
 
 # Action ids: stable across releases so that buttons posted before a restart keep working.
 JOIN, ASK, CANCEL, PANEL = "stage_join", "stage_ask", "stage_cancel", "stage_panel"
@@ -507,7 +507,13 @@ def _stage_row(row: dict[str, Any], key: RoomKey) -> Blocks:
 
 
 def _hand_row(row: dict[str, Any], key: RoomKey) -> Blocks:
-    return [section(mention(row["user"]), button("Invite on stage", INVITE, value_for(key, row["user"]), "primary"))]
+    return [
+        section(mention(row["user"])),
+        actions(
+            button("Invite on stage", INVITE, value_for(key, row["user"]), "primary"),
+            button("Lower hand", LOWER, value_for(key, row["user"])),
+        ),
+    ]
 
 
 MODE_CHOICES = ["open", "request", "invite", "event", "webinar"]

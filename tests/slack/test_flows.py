@@ -414,3 +414,14 @@ async def test_C3_a_stage_full_of_moderators_refuses_the_join(slack):
 async def test_stage_commands_outside_a_channel_are_explained(slack):
     await slack.command(ALEX, "start", channel="D0ALEXDM1")
     assert "Use /stage in the channel whose huddle is the stage" in last(slack, ALEX)
+
+
+async def test_J10_moderator_lowers_a_hand_from_the_panel(slack):
+    await live_session(slack, "invite")
+    await slack.click(ALEX, b.HAND, ROOM)
+    await slack.click(ADMIN, b.PANEL, ROOM)
+    panel = slack.fake.of("views.open")[-1]["view"]
+    assert b.LOWER in str(panel["blocks"])
+    await slack.click(ADMIN, b.LOWER, value(ALEX), view={**panel, "id": "VPANEL002"})
+    assert "lowered by <@UADMIN001>" in last(slack, ALEX)
+    assert "*Hands:* nobody" in slack.roster_text()
