@@ -40,11 +40,11 @@ class Notifier:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._delivered: set[int] = set()
+        self._last_delivered = 0  # the log is delivered in id order
 
     async def deliver(self, item: LoggedEvent) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""
-        if item.room.platform != PLATFORM or item.id in self._delivered:
+        if item.room.platform != PLATFORM or item.id <= self._last_delivered:
             return
         channel = self.runtime.channel_for(item.room)
         if channel is None:
@@ -58,7 +58,7 @@ class Notifier:
             users = [event.user] + ([event.evicted] if isinstance(event, ev.StageJoined) and event.evicted else [])
             self.runtime.enforcer.want(key, users)
         await self._tell(item, channel)
-        self._delivered.add(item.id)
+        self._last_delivered = item.id
 
     async def _tell(self, item: LoggedEvent, channel: RoomChannel) -> None:
         event, place = item.event, place_for(channel)

@@ -241,3 +241,24 @@ async def test_a_stage_instance_started_in_discord_starts_and_ends_the_session(w
     world.env.backend.delete_stage_instance(world.stage.id)
     await world.settle()
     assert not (await world.status()).live
+
+
+async def test_M4_going_from_request_to_open_tells_requesters_they_can_join(world: World) -> None:
+    await start(world, "request", "alex")
+    await click(world, "alex", "Ask to join stage")
+    await slash(world, "mo", "mode", mode="open")
+    assert "Everyone may join now" in world.dms("alex")[-1].content
+    assert "You are on stage" in said(await click(world, "alex", "Join stage"))
+
+
+async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None:
+    await world.connect("ada")
+    await start(world, "open", "alex", "bea", "cy")
+    await slash(world, "ada", "capacity", people=2)
+    for name in ("alex", "bea"):
+        await click(world, name, "Join stage")
+        await world.accept_speak(name)
+    await world.settle(10)
+    await world.moderator_sets("alex", self_video=True)
+    await click(world, "cy", "Join stage")
+    assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
