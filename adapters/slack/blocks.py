@@ -135,6 +135,8 @@ def slack_failure(action: str, error: str) -> str:
         "missing_scope": "The app lacks a permission; reinstall it from slack/manifest.yml.",
         "restricted_action": "A workspace policy blocks this; ask a workspace admin.",
         "ratelimited": "Slack is busy; stagedoor will try again shortly.",
+        "expired_trigger_id": "Slack took too long to hand over the click; click the button again.",
+        "exchanged_trigger_id": "That click was already used; click the button again.",
     }
     return f":warning: Slack refused to {action} ({error}). {hints.get(error, 'Try again in a moment.')}"
 

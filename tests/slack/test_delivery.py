@@ -219,3 +219,12 @@ async def test_X4_a_roster_slack_refuses_for_good_is_reported_to_moderators(slac
     await slack.command(ALEX, "ask")
     assert any("Slack refused to update the stage roster (channel_not_found)" in t for t in slack.fake.told(ADMIN))
     assert await slack.bot.stage.roster.flush() == 0  # not retried in a loop; the next change redraws
+
+
+async def test_one_error_handler_explains_a_failed_click(slack):
+    await live_session(slack, "open")
+    slack.fake.fail("views.open", "expired_trigger_id")
+    await slack.click(ALEX, b.JOIN, f"{CHANNEL}|")
+    answer = slack.fake.told(ALEX)[-1]
+    assert "Slack refused to finish that (expired_trigger_id)" in answer and "click the button again" in answer
+    assert "On stage: 0 / 100" in slack.roster_text()

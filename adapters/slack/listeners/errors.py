@@ -27,7 +27,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
         if not user or (body or {}).get("type") == "event_callback":
             return
         if isinstance(error, SlackApiError):
-            text = blocks.slack_failure("do that", str(error.response.get("error")))
+            text = blocks.slack_failure("finish that", str(error.response.get("error")))
         else:
             text = ":warning: stagedoor could not finish that. Check the roster, then try again."
         await bot.stage.tell(room_of(body), user, blocks.Message(text, [blocks.section(text)]))
