@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Executable
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.persistence.statements import bind
+from adapters.persistence.statements import PREFIX, bind
 from core.service import StoreBusy
 
 T = TypeVar("T")
@@ -95,19 +95,19 @@ class SqliteRunner:
 
     def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         sql, defaults = self._compiled.get(statement)
-        return self._connection.execute(sql, {**defaults, **bind(params)}).fetchall()
+        return self._connection.execute(sql, {**defaults, **params} if defaults else params).fetchall()
 
     def run(self, statement: Executable, params: dict[str, Any]) -> None:
         sql, defaults = self._compiled.get(statement)
-        self._connection.execute(sql, {**defaults, **bind(params)})
+        self._connection.execute(sql, {**defaults, **params} if defaults else params)
 
     def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
         sql, defaults = self._compiled.get(statement)
-        self._connection.executemany(sql, [{**defaults, **bind(p)} for p in params])
+        self._connection.executemany(sql, [{**defaults, **p} for p in params] if defaults else params)
 
 
 class SqliteCompiler:
-    """SQL text for each Core statement, compiled for SQLite with named parameters."""
+    """SQL text for each Core statement, compiled once for SQLite with the repository's parameter names."""
 
     def __init__(self) -> None:
         self._dialect = sqlite.dialect(paramstyle="named")
@@ -115,11 +115,13 @@ class SqliteCompiler:
         self._keep: list[Executable] = []  # keeps ids stable: cached statements stay alive
 
     def get(self, statement: Executable) -> tuple[str, dict[str, Any]]:
+        """Return the SQL and the values the statement carries itself (such as a LIMIT's OFFSET 0)."""
         found = self._cache.get(id(statement))
         if found is None:
             compiled = statement.compile(dialect=self._dialect)  # type: ignore[attr-defined]
-            defaults = {name: value for name, value in compiled.params.items() if value is not None}
-            found = self._cache[id(statement)] = (str(compiled), defaults)
+            carried = {name: value for name, value in compiled.params.items() if not name.startswith(PREFIX)}
+            # sqlite3 takes the repository's dicts as they are once the bind prefix is gone.
+            found = self._cache[id(statement)] = (str(compiled).replace(":" + PREFIX, ":"), carried)
             self._keep.append(statement)
         return found
 
@@ -146,8 +148,9 @@ class SqliteConnection:
         await _busy_as_store_busy(self._driver._execute(self._in_thread, step, True))
 
     async def rollback(self) -> None:
-        if self._driver.in_transaction:
-            await self._driver._execute(_rollback, self._driver._conn)
+        # Always queued, never skipped on a look at in_transaction: a step whose caller was cancelled
+        # may still be waiting its turn on the worker thread, and this must run after it.
+        await self._driver._execute(_rollback, self._driver._conn)
 
 
 def _rollback(connection: sqlite3.Connection) -> None:

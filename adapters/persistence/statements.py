@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, bindparam, case, func, literal_column, select, update
+from sqlalchemy import BindParameter, Executable, Table, bindparam, case, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.tables import ConsumerCursorRow, EventRow, PersonRow, RoomRow, WorkspaceRow
 
-rooms = RoomRow.__table__
-workspaces = WorkspaceRow.__table__
-people = PersonRow.__table__
-events = EventRow.__table__
-cursors = ConsumerCursorRow.__table__
+rooms: Table = RoomRow.__table__  # type: ignore[attr-defined]
+workspaces: Table = WorkspaceRow.__table__  # type: ignore[attr-defined]
+people: Table = PersonRow.__table__  # type: ignore[attr-defined]
+events: Table = EventRow.__table__  # type: ignore[attr-defined]
+cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
 
 SETTINGS_COLUMNS = ("default_mode", "capacity", "cameras", "cooldown", "expiry", "moderators", "admins")
 ROOM_STATE_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", *SETTINGS_COLUMNS)
