@@ -133,10 +133,9 @@ class _LoadResult:
     room_id: int
     version: int
     state: tuple[Any, ...]
-    workspace_version: int | None
-    workspace_row: tuple[Any, ...] | None
+    workspace_fetched: bool
+    workspace_row: tuple[Any, ...] | None  # None when not fetched or when the workspace has no row
     people: list[tuple[Any, ...]] | None  # None: the cached people are current
-    full: bool
 
 
 class SqlUnitOfWork:
@@ -181,17 +180,23 @@ class SqlUnitOfWork:
         """Return the room, locked against other writers until the transaction ends."""
         store = self._store
         cached = store.rooms.get(key)
+        seen = cached.version if cached is not None else None
         workspace = store.workspaces.get((key.platform, key.workspace))
         known_workspace = workspace.version if workspace is not None else _UNKNOWN
-        result = await self._conn().call(lambda run: self._load_step(run, key, cached, known_workspace))
+        connection = self._conn()
+        result = await connection.call(lambda run: self._load_step(run, key, cached, seen, known_workspace))
+        if cached is not None and (store.rooms.get(key) is not cached or cached.version != seen):
+            # Another unit of work in this process changed or dropped the cached copy while we waited
+            # for the lock: trust nothing of it and read the room in full (the lock is ours now).
+            cached = None
+            result = await connection.call(lambda run: self._load_step(run, key, None, None, known_workspace, False))
 
-        if result.workspace_row is not None or workspace is None:
+        if result.workspace_fetched or workspace is None:
             row = result.workspace_row
             settings = mapping.settings_from(row[1:]) if row else Settings()
-            workspace = store.workspaces[(key.platform, key.workspace)] = CachedWorkspace(
-                row[0] if row else result.workspace_version, settings
-            )
-        if result.full or cached is None:
+            workspace = CachedWorkspace(row[0] if row else None, settings)
+            store.workspaces[(key.platform, key.workspace)] = workspace
+        if cached is None or cached.room_id != result.room_id:
             session, next_seq = mapping.session_from(result.state)
             room = Room(
                 key,
@@ -201,41 +206,51 @@ class SqlUnitOfWork:
                 people=[mapping.person_from(row) for row in result.people or []],
                 next_seq=next_seq,
             )
-            cached = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
-            store.rooms[key] = cached
+            cached = store.rooms[key] = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
         elif result.people is not None:
             mapping.apply_room_row(cached.room, result.state)
             cached.room.load_people([mapping.person_from(row) for row in result.people])
-        cached.version = result.version - 1
+        cached.version = result.version - 1  # what the object reflects until this transaction commits
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
             cached.workspace_version = workspace.version
         self._loaded[key] = _Loaded(cached, result.version)
         return cached.room
 
-    def _load_step(self, run: Runner, key: RoomKey, cached: CachedRoom | None, known_workspace: object) -> _LoadResult:
+    def _load_step(
+        self,
+        run: Runner,
+        key: RoomKey,
+        cached: CachedRoom | None,
+        seen: int | None,
+        known_workspace: object,
+        bump: bool = True,
+    ) -> _LoadResult:
+        """Lock the room (bumping its version) and read what this process has not seen yet."""
         st = self._statements
         params = mapping.key_params(key)
-        run.begin()
-        rows = run.rows(st.bump_room, params)
-        if not rows:
-            run.run(st.create_room, {**params, "live": False, "mode": "request"})
+        if bump:
+            run.begin()
             rows = run.rows(st.bump_room, params)
+            if not rows:
+                run.run(st.create_room, {**params, "live": False, "mode": "request"})
+                rows = run.rows(st.bump_room, params)
+        else:
+            rows = run.rows(st.read_room, params)
         room_id, version, *state, workspace_version = rows[0]
+        fetch_workspace = workspace_version != known_workspace
         workspace_row = None
-        if workspace_version != known_workspace and workspace_version is not None:
+        if fetch_workspace and workspace_version is not None:
             found = run.rows(st.workspace, params)
             workspace_row = tuple(found[0]) if found else None
-        full = cached is None or cached.room_id != room_id
         people: list[tuple[Any, ...]] | None
-        if full:
+        if cached is None or cached.room_id != room_id or seen is None:
             people = [tuple(r) for r in run.rows(st.all_people, {"room_id": room_id})]
-        elif cached is not None and cached.version == version - 1:
+        elif seen == version - 1:
             people = None  # nobody wrote since we last did: the cached room is current
         else:
-            since = cached.version if cached is not None else 0
-            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": since})]
-        return _LoadResult(room_id, version, tuple(state), workspace_version, workspace_row, people, full)
+            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
+        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people)
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue what changed in the room and its events; both are written at commit, in one transaction."""

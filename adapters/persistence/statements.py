@@ -65,6 +65,8 @@ class Statements:
             .values(version=rooms.c.version + literal_column("1"))
             .returning(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version)
         )
+        # The same columns without the bump, for a second look inside the same transaction.
+        self.read_room: Executable = select(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version).where(key)
         self.create_room: Executable = (
             insert(rooms)
             .values(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+import pytest
+
 from core import commands as c
+from core import rules
 from core.events import ErrorReply, RequestApproved, StageJoined, StageLeft
 from tests.integration.stage import ADMIN, HOST, ROOM, Process, arrive, errors, start_process
 
@@ -125,3 +128,43 @@ async def test_X3_no_request_or_invitation_is_lost_when_three_processes_take_the
     finally:
         for process in processes:
             await process.close()
+
+
+class Abandoned(Exception):
+    """A unit of work that fails after changing its copy of the room."""
+
+
+async def test_X3_a_unit_of_work_that_waited_for_the_room_never_reuses_a_copy_another_one_abandoned(
+    database_url: str,
+) -> None:
+    process = await start_process(database_url)
+    try:
+        await process.do(c.StartSession(HOST, "open"))
+        await arrive(process, "ann")
+        store = process.store
+        changed, release = asyncio.Event(), asyncio.Event()
+
+        async def change_then_fail() -> None:
+            async with store.unit_of_work() as uow:
+                room = await uow.load(ROOM)
+                rules.handle(room, c.JoinStage(c.Actor("ann")), process.clock())  # changes the cached copy
+                changed.set()
+                await release.wait()
+                raise Abandoned()
+
+        async def load_after() -> list[str]:
+            await changed.wait()
+            async with store.unit_of_work() as uow:
+                return list((await uow.load(ROOM)).stage)
+
+        failing = asyncio.create_task(change_then_fail())
+        waiting = asyncio.create_task(load_after())
+        await changed.wait()
+        await asyncio.sleep(0.2)  # the second unit of work is now waiting for the room
+        release.set()
+        with pytest.raises(Abandoned):
+            await failing
+        assert await waiting == []
+        assert (await process.status()).on_stage == []
+    finally:
+        await process.close()
