@@ -46,16 +46,17 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> StageButton:
         user = match["user"]
+        button = item if isinstance(item, discord.ui.Button) else discord.ui.Button()
         return cls(
             match["action"],
             int(match["guild"]),
             int(match["channel"]),
             int(user) if user else None,
-            label=item.label or "",
-            style=item.style,
+            label=button.label or "",
+            style=button.style,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -78,9 +79,10 @@ class StagePicker(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=P
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.UserSelect[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> StagePicker:
-        return cls(match["action"], int(match["guild"]), int(match["channel"]), placeholder=item.placeholder or "")
+        placeholder = item.placeholder if isinstance(item, discord.ui.UserSelect) else None
+        return cls(match["action"], int(match["guild"]), int(match["channel"]), placeholder=placeholder or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         from adapters.discord.panel import clicked

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EVERYONE = "*"
 NOT_CONNECTED = 40032  # "Target user is not connected to voice": an invitation waits for them
 UNKNOWN_MEMBER = 10007
 
@@ -49,7 +50,7 @@ class Enforcer:
         self.runtime = runtime
         self.attempts = attempts
         self.first_delay = first_delay
-        self._pending: dict[RoomKey, set[str] | None] = {}
+        self._pending: dict[RoomKey, set[str]] = {}  # EVERYONE among them: all connected members
         self._wake = Signal(runtime.bot, "stagedoor_enforce")
         self._sent: dict[tuple[int, int], tuple[str, bool]] = {}
         # Changes Discord refused for now (429, 5xx): user -> (failures so far, when to try again).
@@ -61,10 +62,7 @@ class Enforcer:
 
     def want(self, key: RoomKey, users: Iterable[str] | None) -> None:
         """Ask for a room's voice states to follow the core: these users, or everyone (None)."""
-        if users is None or self._pending.get(key, set()) is None:
-            self._pending[key] = None
-        else:
-            self._pending.setdefault(key, set()).update(users)  # type: ignore[union-attr]
+        self._pending.setdefault(key, set()).update([EVERYONE] if users is None else users)
         self._wake.fire()
 
     def is_echo(self, guild_id: int, user_id: int, field: str, value: bool) -> bool:
@@ -103,7 +101,7 @@ class Enforcer:
 
     # -- converging ---------------------------------------------------------------------------------
 
-    async def converge(self, key: RoomKey, users: set[str] | None) -> None:
+    async def converge(self, key: RoomKey, users: set[str]) -> None:
         """Compare Discord with the core for these users and change Discord where they differ."""
         channel = self.runtime.channel_for(key)
         if channel is None:
@@ -112,7 +110,8 @@ class Enforcer:
         stage = isinstance(channel, discord.StageChannel)
         speakers = set(status.on_stage) | (set(status.invitations) if stage else set())
         states = channel.voice_states
-        targets = list(states) if users is None else [int(u) for u in users if u.isdigit()]
+        named = {int(u) for u in users if u.isdigit()}
+        targets = set(states) | named if EVERYONE in users else named
         for user_id in targets:
             state = states.get(user_id)
             member = channel.guild.get_member(user_id)
@@ -120,7 +119,7 @@ class Enforcer:
                 continue
             user = str(user_id)
             if stage:
-                if not status.live and users is None:
+                if not status.live and user_id not in named:
                     continue  # outside a session, the stage's own moderators run it
                 want_speaker = status.live and user in speakers
                 suppress = not want_speaker

@@ -53,11 +53,12 @@ class Notifier:
         self.runtime.panels.touch(key)
         if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
             self.runtime.enforcer.want(key, None)
-            await self.runtime.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
         elif isinstance(event, VOICE_EVENTS):
             users = [event.user] + ([event.evicted] if isinstance(event, ev.StageJoined) and event.evicted else [])
             self.runtime.enforcer.want(key, users)
         await self._tell(item, channel)
+        if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
+            await self.runtime.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
         self._last_delivered = item.id
 
     async def _tell(self, item: LoggedEvent, channel: RoomChannel) -> None:

@@ -158,7 +158,8 @@ class VoiceWatcher(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         for guild in self.runtime.bot.guilds:
-            for channel in [*guild.stage_channels, *guild.voice_channels]:
+            rooms: list[RoomChannel] = [*guild.stage_channels, *guild.voice_channels]
+            for channel in rooms:
                 try:
                     await self.reconcile(channel)
                 except Exception:

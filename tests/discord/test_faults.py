@@ -190,3 +190,21 @@ async def test_A4_bots_are_not_participants(world: World) -> None:
     helper = world.guild.add_member(world.env.create_user("musicbot", bot=True))
     refused = await world.people["mo"].slash(world.stage, "stage invite", member=helper)
     assert "is a bot or the app itself" in said(refused)
+
+
+async def test_X4_an_invitation_discord_refuses_stays_open_and_moderators_know(world: World) -> None:
+    await start(world, "invite", "bea")
+    take_from_bot(world, "mute_members")
+    await pick(world, "mo", "invite", "bea")
+    assert "couldn't send Discord's invitation to speak to" in world.chat()[-1]
+    assert (await world.status()).invitations == [world.id("bea")]
+    declined = await click(world, "bea", "Decline invitation", world.dms("bea")[-1])
+    assert "You declined the invitation." in said(declined)
+
+
+async def test_a_stage_the_bot_cannot_open_is_reported_and_the_session_still_runs(world: World) -> None:
+    take_from_bot(world, "manage_channels")
+    await start(world, "request", "alex")
+    assert world.stage.id not in world.env.backend.stage_instances
+    assert "couldn't open the Stage" in world.chat()[-1]
+    assert "number 1 in the queue" in said(await click(world, "alex", "Ask to join stage"))
