@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from adapters.console.parser import Action, Wait, parse_line
@@ -189,3 +192,11 @@ async def test_webinar_example_reads_like_a_chat(stage_factory: StageFactory) ->
         "  on stage: 2 / 2: host, cleo (on camera: host, cleo)",
     ):
         assert phrase in text
+
+
+async def test_the_readme_example_prints_what_the_readme_shows(stage: Stage) -> None:
+    readme = (REPO / "README.md").read_text()
+    example = readme[readme.index("For example (`stagedoor console --json --moderator host`)"):]
+    script, output = re.findall(r"```\n(.*?)```", example, re.DOTALL)[:2]
+    played = await stage.play(script)
+    assert played.json == [json.loads(line) for line in output.splitlines()]
