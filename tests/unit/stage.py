@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import asdict
 from typing import Any
 
 from core import commands as c
@@ -17,13 +15,18 @@ ADMIN = "boss"
 PEOPLE = ("ann", "bob", "cid", "dee", "eve")
 
 
+def copied(record: object) -> dict[str, Any]:
+    """Return a record's fields, lists copied (every other field is immutable)."""
+    return {name: list(value) if isinstance(value, list) else value for name, value in vars(record).items()}
+
+
 def snapshot(room: Room) -> dict[str, Any]:
-    """Return everything a refused action must leave as it was."""
+    """Return a copy of everything a refused action must leave as it was."""
     return {
-        "session": asdict(room.session),
-        "channel": asdict(room.channel),
-        "workspace": asdict(room.workspace),
-        "people": {user: asdict(person) for user, person in room.people.items()},
+        "session": copied(room.session),
+        "channel": copied(room.channel),
+        "workspace": copied(room.workspace),
+        "people": {user: copied(person) for user, person in room.people.items()},
         "stage": list(room.stage),
         "requests": list(room.requests),
         "invitations": list(room.invitations),
@@ -73,7 +76,7 @@ class Stage:
     def refused(self, user: str, kind: type[c.Command], code: str, *args: Any, **kwargs: Any) -> str:
         """Apply a command that must be refused with `code` and change nothing; return the message."""
         self.room.clean()
-        before = copy.deepcopy(snapshot(self.room))
+        before = snapshot(self.room)
         events = self.send(kind(self.actor(user), *args, **kwargs))
         assert len(events) == 1 and isinstance(events[0], ErrorReply), [e.as_dict() for e in events]
         error = events[0]

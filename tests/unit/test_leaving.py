@@ -76,7 +76,10 @@ def test_L2_the_platform_moving_someone_off_stage_is_recorded() -> None:
         {"event": "stage.left", "user": "ann", "reason": "left_room", "by": None}
     ]
     assert stage.send(c.MovedToAudience(Actor("bob"), by="host"))[0].as_dict() == {
-        "event": "stage.left", "user": "bob", "reason": "removed", "by": "host"
+        "event": "stage.left",
+        "user": "bob",
+        "reason": "removed",
+        "by": "host",
     }
     assert stage.status()["on_stage"] == []
     assert stage.run("ann", c.MovedToAudience) == []
