@@ -103,7 +103,12 @@ class SqliteRunner:
 
     def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
         sql, defaults = self._compiled.get(statement)
-        self._connection.executemany(sql, [{**defaults, **p} for p in params] if defaults else params)
+        if defaults:
+            params = [{**defaults, **p} for p in params]
+        if len(params) == 1:  # the usual case (one person, one event): execute is cheaper than executemany
+            self._connection.execute(sql, params[0])
+        else:
+            self._connection.executemany(sql, params)
 
 
 class SqliteCompiler:
