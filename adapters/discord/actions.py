@@ -52,6 +52,7 @@ def room_of(interaction: discord.Interaction) -> RoomChannel | None:
 
 
 def connected(channel: RoomChannel, user_id: int) -> bool:
+    """Say whether someone is connected to the room's voice channel."""
     return user_id in channel.voice_states
 
 

@@ -48,6 +48,7 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> StageButton:
+        """Rebuild the item from a clicked custom id (after any restart)."""
         user = match["user"]
         button = item if isinstance(item, discord.ui.Button) else discord.ui.Button()
         return cls(
@@ -60,6 +61,7 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Hand the click to the panel's click handler."""
         # Imported here: the click handlers render replies, and rendering builds these buttons.
         from adapters.discord.panel import clicked
 
@@ -81,10 +83,12 @@ class StagePicker(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=P
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> StagePicker:
+        """Rebuild the item from a clicked custom id (after any restart)."""
         placeholder = item.placeholder if isinstance(item, discord.ui.UserSelect) else None
         return cls(match["action"], int(match["guild"]), int(match["channel"]), placeholder=placeholder or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """Hand the click to the panel's click handler."""
         from adapters.discord.panel import clicked
 
         chosen = self.item.values[0] if self.item.values else None

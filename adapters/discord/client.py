@@ -52,6 +52,7 @@ class StageBot(commands.Bot):
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
+        """Add the commands, listeners and persistent items; start the workers; sync /stage."""
         runtime = self.runtime
         await self.add_cog(StageCommands(runtime))
         await self.add_cog(VoiceWatcher(runtime))
@@ -104,6 +105,7 @@ class StageBot(commands.Bot):
                 log.exception("timers of %s failed", key)
 
     async def close(self) -> None:
+        """Stop the workers and the clock, then disconnect."""
         self._clock.cancel()
         for worker in self._workers:
             worker.cancel()

@@ -40,6 +40,7 @@ def _now() -> float:
 
 
 def place_for(channel: RoomChannel) -> render.Place:
+    """Return where a room is, for words and button ids."""
     return render.Place(channel.guild.id, channel.id, isinstance(channel, discord.StageChannel))
 
 

@@ -39,6 +39,7 @@ class Place:
 
     @property
     def channel(self) -> str:
+        """Return the channel as a mention."""
         return f"<#{self.channel_id}>"
 
 
@@ -74,6 +75,7 @@ def mentions_in(text: str) -> str:
 
 
 def mode_label(mode: str) -> str:
+    """Return the name people see for a mode."""
     return Mode(mode).label
 
 
@@ -256,6 +258,7 @@ def failure_notice(doing: str, user: str, error: discord.HTTPException, place: P
 
 
 def stage_instance_failure(starting: bool, error: discord.HTTPException, place: Place) -> Message:
+    """Tell moderators the Stage could not be opened or closed, and why."""
     what = "open the Stage" if starting else "close the Stage"
     return Message(
         content=(
@@ -267,10 +270,12 @@ def stage_instance_failure(starting: bool, error: discord.HTTPException, place: 
 
 
 def not_connected(place: Place) -> Message:
+    """Ask someone to connect to the channel before joining."""
     return Message(content=f"Connect to {place.channel} first, then press **Join stage** again.")
 
 
 def wrong_channel() -> Message:
+    """Say where /stage works."""
     return Message(
         content=(
             "Use /stage in the chat of a stage or voice channel, or while you are connected to one, "
@@ -280,6 +285,7 @@ def wrong_channel() -> Message:
 
 
 def unknown_room() -> Message:
+    """Answer a click on a button whose channel is gone."""
     return Message(content="That channel is gone or I can no longer see it, so this button does nothing now.")
 
 

@@ -43,6 +43,7 @@ class VoiceWatcher(commands.Cog):
     async def on_voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
+        """Map connecting, leaving and Discord's stage controls to stage commands."""
         if member.bot:
             return
         old, new = before.channel, after.channel
@@ -137,17 +138,20 @@ class VoiceWatcher(commands.Cog):
     # -- stage instances ----------------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_stage_instance_create(self, instance: discord.StageInstance) -> None:
+        """Start a session when a Stage starts in Discord."""
         key = room_key(instance.guild.id, instance.channel_id)
         await self.runtime.handle(key, c.StartSession(self.runtime.system_actor()))
 
     @commands.Cog.listener()
     async def on_stage_instance_delete(self, instance: discord.StageInstance) -> None:
+        """End the session when the Stage ends in Discord."""
         key = room_key(instance.guild.id, instance.channel_id)
         await self.runtime.handle(key, c.EndSession(self.runtime.system_actor()))
 
     # -- chat activity (C4) ---------------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        """Count a message in a live room's chat as activity (C4)."""
         if message.guild is None or message.author.bot or not is_room_channel(message.channel):
             return
         key = room_key(message.guild.id, message.channel.id)
@@ -157,6 +161,7 @@ class VoiceWatcher(commands.Cog):
     # -- after a (re)start ------------------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_ready(self) -> None:
+        """Catch up with every room after a (re)start."""
         for guild in self.runtime.bot.guilds:
             rooms: list[RoomChannel] = [*guild.stage_channels, *guild.voice_channels]
             for channel in rooms:

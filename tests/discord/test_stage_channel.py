@@ -262,3 +262,20 @@ async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None
     await world.moderator_sets("alex", self_video=True)
     await click(world, "cy", "Join stage")
     assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
+
+
+async def test_X2_a_repeated_click_changes_nothing_the_second_time(world: World) -> None:
+    await start(world, "request", "alex")
+    await click(world, "alex", "Ask to join stage")
+    again = await click(world, "alex", "Ask to join stage")
+    assert "already pending (position 1)" in said(again)
+    assert sum("wants to join the stage" in line for line in world.chat()) == 1
+    await click(world, "mo", "Bring 1. alex", world.panel())
+    assert sum("invited to join the stage" in m.content for m in world.dms("alex")) == 1
+
+
+async def test_joining_needs_a_connection_to_the_channel(world: World) -> None:
+    await start(world, "open")
+    answer = await click(world, "alex", "Join stage")
+    assert f"Connect to <#{world.stage.id}> first" in said(answer)
+    assert (await world.status()).on_stage == []
