@@ -273,7 +273,7 @@ def add_moderator(room: Room, cmd: c.AddModerator, now: float) -> Events:
         raise e.NoChange(f"{name} is already a moderator here")
     room.channel.moderators.append(name)
     room.dirty_room = True
-    _refresh_seat_protection(room, name)
+    _protect_seat(room, name)
     return [ev.SettingsChanged("moderators", list(room.channel.moderators), cmd.actor.user)]
 
 
@@ -284,14 +284,19 @@ def remove_moderator(room: Room, cmd: c.RemoveModerator, now: float) -> Events:
         raise e.NoChange(f"{name} is not on this channel's moderator list")
     room.channel.moderators.remove(name)
     room.dirty_room = True
-    _refresh_seat_protection(room, name)
     return [ev.SettingsChanged("moderators", list(room.channel.moderators), cmd.actor.user)]
 
 
-def _refresh_seat_protection(room: Room, user: str) -> None:
+def _protect_seat(room: Room, user: str) -> None:
+    """C3: a new moderator already on stage is never moved off from now on.
+
+    Taking someone off the list does not lift the protection they joined with:
+    the platform may still grant them a moderator role, which only their own
+    next action would tell us.
+    """
     person = room.people.get(user)
-    if person is not None and person.position is Position.ON_STAGE:
-        person.seat_moderator = room.is_listed_moderator(user)
+    if person is not None and person.position is Position.ON_STAGE and not person.seat_moderator:
+        person.seat_moderator = True
         room.touch(person)
 
 

@@ -166,6 +166,16 @@ def test_C3_channel_listed_moderators_are_protected_too() -> None:
     assert stage.join("dee")[0]["user"] == "cid"
 
 
+def test_C3_a_platform_moderator_taken_off_the_channel_list_is_still_never_moved() -> None:
+    stage = full_stage(2, MODERATOR, "ann")
+    stage.ok(ADMIN, c.AddModerator, MODERATOR)
+    stage.ok(ADMIN, c.RemoveModerator, MODERATOR)  # the platform still makes them a moderator
+    stage.wait(5)
+    stage.ok("ann", c.Speak)
+    assert stage.join("bob")[0] == {"event": "stage.left", "user": "ann", "reason": "evicted", "by": "bob"}
+    assert stage.status()["on_stage"] == [MODERATOR, "bob"]
+
+
 def test_C3_a_stage_full_of_moderators_refuses_the_join() -> None:
     stage = full_stage(2, MODERATOR, ADMIN)
     message = stage.refused("ann", c.JoinStage, "stage_full")
