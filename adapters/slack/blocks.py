@@ -69,6 +69,7 @@ def people(users: list[str], limit: int = LIST_LIMIT) -> str:
 
 
 def section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return a mrkdwn section, clipped to Slack's 3000 characters."""
     block: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
     if accessory:
         block["accessory"] = accessory
@@ -76,10 +77,12 @@ def section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any
 
 
 def context(text: str) -> dict[str, Any]:
+    """Return a context line."""
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text)}]}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    """Return a button that carries where and on whom it acts."""
     element: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": label[:75]},
@@ -92,6 +95,7 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
 
 
 def actions(*elements: dict[str, Any], block_id: str | None = None) -> dict[str, Any]:
+    """Return an actions block (at most 25 elements)."""
     block: dict[str, Any] = {"type": "actions", "elements": list(elements)[:25]}
     if block_id:
         block["block_id"] = block_id
@@ -99,6 +103,7 @@ def actions(*elements: dict[str, Any], block_id: str | None = None) -> dict[str,
 
 
 def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    """Return plain text cut to a limit."""
     return {"type": "plain_text", "text": text[:limit]}
 
 
@@ -114,6 +119,7 @@ def parse_value(value: str) -> tuple[str, str]:
 
 
 def mode_label(mode: str) -> str:
+    """Return a mode as people read it: "Join by request (request)"."""
     found = parse_mode(mode)
     return f"{found.label} ({found.value})" if found else mode
 
@@ -148,6 +154,7 @@ USAGE = {
 
 
 def usage_error(problem: str, hint: str) -> str:
+    """Explain input /stage could not read, and what to type instead."""
     return f":no_entry_sign: {problem} {hint}"
 
 
@@ -275,6 +282,7 @@ def status_words(status: ev.StatusReply) -> str:
 
 
 def queue_text(requests: list[dict[str, Any]], limit: int = LIST_LIMIT) -> str:
+    """List requests with their positions, summarising past the limit."""
     if not requests:
         return "nobody"
     shown = "  ".join(f"{r['position']}. {mention(r['user'])}" for r in requests[:limit])
@@ -357,6 +365,7 @@ def huddle_alert(user: str, key: RoomKey) -> Message:
 
 
 def leave_request(by: str) -> Message:
+    """Ask someone, for a moderator, to leave the huddle."""
     text = (
         f":wave: {mention(by)}, a moderator, asks you to leave the huddle: you are not on stage. "
         "Use *Ask to join stage* or *Raise hand* on the roster to take part."
@@ -427,6 +436,7 @@ def roster_buttons(mode: str, key: RoomKey) -> list[dict[str, Any]]:
 
 
 def modal(callback_id: str, title: str, blocks: Blocks, key: RoomKey, submit: str | None = None) -> dict[str, Any]:
+    """Return a modal view that remembers its channel."""
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,

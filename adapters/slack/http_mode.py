@@ -13,9 +13,11 @@ def web_app(app: AsyncApp, path: str = EVENTS_PATH) -> web.Application:
     """Return an aiohttp application that hands Slack's requests to Bolt."""
 
     async def handle(request: web.Request) -> web.Response:
+        """Verify and dispatch one request from Slack."""
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
     async def health(request: web.Request) -> web.Response:
+        """Answer a load balancer's health check."""
         return web.Response(text="ok")
 
     server = web.Application()

@@ -38,6 +38,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
     @app.action(b.JOIN)
     @app.action(b.JOIN_INVITED)
     async def join(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Open the get-ready step (J1)."""
         async with bot.stage.busy():
             await ack()
             key = room_of(body, action_of(body).get("value"))
@@ -45,6 +46,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.action(b.ASK)
     async def ask(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Open the request form with its optional note (J2)."""
         async with bot.stage.busy():
             await ack()
             key = room_of(body, action_of(body).get("value"))
@@ -57,6 +59,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.action(b.INVITE_PICK)
     async def invite_pick(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Invite the person picked in the moderator panel (J7)."""
         async with bot.stage.busy():
             await ack()
             target = action_of(body).get("selected_user") or ""
@@ -64,6 +67,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.action(b.PANEL)
     async def open_panel(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Open the moderator panel, for moderators only."""
         async with bot.stage.busy():
             await ack()
             key, user = room_of(body, action_of(body).get("value")), user_of(body)
@@ -76,6 +80,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.action(b.ASK_LEAVE)
     async def ask_to_leave(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Send someone in the huddle a moderator's request to leave."""
         async with bot.stage.busy():
             await ack()
             key, user = room_of(body, action_of(body).get("value")), user_of(body)
@@ -91,6 +96,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
     @app.action(b.HOME_EDIT)
     @app.action(b.HOME_PICK)
     async def edit_channel(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Open a channel's settings form, for admins only (A2)."""
         async with bot.stage.busy():
             await ack()
             action = action_of(body)

@@ -20,6 +20,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.command("/stage")
     async def stage_command(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Acknowledge, then run /stage."""
         async with bot.stage.busy():
             await ack()
             await run_stage_command(bot, body)

@@ -17,6 +17,7 @@ def team_of(body: dict[str, Any]) -> str:
 
 
 def user_of(body: dict[str, Any]) -> str:
+    """Return the id of the person who typed or clicked."""
     user = body.get("user_id") or body.get("user") or {}
     return str(user.get("id") if isinstance(user, dict) else user)
 
@@ -32,4 +33,5 @@ def room_of(body: dict[str, Any], value: str | None = None) -> RoomKey:
 
 
 def action_of(body: dict[str, Any]) -> dict[str, Any]:
+    """Return the clicked element of a block_actions payload."""
     return dict((body.get("actions") or [{}])[0])

@@ -22,6 +22,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        """Log a listener's failure and tell the person who acted."""
         log.error("Slack listener failed: %r", error, exc_info=error)
         user = user_of(body or {})
         if not user or (body or {}).get("type") == "event_callback":

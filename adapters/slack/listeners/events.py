@@ -24,6 +24,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.event("message")
     async def message(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Count a message as activity (C4), or learn a huddle from its start message."""
         async with bot.stage.busy():
             await ack()
             if not await once(body):
@@ -42,6 +43,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.event("member_joined_channel")
     async def joined(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone joined the channel: they are in the room."""
         async with bot.stage.busy():
             await ack()
             team = body.get("team_id") or event.get("team") or ""
@@ -51,6 +53,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.event("member_left_channel")
     async def left(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone left the channel: they leave the room (L2)."""
         async with bot.stage.busy():
             await ack()
             if not await once(body):
@@ -63,6 +66,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.event("user_huddle_changed")
     async def huddle_changed(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Follow a person into or out of a stage huddle."""
         async with bot.stage.busy():
             await ack()
             if await once(body):
@@ -70,6 +74,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.event("app_home_opened")
     async def home_opened(ack: AsyncAck, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Show the admin page on the Home tab."""
         async with bot.stage.busy():
             await ack()
             if event.get("tab", "home") == "home" and await once(body):

@@ -20,6 +20,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.view(b.GET_READY)
     async def get_ready(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Join the stage after the get-ready step (J1)."""
         async with bot.stage.busy():
             await ack()
             key, user = room_of(body), user_of(body)
@@ -28,6 +29,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.view(b.ASK_NOTE)
     async def ask_note(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Ask to join with the note from the form (J2)."""
         async with bot.stage.busy():
             await ack()
             key, user = room_of(body), user_of(body)
@@ -37,6 +39,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     @app.view(b.SETTINGS)
     async def settings(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Save a channel's settings form, for admins only (A2)."""
         async with bot.stage.busy():
             key, user = room_of(body), user_of(body)
             actor = await bot.stage.roles.actor(key, user)
