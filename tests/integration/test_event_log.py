@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.outbox import drain
+from adapters.persistence.statements import EVENT_LOG_LOCK
 from core import commands as c
 from core import rules
 from core.events import RequestCreated, SessionEnded, SessionStarted, StageJoined
@@ -133,4 +138,87 @@ async def test_L3_the_history_keeps_every_session_after_it_ends(database_url: st
         assert [item.event for item in await process.store.history(other_room)] == [SessionStarted("open", "host")]
         assert isinstance((await process.store.history(ROOM))[-1].event, SessionEnded)
     finally:
+        await process.close()
+
+
+async def test_a_consumer_reading_while_several_processes_write_to_many_rooms_misses_no_event(
+    database_url: str,
+) -> None:
+    processes = [await start_process(database_url) for _ in range(3)]
+    rooms = [ROOM.__class__(ROOM.platform, ROOM.workspace, f"C{n}") for n in range(6)]
+    delivered: list[int] = []
+    writing = True
+
+    async def deliver(item: LoggedEvent) -> None:
+        delivered.append(item.id)
+
+    async def consume() -> None:
+        while writing:
+            await drain(processes[0].store, "slack", deliver)
+            await asyncio.sleep(0)
+        await drain(processes[0].store, "slack", deliver)
+
+    async def write(process_index: int, room_index: int) -> None:
+        process, room = processes[process_index], rooms[room_index]
+        for n in range(4):
+            joiner = c.Actor(f"p{process_index}-{n}")
+            await process.do(c.Arrive(joiner), room)
+            await process.do(c.JoinStage(joiner), room)
+
+    try:
+        for room in rooms:
+            await processes[0].do(c.StartSession(HOST, "open"), room)
+        consumer = asyncio.create_task(consume())
+        await asyncio.gather(*(write(p, r) for p in range(3) for r in range(len(rooms))))
+        writing = False
+        await consumer
+
+        logged = []
+        for room in rooms:
+            logged += [item.id for item in await processes[0].store.history(room)]
+        logged.sort()
+        assert len(logged) == len(rooms) * (1 + 3 * 4)
+        assert delivered == logged  # each once, in id order, none skipped while others were committing
+    finally:
+        for process in processes:
+            await process.close()
+
+
+async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_cannot_overtake_it(
+    database_url: str,
+) -> None:
+    """Ids are handed out in commit order, so a cursor moving past an id never skips a smaller one."""
+    process = await start_process(database_url)
+    engine = create_async_engine(database_url)
+    try:
+        await process.do(c.StartSession(HOST, "open"))
+        await arrive(process, "ann")
+        delivered: list[int] = []
+
+        async def deliver(item: LoggedEvent) -> None:
+            delivered.append(item.id)
+
+        await drain(process.store, "slack", deliver)
+        async with engine.connect() as other:  # another bot process, in the middle of its own command
+            if engine.dialect.name == "postgresql":
+                await other.execute(text(f"SELECT pg_advisory_xact_lock({EVENT_LOG_LOCK})"))
+            await other.execute(
+                text(
+                    "INSERT INTO events (room_id, at, actor, name, payload) "
+                    "SELECT id, 1.0, 'host', 'session.ended', '{\"event\": \"session.ended\", \"by\": \"host\"}' "
+                    "FROM rooms"
+                )
+            )
+            joining = asyncio.create_task(process.do(c.JoinStage(c.Actor("ann"))))
+            await asyncio.sleep(0.3)
+            await drain(process.store, "slack", deliver)
+            await other.commit()
+        await joining
+        await drain(process.store, "slack", deliver)
+
+        everything = [item.id for item in await process.store.history(ROOM)]
+        assert delivered == everything
+        assert len(everything) == 3
+    finally:
+        await engine.dispose()
         await process.close()
