@@ -130,7 +130,11 @@ class World:
     # -- the bot's side ----------------------------------------------------------------------------------
     async def settle(self, seconds: float = 2.0) -> None:
         """Let the bot deliver events, enforce voice states and edit the panel."""
-        await self.env.advance_time(seconds)
+        # simcord gives one advance a few real seconds; long waits go a minute at a time.
+        while seconds > 0:
+            step = min(seconds, 60.0)
+            await self.env.advance_time(step)
+            seconds -= step
 
     def panel(self, channel: simcord.ChannelHandle | None = None) -> discord.Message:
         panels = [
