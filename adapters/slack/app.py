@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.client import make_client
 from adapters.slack.huddle import HuddleWatch, StageGate
+from adapters.slack.listeners import register_listeners
 from adapters.slack.notify import Deliverer
 from adapters.slack.roles import Roles
 from adapters.slack.roster import UPDATE_INTERVAL, RosterBoard
@@ -144,25 +145,23 @@ def build_app(
     roster_interval: float = UPDATE_INTERVAL,
 ) -> SlackBot:
     """Build the Bolt app and its shared parts; nothing starts running here."""
-    from adapters.slack.listeners import register_listeners
-
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = client or make_client(token, settings.slack_api_url)
     state = state or SlackState(settings.data_dir / "slack-state.json")
     roles = Roles(client, state)
-    holder: dict[str, SlackStage] = {}
 
+    # The roster is drawn as anyone in the channel sees it (no moderator notes).
     async def public_status(key: RoomKey) -> ev.StatusReply:
-        return await holder["stage"].status(key, Actor(""))
+        return await stage.status(key, Actor(""))
 
     async def report_roster(key: RoomKey, code: str) -> None:
         text = blocks.slack_failure("update the stage roster", code)
-        for moderator in await holder["stage"].moderators(key):
-            await holder["stage"].tell(key, moderator, blocks.Message(text, [blocks.section(text)]))
+        for moderator in await stage.moderators(key):
+            await stage.tell(key, moderator, blocks.Message(text, [blocks.section(text)]))
 
     roster = RosterBoard(client, state, public_status, roster_interval, report_roster)
-    stage = holder["stage"] = SlackStage(service, client, state, roles, roster, clock)
+    stage = SlackStage(service, client, state, roles, roster, clock)
     app = AsyncApp(client=client, signing_secret=secret, name="stagedoor")
     huddles, gate = HuddleWatch(stage), StageGate(stage)
     bot = SlackBot(app, stage, huddles, gate, Deliverer(stage, gate))
