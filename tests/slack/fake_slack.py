@@ -57,7 +57,7 @@ class FakeSlack:
     groups: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
-    enforce_tiers: bool = True
+    enforce_tiers: bool | set[str] = True  # True: every method; a set: only those methods
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _window: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -157,7 +157,8 @@ class FakeSlack:
     def _tier_fault(self, method: str) -> Fault | None:
         tier = METHODS.get(method, {}).get("rate_limit_tier")
         limit = TIER_PER_MINUTE.get(tier or "")
-        if not self.enforce_tiers or limit is None:
+        enforced = self.enforce_tiers if isinstance(self.enforce_tiers, bool) else method in self.enforce_tiers
+        if not enforced or limit is None:
             return None
         now = time.monotonic()
         window = [t for t in self._window[method] if now - t < 60.0]
