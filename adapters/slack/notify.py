@@ -20,6 +20,9 @@ from core.service import LoggedEvent
 log = logging.getLogger(__name__)
 
 CONSUMER = "slack"
+# Moderators are told of each request while the queue is short; past this, a rush of hundreds would
+# flood them and Slack's limits, and the roster and the moderator panel already show the queue.
+TELL_MODERATORS_UP_TO = 25
 
 
 class Deliverer:
@@ -42,6 +45,8 @@ class Deliverer:
             if recipient == ev.ROOM:
                 await self._announce(item)
             elif recipient == ev.MODERATORS:
+                if isinstance(event, ev.RequestCreated) and event.position > TELL_MODERATORS_UP_TO:
+                    continue
                 for moderator in await self._stage.moderators(key):
                     if moderator not in (item.actor, getattr(event, "user", None)):
                         await self._stage.tell(key, moderator, blocks.notification(event, moderator, key))
