@@ -229,3 +229,10 @@ async def test_one_error_handler_explains_a_failed_click(slack):
     answer = slack.fake.told(ALEX)[-1]
     assert "Slack refused to finish that (expired_trigger_id)" in answer and "click the button again" in answer
     assert "On stage: 0 / 100" in slack.roster_text()
+
+
+async def test_http_mode_answers_slacks_url_verification(slack):
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    body = json.dumps({"token": "verification-token-unused", "challenge": challenge, "type": "url_verification"})
+    response = await slack.send(slack.request(body, "application/json"), deliver=False)
+    assert response.status == 200 and challenge in response.body
