@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Seat:
-    """A stage member as eviction sees them: ordered by activity, then join order."""
+class Seat(NamedTuple):
+    """A stage member as eviction sees them: ordered by activity, then join order.
+
+    A tuple, so the heap compares seats in C rather than through dataclass methods.
+    """
 
     last_active: float
     joined_seq: int

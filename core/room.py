@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -106,6 +107,8 @@ class Room:
         self.invitations: dict[str, None] = {}
         self.hands: dict[str, None] = {}
         self.evictions = EvictionQueue()
+        # J8: pending invitations by expiry time, (expires at, seq, user); stale entries are skipped.
+        self.expiries: list[tuple[float, int, str]] = []
         # What changed since the last save; persistence writes only these.
         self.dirty_people: set[str] = set()
         self.dirty_room = False
@@ -124,6 +127,15 @@ class Room:
         by_hand = sorted((p for p in self.people.values() if p.hand is not None), key=lambda p: p.hand or 0)
         self.hands = {p.user: None for p in by_hand}
         self.evictions.rebuild(self._live_seats())
+        self._rebuild_expiries()
+
+    def _rebuild_expiries(self) -> None:
+        self.expiries = [
+            (p.expires_at, p.seq, p.user)
+            for u in self.invitations
+            if (p := self.people[u]).expires_at is not None
+        ]
+        heapq.heapify(self.expiries)
 
     def _live_seats(self) -> list[Seat]:
         return [s for u in self.stage if (s := self.people[u].seat()) is not None]
@@ -233,12 +245,32 @@ class Room:
             person.note = None
         else:
             person.seq = self.take_seq()
-            {
-                Position.ON_STAGE: self.stage,
-                Position.REQUESTED: self.requests,
-                Position.INVITED: self.invitations,
-            }[position][person.user] = None
+            if position is Position.ON_STAGE:
+                self.stage[person.user] = None
+            elif position is Position.REQUESTED:
+                self.requests[person.user] = None
+            else:
+                self.invitations[person.user] = None
         self.touch(person)
+
+    def set_expiry(self, person: Person, at: float) -> None:
+        """J8: a pending invitation lapses at `at`."""
+        person.expires_at = at
+        heapq.heappush(self.expiries, (at, person.seq, person.user))
+        self.touch(person)
+        if len(self.expiries) > 4 * len(self.invitations) + 64:
+            self._rebuild_expiries()
+
+    def due_invitations(self, now: float) -> list[Person]:
+        """Return the invitations whose time has come, soonest first, without scanning the rest."""
+        due: list[Person] = []
+        while self.expiries and self.expiries[0][0] <= now:
+            at, seq, user = heapq.heappop(self.expiries)
+            person = self.people.get(user)
+            current = person is not None and person.position is Position.INVITED
+            if current and person is not None and (person.expires_at, person.seq) == (at, seq):
+                due.append(person)
+        return due
 
     def seat_on_stage(self, person: Person, now: float, moderator: bool) -> None:
         self.set_position(person, Position.ON_STAGE, now)

@@ -118,11 +118,9 @@ def mode_from(word: str | None, default: Callable[[str], Mode | None] = parse_mo
 def expire_invitations(room: Room, now: float) -> Events:
     """J8: invitations past their time lapse; both sides are told."""
     events: Events = []
-    for user in list(room.invitations):
-        person = room.people[user]
-        if person.expires_at is not None and person.expires_at <= now:
-            room.set_position(person, Position.AUDIENCE, now)
-            events.append(ev.InvitationExpired(user))
+    for person in room.due_invitations(now):
+        room.set_position(person, Position.AUDIENCE, now)
+        events.append(ev.InvitationExpired(person.user))
     return events
 
 
@@ -396,7 +394,7 @@ def _answer(room: Room, cmd: c.Targeted, action: str) -> Person:
 
 def _invite(room: Room, person: Person, by: str, now: float, answer: str) -> None:
     room.set_position(person, Position.INVITED, now)
-    person.expires_at = now + room.expiry
+    room.set_expiry(person, now + room.expiry)
     person.answered_by, person.answer = by, answer
 
 

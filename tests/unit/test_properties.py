@@ -176,6 +176,8 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
     check_positions(room)
     check_rebuild(room)
 
+    # J8: timers ran first, so no pending invitation is past its time.
+    assert all((room.people[user].expires_at or 0) > now for user in room.invitations)
     # C1: never over capacity.
     assert len(room.stage) <= room.capacity
     # A5 / bad input: a refused action changes nothing.

@@ -1,0 +1,112 @@
+"""`python -m benchmarks` (and `stagedoor bench`): print the core and persisted figures as a table and as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import sys
+from typing import Any
+
+from benchmarks.core import MIX, measure_core
+
+PERSISTED_TARGET = 0.5
+QUICK_PERSISTED_COMMANDS = 200
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer commands, smaller rooms")
+    parser.add_argument("--json", action="store_true", help="print only the JSON")
+    parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
+    return parser.parse_args(argv)
+
+
+def measure_persisted(quick: bool) -> dict[str, Any] | None:
+    """Run benchmarks.persisted if it is there; None when it is not."""
+    try:
+        from benchmarks.persisted import measure_persisted as measure
+    except ImportError:
+        return None
+    wants_count = "commands" in inspect.signature(measure).parameters
+    result = measure(commands=QUICK_PERSISTED_COMMANDS) if quick and wants_count else measure()
+    if inspect.isawaitable(result):
+        result = asyncio.run(_awaited(result))
+    return dict(result)
+
+
+async def _awaited(result: Any) -> Any:
+    return await result
+
+
+def core_table(core: dict[str, Any]) -> list[str]:
+    """Render the per-command costs as a readable table."""
+    header = ["people", "on stage", *MIX, "mix"]
+    rows = [
+        [f"{size['people']:,}", f"{size['on_stage']:,}", *(f"{size['per_command'][k]:.2f}" for k in MIX)]
+        + [f"{size['mix']:.2f}"]
+        for size in core["sizes"]
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        f"core: microseconds per command, best of {core['repetitions']} repetitions "
+        f"of {core['commands_per_kind']:,} commands of each kind",
+        "  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)),
+    ]
+    lines += ["  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    verdict = "met" if core["meets_target"] else "MISSED"
+    small, large = core["sizes"][0]["people"], core["sizes"][-1]["people"]
+    lines.append(f"cost@{large:,} / cost@{small:,} = {core['ratio']:.2f} (target <= {core['target_ratio']}: {verdict})")
+    return lines
+
+
+def persisted_lines(persisted: dict[str, Any] | None, problem: str | None) -> list[str]:
+    """Render the persisted rate beside the bare commit rate."""
+    if problem:
+        return [f"persisted: failed: {problem}"]
+    if persisted is None:
+        return ["persisted: not available"]
+    ratio = persisted["ratio"]
+    verdict = "met" if ratio >= PERSISTED_TARGET else "MISSED"
+    return [
+        f"persisted (SQLite): {persisted['persisted_commands_per_s']:,.1f} commands/s beside "
+        f"{persisted['bare_commits_per_s']:,.1f} bare aiosqlite commits/s: "
+        f"ratio {ratio:.2f} (target >= {PERSISTED_TARGET}: {verdict})"
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print the table and the JSON; return 1 only if a measurement could not run."""
+    args = parse(argv)
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    core = measure_core(quick=args.quick, progress=progress)
+    persisted: dict[str, Any] | None = None
+    problem = None
+    if not args.no_persisted:
+        progress("persisted: measuring SQLite")
+        try:
+            persisted = measure_persisted(args.quick)
+        except Exception as error:  # report it beside the core figures rather than lose them
+            problem = f"{type(error).__name__}: {error}"
+    if persisted is not None:
+        persisted["target_ratio"] = PERSISTED_TARGET
+        persisted["meets_target"] = persisted["ratio"] >= PERSISTED_TARGET
+    figures = {"quick": args.quick, "core": core, "persisted": persisted}
+    if problem:
+        figures["persisted_error"] = problem
+    if not args.json:
+        print("\n".join(core_table(core)))
+        print()
+        if not args.no_persisted:
+            print("\n".join(persisted_lines(persisted, problem)))
+            print()
+    print(json.dumps(figures))
+    return 1 if problem else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
