@@ -38,6 +38,15 @@ def test_C1_admins_set_the_capacity_per_channel() -> None:
     assert stage.status()["count"] == 2
 
 
+def test_C1_a_workspace_capacity_applies_until_the_channel_sets_its_own() -> None:
+    stage = Stage(mode="open")
+    stage.room.workspace.capacity = 1
+    stage.join("ann")
+    assert stage.join("bob")[0]["event"] == "stage.left"
+    stage.ok(ADMIN, c.SetCapacity, "2")
+    assert stage.join("cid") == [{"event": "stage.joined", "user": "cid", "evicted": None}]
+
+
 def test_C1_lowering_capacity_below_the_count_on_stage_is_refused_with_the_count() -> None:
     stage = full_stage(10, "ann", "bob", "cid")
     message = stage.refused(ADMIN, c.SetCapacity, "bad_argument", "2")

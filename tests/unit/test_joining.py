@@ -246,6 +246,45 @@ def test_J8_expiry_is_set_per_channel() -> None:
     assert names(events) == ["invitation.expired", "status"]
 
 
+def test_J8_invitations_lapse_in_the_order_of_their_own_times() -> None:
+    stage = Stage(mode="invite")
+    stage.invite("ann")  # lapses at +600
+    stage.ok(ADMIN, c.SetExpiry, "30")
+    stage.wait(10)
+    stage.invite("bob")  # lapses at +40
+    stage.wait(30)
+    assert stage.ok("cid", c.Status)[0] == {"event": "invitation.expired", "user": "bob"}
+    assert stage.status()["invitations"] == ["ann"]
+    stage.wait(560)
+    assert names(stage.ok("cid", c.Status)) == ["invitation.expired", "status"]
+    assert stage.status()["invitations"] == []
+
+
+def test_J8_a_new_invitation_gets_a_new_time_and_the_old_one_is_forgotten() -> None:
+    stage = Stage(mode="invite")
+    stage.invite("ann")
+    stage.wait(100)
+    stage.ok("ann", c.DeclineInvitation)
+    stage.wait(200)
+    stage.invite("ann")  # at +300: lapses at +900, not at +600
+    stage.wait(300)
+    assert stage.run("ann", c.Tick) == []
+    assert stage.status()["invitations"] == ["ann"]
+    stage.wait(300)
+    assert stage.run("ann", c.Tick) == [{"event": "invitation.expired", "user": "ann"}]
+
+
+def test_J8_several_invitations_lapsing_together_are_all_told() -> None:
+    stage = Stage(mode="invite")
+    stage.invite("ann", "bob", "cid")
+    stage.wait(600)
+    assert stage.run(MODERATOR, c.Tick) == [
+        {"event": "invitation.expired", "user": "ann"},
+        {"event": "invitation.expired", "user": "bob"},
+        {"event": "invitation.expired", "user": "cid"},
+    ]
+
+
 def test_J8_expiry_comes_before_the_action_it_interrupts() -> None:
     stage = Stage(mode="invite")
     stage.invite("ann")
