@@ -20,7 +20,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer commands, smaller rooms")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
-    return parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["--"]:  # `stagedoor bench -- --quick` passes the separator on
+        arguments = arguments[1:]
+    return parser.parse_args(arguments)
 
 
 def measure_persisted(quick: bool) -> dict[str, Any] | None:
