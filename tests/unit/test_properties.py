@@ -202,6 +202,9 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
         target = (getattr(command, "target", None) or user).strip()
         if isinstance(command, MODERATOR_ONLY + ADMIN_ONLY) or target != user:
             assert after == before
+        moved = {left.user for left in evicted}
+        others = set(before["people"]) - {user} - moved
+        assert all(after["people"].get(other) == before["people"][other] for other in others), "A1: others untouched"
     if not is_admin:
         assert after["channel"] == before["channel"] and after["workspace"] == before["workspace"]
 
