@@ -68,13 +68,10 @@ def is_busy(error: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) in BUSY_SQLSTATES
 
 
-async def _busy_as_store_busy(work: Any) -> Any:
-    try:
-        return await work
-    except Exception as error:
-        if is_busy(error):
-            raise StoreBusy(str(error).splitlines()[0]) from error
-        raise
+def check_busy(error: Exception) -> None:
+    """Raise StoreBusy (which the service retries) if the error means the database is busy."""
+    if is_busy(error):
+        raise StoreBusy(str(error).splitlines()[0]) from error
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -146,11 +143,19 @@ class SqliteConnection:
         return result
 
     async def call(self, step: Callable[[Runner], T]) -> T:
-        # aiosqlite's own way to run a function on its thread (its execute() uses it too).
-        return await _busy_as_store_busy(self._driver._execute(self._in_thread, step, False))  # type: ignore[no-any-return]
+        try:
+            # aiosqlite's own way to run a function on its thread (its execute() uses it too).
+            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return]
+        except Exception as error:
+            check_busy(error)
+            raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
-        await _busy_as_store_busy(self._driver._execute(self._in_thread, step, True))
+        try:
+            await self._driver._execute(self._in_thread, step, True)
+        except Exception as error:
+            check_busy(error)
+            raise
 
     async def rollback(self) -> None:
         # Always queued, never skipped on a look at in_transaction: a step whose caller was cancelled
@@ -167,14 +172,26 @@ class SqliteDatabase:
     """One SQLite connection per store: SQLite lets one writer in at a time anyway."""
 
     def __init__(self, driver: aiosqlite.Connection) -> None:
-        self._connection = SqliteConnection(driver, SqliteCompiler())
-        self._lock = asyncio.Lock()
+        self._borrowed = _Borrowed(SqliteConnection(driver, SqliteCompiler()), asyncio.Lock())
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[StepConnection]:
+    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
         """Borrow the connection for one unit of work or read."""
-        async with self._lock:
-            yield self._connection
+        return self._borrowed
+
+
+class _Borrowed:
+    """The one connection, held by one borrower at a time (a plain class: this is on every command's path)."""
+
+    def __init__(self, connection: SqliteConnection, lock: asyncio.Lock) -> None:
+        self._connection = connection
+        self._lock = lock
+
+    async def __aenter__(self) -> StepConnection:
+        await self._lock.acquire()
+        return self._connection
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._lock.release()
 
 
 # -- PostgreSQL (and any SQLAlchemy async engine) ----------------------------------------------
@@ -206,11 +223,19 @@ class EngineConnection:
         self._connection = connection
 
     async def call(self, step: Callable[[Runner], T]) -> T:
-        return await _busy_as_store_busy(self._connection.run_sync(lambda sync: step(EngineRunner(sync))))  # type: ignore[no-any-return]
+        try:
+            return await self._connection.run_sync(lambda sync: step(EngineRunner(sync)))
+        except Exception as error:
+            check_busy(error)
+            raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
         await self.call(step)
-        await _busy_as_store_busy(self._connection.commit())
+        try:
+            await self._connection.commit()
+        except Exception as error:
+            check_busy(error)
+            raise
 
     async def rollback(self) -> None:
         await self._connection.rollback()
