@@ -189,6 +189,7 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
 ) -> None:
     """Ids are handed out in commit order, so a cursor moving past an id never skips a smaller one."""
     process = await start_process(database_url)
+    reader = await start_process(database_url)  # the deliverer, in a process of its own
     engine = create_async_engine(database_url)
     try:
         await process.do(c.StartSession(HOST, "open"))
@@ -198,7 +199,7 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
         async def deliver(item: LoggedEvent) -> None:
             delivered.append(item.id)
 
-        await drain(process.store, "slack", deliver)
+        await drain(reader.store, "slack", deliver)
         async with engine.connect() as other:  # another bot process, in the middle of its own command
             if engine.dialect.name == "postgresql":
                 await other.execute(text(f"SELECT pg_advisory_xact_lock({EVENT_LOG_LOCK})"))
@@ -211,14 +212,15 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
             )
             joining = asyncio.create_task(process.do(c.JoinStage(c.Actor("ann"))))
             await asyncio.sleep(0.3)
-            await drain(process.store, "slack", deliver)
+            await drain(reader.store, "slack", deliver)
             await other.commit()
         await joining
-        await drain(process.store, "slack", deliver)
+        await drain(reader.store, "slack", deliver)
 
         everything = [item.id for item in await process.store.history(ROOM)]
         assert delivered == everything
         assert len(everything) == 3
     finally:
         await engine.dispose()
+        await reader.close()
         await process.close()
