@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import io
 import logging
 import os
@@ -28,7 +27,12 @@ class Refusal(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `stagedoor` command line; return the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # `stagedoor bench --quick`: options after `bench` belong to the benchmarks, not to this parser.
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "bench":
+        args.bench_args = [*extra, *args.bench_args]
     try:
         settings = load_settings()
         return int(args.run(args, settings))
@@ -168,13 +172,8 @@ def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
     url = args.db or settings.resolved_database_url
 
-    async def upgrade() -> None:
-        result = migrate(url)
-        if inspect.isawaitable(result):
-            await result
-
     try:
-        asyncio.run(upgrade())
+        asyncio.run(migrate(url))
     except StoreUnavailable as error:
         raise Refusal(str(error)) from None
     print(f"stagedoor: the database is up to date ({_safe_url(url)})")
@@ -234,9 +233,7 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmarks (python -m benchmarks)."""
     from benchmarks.__main__ import main as bench_main
 
-    parameters = inspect.signature(bench_main).parameters
-    result = bench_main(list(args.bench_args)) if parameters else bench_main()
-    return int(result or 0)
+    return int(bench_main(list(args.bench_args)))
 
 
 def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:

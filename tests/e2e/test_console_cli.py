@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -168,3 +169,11 @@ def test_run_with_an_unusable_database_stops_with_one_line() -> None:
                          env={"DISCORD_TOKEN": "not-a-real-token", "STAGEDOOR_DATABASE_URL": "nosuchdb://x"})
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("stagedoor: ")
+
+
+def test_bench_passes_its_options_to_the_benchmarks() -> None:
+    done = run_stagedoor("bench", "--quick", "--no-persisted", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["quick"] is True and [size["people"] for size in report["core"]["sizes"]][0] == 10
+    assert run_stagedoor("console", "--quick").returncode == 2  # other commands still refuse unknown options
