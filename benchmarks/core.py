@@ -130,7 +130,7 @@ class SizeRun:
 
 def measure_core(quick: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, object]:
     """Measure every room size; return the JSON-ready figures with the scaling ratio."""
-    per_kind, repetitions = (200, 2) if quick else (1_000, 9)
+    per_kind, repetitions = (200, 2) if quick else (400, 25)
     sizes = SIZES[:2] + ((10_000, 1_000),) if quick else SIZES
     runs = []
     for people, on_stage in sizes:
