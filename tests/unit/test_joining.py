@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core import commands as c
+from core.room import Room
 from core.rules import NOTE_LIMIT
 from tests.unit.stage import ADMIN, MODERATOR, Stage, names
 
@@ -283,6 +284,15 @@ def test_J8_several_invitations_lapsing_together_are_all_told() -> None:
         {"event": "invitation.expired", "user": "bob"},
         {"event": "invitation.expired", "user": "cid"},
     ]
+
+
+def test_J8_expiry_survives_reloading_the_room_from_its_records() -> None:
+    stage = Stage(mode="invite")
+    stage.invite("ann")
+    room = stage.room
+    stage.room = Room(room.key, room.channel, room.workspace, room.session, list(room.people.values()), room.next_seq)
+    stage.wait(600)
+    assert stage.run("bob", c.Tick) == [{"event": "invitation.expired", "user": "ann"}]
 
 
 def test_J8_expiry_comes_before_the_action_it_interrupts() -> None:
