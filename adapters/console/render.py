@@ -37,7 +37,8 @@ def problem_reply(problem: Problem) -> Delivery:
 
 _PROBLEMS: dict[str, Callable[[str], str]] = {
     "unparsed": lambda line: f"Could not read '{line}'. {USAGE}",
-    "not_a_command": lambda text: f"'{text}' is not a stage command. Start it with /stage, e.g. /stage status.",
+    "not_a_command": lambda text: (f"'{text}' is not a stage command. " if text else "Nothing follows the name. ")
+    + "Start the action with /stage (e.g. /stage status) or write a happening: (arrives), (leaves), (speaks).",
     "no_subcommand": lambda _: "Say what to do after /stage: " + ", ".join(SUBCOMMANDS) + ".",
     "unknown_subcommand": lambda word: f"'{word}' is not a stage command. Use one of: " + ", ".join(SUBCOMMANDS) + ".",
     "unknown_happening": lambda what: f"'({what})' is not something that happens here. "

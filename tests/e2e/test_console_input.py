@@ -65,6 +65,7 @@ async def test_everyone_named_as_target_is_in_the_room(stage: Stage) -> None:
         ("(wait soon)", "room"),
         ("(wait -5)", "room"),
         ("alice: hello everyone", "alice"),
+        ("alice:", "alice"),
         ("alice: /stage", "alice"),
         ("alice: /stage dance", "alice"),
         ("alice: (dances)", "alice"),
