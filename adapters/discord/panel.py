@@ -155,7 +155,11 @@ async def clicked(
     elif action in PERSONAL:
         await act(runtime, interaction, channel, PERSONAL[action])
     elif action in ON_SOMEONE and user_id is not None:
-        target = channel.guild.get_member(user_id) or await runtime.bot.fetch_user(user_id)
+        try:
+            target = channel.guild.get_member(user_id) or await runtime.bot.fetch_user(user_id)
+        except discord.NotFound:
+            await answer(interaction, render.Message(content="That person's account is gone; nothing changed."))
+            return
         kind = ON_SOMEONE[action]
         await act(
             runtime,

@@ -128,7 +128,7 @@ class World:
         return not (state.suppress if state.channel_id == self.stage.id else state.mute)
 
     # -- the bot's side ----------------------------------------------------------------------------------
-    async def settle(self, seconds: float = 2.0) -> None:
+    async def settle(self, seconds: float = 1.2) -> None:
         """Let the bot deliver events, enforce voice states and edit the panel."""
         # simcord gives one advance a few real seconds; long waits go a minute at a time.
         while seconds > 0:
