@@ -409,8 +409,12 @@ def approve(room: Room, cmd: c.BringToStage, now: float) -> Events:
 @handles(c.DeclineRequest)
 def decline_request(room: Room, cmd: c.DeclineRequest, now: float) -> Events:
     """J5: the requester is told, with the reason; they may ask again."""
-    person = _answer(room, cmd, "decline requests")
-    reason = clean_text(cmd.reason, "reason")
+    require_moderator(room, cmd, "decline requests")
+    require_live(room)
+    person = require_target(room, cmd)
+    reason = clean_text(cmd.reason, "reason")  # A5: arguments before the request's state
+    if person.position is not Position.REQUESTED:
+        raise _no_request(person)
     room.set_position(person, Position.AUDIENCE, now)
     person.declined_at = now
     person.answered_by, person.answer = cmd.actor.user, "declined"

@@ -182,6 +182,12 @@ def test_A5_arguments_and_state_are_checked_only_in_a_live_session() -> None:
     stage.refused(MODERATOR, c.LowerHand, "unknown_user", target="ghost")
 
 
+def test_A5_an_overlong_decline_reason_is_refused_before_the_request_state() -> None:
+    stage = Stage(mode="request")
+    stage.refused(MODERATOR, c.DeclineRequest, "bad_argument", "ann", reason="x" * 500)
+    stage.refused(MODERATOR, c.DeclineRequest, "no_request", "ann", reason="later")
+
+
 def test_A5_admin_check_comes_before_the_argument_check() -> None:
     stage = Stage(mode=None)
     stage.refused(MODERATOR, c.SetCapacity, "not_admin", "many")
