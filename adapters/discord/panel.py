@@ -143,8 +143,8 @@ async def clicked(
         await answer(interaction, render.unknown_room())
         return
     place = place_for(channel)
-    if action == "join" and not place.stage:
-        # J1: a voice channel has no accept prompt of its own, so show the get-ready step.
+    if action == "join" and not place.stage and await _may_get_ready(runtime, channel, interaction):
+        # J1: a voice channel has no accept prompt of its own, so show the get-ready step first.
         if not connected(channel, interaction.user.id):
             await answer(interaction, render.not_connected(place))
         else:
@@ -170,3 +170,11 @@ async def clicked(
         )
     else:
         await answer(interaction, render.Message(content="That button is no longer in use; look at the latest panel."))
+
+
+async def _may_get_ready(runtime: Runtime, channel: RoomChannel, interaction: discord.Interaction) -> bool:
+    """Say whether a join looks welcome; otherwise the join runs at once and the core says why not."""
+    status = await runtime.snapshot(room_key(channel.guild.id, channel.id))
+    user = str(interaction.user.id)
+    moderator = isinstance(interaction.user, discord.Member) and runtime.actor(interaction.user, channel).moderator
+    return status.live and (status.mode == "open" or user in status.invitations or moderator)

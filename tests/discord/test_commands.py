@@ -96,3 +96,28 @@ async def test_commands_sync_to_the_dev_guild_when_one_is_set(app) -> None:
         assert any(path.endswith("/guilds/1456000000000000001/commands") for path in puts)
     finally:
         await env.shutdown()
+
+
+async def test_two_live_rooms_do_not_touch_each_other(world: World) -> None:
+    await world.connect("mo")
+    await slash(world, "mo", "start", mode="open")
+    await world.connect("alex", world.voice)
+    await slash(world, "mo", "start", channel=world.voice, mode="invite")  # typed from the voice chat
+    await world.connect("bea")
+    await click(world, "bea", "Join stage")
+    assert (await world.status()).on_stage == [world.id("bea")]
+    assert (await world.status(world.voice)).on_stage == []
+    assert "Invite only" in said(await click(world, "alex", "Join stage", world.panel(world.voice)))
+    assert len(world.panels()) == 1 and len(world.panels(world.voice)) == 1
+
+
+async def test_events_of_other_platforms_are_not_delivered_to_discord(world: World) -> None:
+    from core.commands import Actor, Arrive, StartSession
+    from core.room import RoomKey
+
+    before = len(world.env.http_requests)
+    slack_room = RoomKey("slack", "T1", "C1")
+    await world.app.service.handle(slack_room, Arrive(Actor("U1")))
+    await world.app.service.handle(slack_room, StartSession(Actor("U1", moderator=True)))
+    await world.settle(6)  # past a poll of the event log
+    assert [r for r in world.env.http_requests[before:] if r.method != "GET"] == []
