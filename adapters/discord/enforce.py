@@ -184,6 +184,7 @@ class Enforcer:
         elif on_stage:
             # The roster must not say "on stage" when Discord would not let them speak.
             await self.runtime.handle(key, c.MovedToAudience(c.Actor(user), by=self.runtime.me))
+            await self.runtime.notifier.to_user(channel, user, render.join_refused_by_discord(place))
             notice = render.failure_notice(
                 "bring on stage", user, error, place, "They are back in the audience on the roster."
             )

@@ -257,6 +257,16 @@ def failure_notice(doing: str, user: str, error: discord.HTTPException, place: P
     return Message(content=f"⚠️ Moderators: I couldn't {doing} {mention(user)}. {why} {corrected}".strip())
 
 
+def join_refused_by_discord(place: Place) -> Message:
+    """Tell someone whose join Discord refused that they are in the audience, and why."""
+    return Message(
+        content=(
+            f"{place.channel}: Discord did not let me bring you on stage (the bot is missing a permission), "
+            "so you are in the audience. The moderators have been told; try again once they fix it."
+        )
+    )
+
+
 def stage_instance_failure(starting: bool, error: discord.HTTPException, place: Place) -> Message:
     """Tell moderators the Stage could not be opened or closed, and why."""
     what = "open the Stage" if starting else "close the Stage"

@@ -40,6 +40,7 @@ async def test_X4_missing_permission_tells_moderators_and_the_roster_does_not_li
     assert "Moderators: I couldn't bring on stage" in notice and world.mention("alex") in notice
     assert "missing the **Mute Members** permission" in notice and "back in the audience" in notice
     assert world.mention("alex") not in next(f.value for f in world.panel().embeds[0].fields if f.name == "On camera")
+    assert "Discord did not let me bring you on stage" in world.dms("alex")[-1].content
 
 
 async def test_X4_a_removal_discord_refuses_is_flagged_on_the_panel_until_it_holds(world: World) -> None:
