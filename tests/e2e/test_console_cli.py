@@ -177,3 +177,13 @@ def test_bench_passes_its_options_to_the_benchmarks() -> None:
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["quick"] is True and [size["people"] for size in report["core"]["sizes"]][0] == 10
     assert run_stagedoor("console", "--quick").returncode == 2  # other commands still refuse unknown options
+
+
+def test_the_installed_stagedoor_script_runs_the_console() -> None:
+    script = Path(sys.executable).parent / "stagedoor"
+    if not script.exists():
+        pytest.skip("stagedoor is not installed in this environment (pip install -e .)")
+    done = subprocess.run([str(script), "console", "--json", "--moderator", "host"], input="host: /stage start\n",
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json_lines(done.stdout) == [{"to": "room", "event": "session.started", "mode": "request", "by": "host"}]
