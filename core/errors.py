@@ -167,10 +167,13 @@ class StageFull(StageError):
 @dataclass
 class UnknownUser(StageError):
     user: str
+    you: bool = False
     code = "unknown_user"
 
     @property
     def message(self) -> str:
+        if self.you:
+            return "You are not in the room, so you can't do that. Join the room first."
         return f"{self.user} is not in the room. Check the name, or wait until they arrive."
 
 

@@ -88,7 +88,7 @@ def require_self(room: Room, command: c.Command) -> Person:
     """The actor acts on themselves: they must be in the room."""
     user = command.actor.user
     if not room.is_present(user):
-        raise e.UnknownUser(user)
+        raise e.UnknownUser(user, you=True)
     return room.people[user]
 
 
