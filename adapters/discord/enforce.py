@@ -56,6 +56,8 @@ class Enforcer:
         self._sent: dict[tuple[int, int], tuple[str, bool]] = {}
         # Changes Discord refused for now (429, 5xx): user -> (failures so far, when to try again).
         self._retry: dict[tuple[RoomKey, str], tuple[int, float]] = {}
+        # Server mute follows a member into every voice channel: remember whom the bot muted.
+        self.muted: set[tuple[int, int]] = set()
         # Users Discord still shows speaking although the core moved them off (shown on the panel).
         self.warnings: dict[RoomKey, dict[str, str]] = {}
 
@@ -130,6 +132,10 @@ class Enforcer:
                     await self._change(key, channel, user, "suppress", suppress, on_stage=user in status.on_stage)
             else:
                 want_muted = status.live and user not in status.on_stage
+                if not want_muted and not status.live and (channel.guild.id, user_id) not in self.muted:
+                    continue  # outside a session, never undo a mute the bot did not make
+                if want_muted and state.mute:
+                    self.muted.add((channel.guild.id, user_id))  # during a session the stage owns the mute
                 if state.mute != want_muted:
                     await self._change(key, channel, user, "mute", want_muted, on_stage=user in status.on_stage)
 
@@ -156,6 +162,8 @@ class Enforcer:
             await self._refused(key, channel, user, value, on_stage, failure)
             return
         self._retry.pop((key, user), None)
+        if field == "mute":
+            (self.muted.add if value else self.muted.discard)((guild_id, user_id))
         if value:  # moved to the audience as the core says
             self.settled(key, user)
 
@@ -197,6 +205,17 @@ class Enforcer:
                 "Their invitation stays open; they can still answer it with the panel's buttons.",
             )
         await self.runtime.notifier.to_room(channel, notice)
+
+    async def release(self, member: discord.Member) -> None:
+        """Unmute someone the bot muted, now that they are somewhere the stage does not reach."""
+        if (member.guild.id, member.id) not in self.muted:
+            return
+        self.muted.discard((member.guild.id, member.id))
+        self._sent[(member.guild.id, member.id)] = ("mute", False)
+        try:
+            await self.runtime.bot.http.edit_member(member.guild.id, member.id, mute=False)
+        except discord.HTTPException as error:
+            log.info("could not unmute %s after they left the stage: %s", member.id, error)
 
     # -- stage instances ---------------------------------------------------------------------------------
 

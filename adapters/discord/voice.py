@@ -50,7 +50,12 @@ class VoiceWatcher(commands.Cog):
         if old is not None and (new is None or new.id != old.id) and is_room_channel(old):
             self.runtime.enforcer.forget(member.guild.id, member.id)
             await self.runtime.handle(room_key(member.guild.id, old.id), c.Leave(c.Actor(str(member.id))))
-        if new is not None and (old is None or old.id != new.id) and is_room_channel(new):
+        arrived = new is not None and (old is None or old.id != new.id)
+        if arrived and not (
+            isinstance(new, discord.VoiceChannel) and room_key(member.guild.id, new.id) in self.runtime.live
+        ):
+            await self.runtime.enforcer.release(member)  # server mute would follow them here
+        if new is not None and arrived and is_room_channel(new):
             key = room_key(member.guild.id, new.id)
             await self.runtime.handle(key, c.Arrive(c.Actor(str(member.id))))
             # A waiting invitation reaches them now; in a live voice channel the audience is muted.

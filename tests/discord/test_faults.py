@@ -209,3 +209,14 @@ async def test_a_stage_the_bot_cannot_open_is_reported_and_the_session_still_run
     assert world.stage.id not in world.env.backend.stage_instances
     assert "couldn't open the Stage" in world.chat()[-1]
     assert "number 1 in the queue" in said(await click(world, "alex", "Ask to join stage"))
+
+
+async def test_after_a_restart_the_audience_is_still_unmuted_when_the_session_ends(world: World) -> None:
+    for name in ("mo", "alex"):
+        await world.connect(name, world.voice)
+    await slash(world, "mo", "start", channel=world.voice, mode="request")
+    assert not world.speaking("alex")
+    await world.env.restart_bot(bot_for(world.app))
+    await world.settle()
+    await slash(world, "mo", "end", channel=world.voice)
+    assert world.speaking("alex") and world.speaking("mo")

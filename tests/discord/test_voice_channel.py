@@ -99,3 +99,23 @@ async def test_a_slash_command_outside_a_voice_channel_needs_a_connection(world:
     await world.connect("alex", world.voice)
     answer = await slash(world, "alex", "status", channel=world.lobby)
     assert "No session is live" in answer.response.embeds[0].description
+
+
+async def test_someone_muted_as_audience_is_unmuted_when_they_go_elsewhere(world: World) -> None:
+    await start(world, "request", "alex")
+    assert not world.speaking("alex")
+    await world.people["alex"].join_voice(world.stage)  # Discord keeps a server mute across channels
+    await world.settle()
+    state = world.env.backend.get_guild(world.guild.id).voice_states[world.people["alex"].id]
+    assert state.channel_id == world.stage.id and not state.mute
+    assert (await world.status(world.voice)).on_stage == []
+
+
+async def test_a_mute_the_bot_did_not_make_is_left_alone(world: World) -> None:
+    await world.connect("alex", world.voice)
+    await world.moderator_sets("alex", mute=True)  # a human moderator's server mute, no session
+    await world.connect("bea", world.voice)
+    elsewhere = world.guild.create_voice_channel("quiet-corner")
+    await world.people["alex"].join_voice(elsewhere)
+    await world.settle()
+    assert not world.speaking("alex")
