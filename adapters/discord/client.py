@@ -89,12 +89,16 @@ class StageBot(commands.Bot):
 
     async def _beat(self) -> None:
         self._beats += 1
-        await self.runtime.panels.beat()
-        self.runtime.enforcer.retry_due()
-        if self._beats % self._poll_every == 0:
-            self.runtime.outbox.fire()  # events other processes committed
-        if self._beats % self._tick_every == 0:
-            await self._tick()
+        try:
+            await self.runtime.panels.beat()
+            self.runtime.enforcer.retry_due()
+            if self._beats % self._poll_every == 0:
+                self.runtime.outbox.fire()  # events other processes committed
+            if self._beats % self._tick_every == 0:
+                await self._tick()
+        except Exception:
+            # A loop that raises stops for good; this clock must keep beating.
+            log.exception("the clock's beat failed")
 
     async def _tick(self) -> None:
         """Let invitations expire on time in live rooms (J8)."""
