@@ -24,7 +24,9 @@ class Settings(BaseSettings):
     discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
     discord_application_id: int | None = Field(default=None, validation_alias="DISCORD_APPLICATION_ID")
     # Roles whose members moderate every stage, beside Discord's stage moderators (comma-separated ids).
-    discord_moderator_role_ids: str = Field(default="", validation_alias="DISCORD_MODERATOR_ROLE_IDS")
+    discord_moderator_role_ids: str = Field(
+        default="", validation_alias="DISCORD_MODERATOR_ROLE_IDS", pattern=r"^[\d,\s]*$"
+    )
     # How moderators hear of new requests: "ping" (a message in the channel's chat mentioning the
     # moderator roles), "dm" (a DM to each moderator connected to the channel) or "panel" (the panel only).
     discord_notify_moderators: Literal["ping", "dm", "panel"] = Field(

@@ -76,3 +76,12 @@ def test_the_spec_checks_can_fail() -> None:
     assert spec.check_body("POST", "/channels/1/messages", bad_id)
     with pytest.raises(AssertionError, match="not in Discord's API spec"):
         spec.check_body("POST", "/made/up", {})
+
+
+def test_moderator_role_ids_are_read_and_checked() -> None:
+    from pydantic import ValidationError
+
+    settings = Settings(_env_file=None, DISCORD_MODERATOR_ROLE_IDS="111, 222")  # type: ignore[call-arg]
+    assert settings.discord_moderator_roles == frozenset({111, 222})
+    with pytest.raises(ValidationError, match="DISCORD_MODERATOR_ROLE_IDS"):
+        Settings(_env_file=None, DISCORD_MODERATOR_ROLE_IDS="stage-team")  # type: ignore[call-arg]
