@@ -66,9 +66,13 @@ class Runtime:
         self.app = app
         self.bot = bot
         self.live: set[RoomKey] = set()
-        self.moderator_roles = app.settings.discord_moderator_roles
         # Fired after every commit made here, so the outbox delivers at once.
         self.outbox = Signal(bot, "stagedoor_outbox")
+
+    @property
+    def moderator_roles(self) -> frozenset[int]:
+        """Return the roles the settings name as moderators of every stage."""
+        return self.app.settings.discord_moderator_roles  # type: ignore[no-any-return]
 
     @property
     def me(self) -> str:

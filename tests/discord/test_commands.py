@@ -121,3 +121,16 @@ async def test_events_of_other_platforms_are_not_delivered_to_discord(world: Wor
     await world.app.service.handle(slack_room, StartSession(Actor("U1", moderator=True)))
     await world.settle(6)  # past a poll of the event log
     assert [r for r in world.env.http_requests[before:] if r.method != "GET"] == []
+
+
+async def test_a_configured_moderator_role_moderates_and_is_pinged(world: World) -> None:
+    hosts = world.guild.create_role("Hosts")
+    host = world.guild.add_member(world.env.create_user("hana"), roles=[hosts])
+    world.people["hana"] = host
+    world.app.settings.discord_moderator_role_ids = str(hosts.id)
+    for name in ("hana", "alex"):
+        await world.connect(name)
+    await slash(world, "hana", "start", mode="request")
+    await click(world, "alex", "Ask to join stage")
+    assert world.chat()[-1].startswith(f"<@&{hosts.id}> ")
+    assert "Invitation sent" in said(await click(world, "hana", "Bring 1. alex"))
