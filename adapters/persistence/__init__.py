@@ -1,10 +1,11 @@
 """Storage behind core.service's UnitOfWork and EventLog.
 
-- tables.py: the SQLModel tables (rooms with their channel settings, workspaces, people, events, cursors).
+- tables.py: the SQLModel tables (rooms with their channel settings, workspaces, people, events, cursors,
+  and adapters' own per-channel state).
 - statements.py: every statement as SQLAlchemy Core, built once per dialect.
 - mapping.py: rows <-> core objects (Room, Person, Session, Settings, LoggedEvent).
 - database.py: run a step of statements in one go (SQLite: one hop to aiosqlite's thread).
 - connect.py: open a URL, migrate with Alembic, and the one-line StoreUnavailable.
-- sql.py: SqlStore and its unit of work (version-locked rooms, per-process room cache, event log).
+- sql.py: SqlStore and its unit of work (version-locked rooms, per-process room cache, event log, adapter state).
 - memory.py: an in-memory store for the core's tests and benchmarks.
 """

@@ -1,4 +1,4 @@
-"""The SQL store: rooms, people and the event log in SQLite or PostgreSQL.
+"""The SQL store: rooms, people, the event log and adapters' per-channel state in SQLite or PostgreSQL.
 
 A unit of work locks the room with its first statement (the version bump),
 so commands on one room are serialised across processes. Each process keeps
@@ -9,6 +9,8 @@ and then only the people written since are read again.
 from __future__ import annotations
 
 import contextlib
+import json
+import time
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
@@ -103,6 +105,27 @@ class SqlStore:
             rows = await connection.call(lambda run: run.rows(self.statements.history, params))
             await connection.rollback()
         return [mapping.logged_from(row) for row in rows]
+
+    async def load_adapter_state(self, platform: str) -> dict[RoomKey, dict[str, Any]]:
+        """Return every channel's adapter state for a platform, in the order the channels were first saved."""
+        params = {"platform": platform}
+        async with self.connection() as connection:
+            rows = await connection.call(lambda run: run.rows(self.statements.adapter_states, params))
+            await connection.rollback()
+        found: dict[RoomKey, dict[str, Any]] = {}
+        for workspace, channel, data in rows:
+            key = RoomKey(platform, workspace, channel)
+            value = json.loads(data)
+            if not isinstance(value, dict):
+                raise ValueError(f"adapter_state for {key} holds {type(value).__name__}, not a JSON object")
+            found[key] = value
+        return found
+
+    async def save_adapter_state(self, key: RoomKey, data: dict[str, Any]) -> None:
+        """Store a channel's adapter state (a JSON object), replacing what was there."""
+        params = {**mapping.key_params(key), "data": json.dumps(data, sort_keys=True), "updated_at": time.time()}
+        async with self.connection() as connection:
+            await connection.finish(lambda run: run.run(self.statements.save_adapter_state, params))
 
     async def close(self) -> None:
         """Release the database."""

@@ -12,13 +12,14 @@ from typing import Any
 from sqlalchemy import BindParameter, Executable, Table, bindparam, case, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.persistence.tables import ConsumerCursorRow, EventRow, PersonRow, RoomRow, WorkspaceRow
+from adapters.persistence.tables import AdapterStateRow, ConsumerCursorRow, EventRow, PersonRow, RoomRow, WorkspaceRow
 
 rooms: Table = RoomRow.__table__  # type: ignore[attr-defined]
 workspaces: Table = WorkspaceRow.__table__  # type: ignore[attr-defined]
 people: Table = PersonRow.__table__  # type: ignore[attr-defined]
 events: Table = EventRow.__table__  # type: ignore[attr-defined]
 cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
+adapter_state: Table = AdapterStateRow.__table__  # type: ignore[attr-defined]
 
 SETTINGS_COLUMNS = ("default_mode", "capacity", "cameras", "cooldown", "expiry", "moderators", "admins")
 ROOM_STATE_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", *SETTINGS_COLUMNS)
@@ -147,4 +148,21 @@ class Statements:
                     else_=cursors.c.last_event_id,
                 )
             },
+        )
+
+        self.adapter_states: Executable = (
+            select(adapter_state.c.workspace, adapter_state.c.channel, adapter_state.c.data)
+            .where(adapter_state.c.platform == bp("platform"))
+            .order_by(adapter_state.c.id)
+        )
+        state = insert(adapter_state).values(
+            platform=bp("platform"),
+            workspace=bp("workspace"),
+            channel=bp("channel"),
+            data=bp("data"),
+            updated_at=bp("updated_at"),
+        )
+        self.save_adapter_state: Executable = state.on_conflict_do_update(
+            index_elements=["platform", "workspace", "channel"],
+            set_={"data": state.excluded.data, "updated_at": state.excluded.updated_at},
         )

@@ -101,3 +101,18 @@ class ConsumerCursorRow(SQLModel, table=True):
 
     consumer: str = Field(primary_key=True)
     last_event_id: int = 0
+
+
+class AdapterStateRow(SQLModel, table=True):
+    """One channel's adapter plumbing (a platform's own facts, e.g. a roster message id), as a JSON object."""
+
+    __tablename__ = "adapter_state"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "channel", name="uq_adapter_state_key"),)
+
+    # Increasing ids keep the order in which an adapter first wrote its channels.
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str
+    workspace: str
+    channel: str
+    data: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: float
