@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from adapters.discord import render
-from adapters.discord.actions import act, answer, connected, names_in
+from adapters.discord.actions import act, answer, connected, member_in, names_in
 from adapters.discord.enforce import is_transient, place_for
 from adapters.discord.runtime import room_key
 from core import commands as c
@@ -154,6 +154,8 @@ async def clicked(
         await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
     elif action in PERSONAL:
         await act(runtime, interaction, channel, PERSONAL[action])
+    elif action == "decline" and user_id is not None and await _moderates(runtime, channel, interaction):
+        await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
     elif action in ON_SOMEONE and user_id is not None:
         try:
             target = channel.guild.get_member(user_id) or await runtime.bot.fetch_user(user_id)
@@ -178,3 +180,25 @@ async def _may_get_ready(runtime: Runtime, channel: RoomChannel, interaction: di
     user = str(interaction.user.id)
     moderator = isinstance(interaction.user, discord.Member) and runtime.actor(interaction.user, channel).moderator
     return status.live and (status.mode == "open" or user in status.invitations or moderator)
+
+
+async def _moderates(runtime: Runtime, channel: RoomChannel, interaction: discord.Interaction) -> bool:
+    """Say whether Discord makes the clicker a moderator (others get the core's answer at once)."""
+    member = await member_in(interaction, channel.guild)
+    return member is not None and runtime.actor(member, channel).moderator
+
+
+class DeclineModal(discord.ui.Modal):
+    """J5: decline from the panel, optionally saying why."""
+
+    def __init__(self, runtime: Runtime, channel: RoomChannel, user_id: int) -> None:
+        super().__init__(title=render.DECLINE_TITLE)
+        self.runtime, self.channel, self.user_id = runtime, channel, user_id
+        self.reason = render.decline_reason_input()
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Decline with the reason given; who submitted is checked again now (A3)."""
+        reason = self.reason.value or None
+        target = str(self.user_id)
+        await act(self.runtime, interaction, self.channel, lambda a: c.DeclineRequest(a, target=target, reason=reason))

@@ -299,6 +299,23 @@ def unknown_room() -> Message:
     return Message(content="That channel is gone or I can no longer see it, so this button does nothing now.")
 
 
+DECLINE_TITLE = "Decline a request"
+DECLINE_REASON_LABEL = "Reason (optional, shown to them)"
+DECLINE_REASON_ID = "reason"
+
+
+def decline_reason_input() -> discord.ui.TextInput[Any]:
+    """J5: the optional reason a moderator gives when declining from the panel."""
+    return discord.ui.TextInput(
+        label=DECLINE_REASON_LABEL,
+        custom_id=DECLINE_REASON_ID,
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=200,
+        placeholder="For example: we're out of time today",
+    )
+
+
 def get_ready(place: Place) -> Message:
     """J1: the get-ready step before joining a voice channel's stage."""
     view = discord.ui.View(timeout=None)

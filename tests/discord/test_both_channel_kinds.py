@@ -55,7 +55,9 @@ async def test_J2_J3_J4_J5_requests(world: World, kind: str) -> None:
     assert "number 1" in said(await press(world, kind, "alex", "Ask to join stage"))
     assert "number 2" in said(await press(world, kind, "bea", "Ask to join stage"))
     await press(world, kind, "bea", "Cancel request")
-    await press(world, kind, "mo", "Decline 1. alex")
+    shown = await world.people["mo"].click(world.panel(room(world, kind)), label="Decline 1. alex")
+    await world.people["mo"].submit_modal(shown, {"reason": "later, please"})
+    await world.settle()
     assert "declined" in world.dms("alex")[-1].content
     await press(world, kind, "alex", "Ask to join stage")
     await press(world, kind, "mo", "Bring 1. alex")

@@ -279,3 +279,20 @@ async def test_joining_needs_a_connection_to_the_channel(world: World) -> None:
     answer = await click(world, "alex", "Join stage")
     assert f"Connect to <#{world.stage.id}> first" in said(answer)
     assert (await world.status()).on_stage == []
+
+
+async def test_J5_declining_from_the_panel_asks_for_an_optional_reason(world: World) -> None:
+    await start(world, "request", "alex", "bea")
+    await click(world, "alex", "Ask to join stage")
+    await click(world, "bea", "Ask to join stage")
+    shown = await world.people["mo"].click(world.panel(), label="Decline 1. alex")
+    assert shown.modal is not None and shown.modal["title"] == "Decline a request"
+    done = await world.people["mo"].submit_modal(shown, {"reason": "only two questions today"})
+    await world.settle()
+    assert f"Declined {world.mention('alex')}'s request. Reason: only two questions today" in said(done)
+    assert "Reason: only two questions today" in world.dms("alex")[-1].content
+    shown = await world.people["mo"].click(world.panel(), label="Decline 1. bea")
+    await world.people["mo"].submit_modal(shown, {})
+    await world.settle()
+    assert (await world.status()).requests == []
+    assert "declined." in world.dms("bea")[-1].content and "Reason" not in world.dms("bea")[-1].content
