@@ -22,7 +22,8 @@ async def serve(app: Stagedoor) -> None:
     settings = app.settings
     if not settings.slack_bot_token:
         raise RuntimeError("SLACK_BOT_TOKEN is not set: create the app from slack/manifest.yml and install it.")
-    bot = build_app(settings, app.service, app.clock, state=SlackState(settings.data_dir / "slack-state.json"))
+    state = await SlackState.load(app.store)  # in the same database as the stage, shared by every process on it
+    bot = build_app(settings, app.service, app.clock, state=state)
     background = [
         asyncio.create_task(pump(app.store, CONSUMER, bot.deliverer.deliver, app.new_events)),
         asyncio.create_task(bot.stage.roster.run()),

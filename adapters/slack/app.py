@@ -83,11 +83,11 @@ class SlackBot:
         state.huddle_room = None  # the stage huddle changes with the mode; learnt from its next start
         if not on:
             state.stage_channel = None
-            self.stage.state.save()
+            await self.stage.state.save(key)
             self.stage.roster.mark(key)
             return ":unlock: Gated mode is off: the channel's own huddle is the stage again."
         state.stage_channel = await self.gate.create(key)
-        self.stage.state.save()
+        await self.stage.state.save(key)
         status = await self.stage.status(key, Actor(""))
         for user in status.on_stage:
             await self.gate.apply(key, ev.StageJoined(user))
@@ -148,7 +148,7 @@ def build_app(
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     client = client or make_client(token, settings.slack_api_url)
-    state = state or SlackState(settings.data_dir / "slack-state.json")
+    state = state if state is not None else SlackState()  # without a store: remembered until the process ends
     roles = Roles(client, state)
 
     # The roster is drawn as anyone in the channel sees it (no moderator notes).

@@ -47,7 +47,7 @@ class HuddleWatch:
         state = self._stage.state.channel(key)
         if state.huddle_room != huddle_id:
             state.huddle_room = huddle_id
-            self._stage.state.save()
+            await self._stage.state.save(key)
         if room.get("date_end"):
             return
         for user in room.get("participants") or []:
@@ -129,7 +129,7 @@ class StageGate:
                 await self._stage.service.handle(key, MovedToAudience(Actor(user)))
                 await self._report(key, f"add {blocks.mention(user)} to the stage channel", code)
                 return
-        self._remember(key, user, True)
+        await self._remember(key, user, True)
 
     async def _kick(self, key: RoomKey, stage_channel: str, user: str) -> None:
         try:
@@ -139,7 +139,7 @@ class StageGate:
             if code not in ALREADY_OUT:
                 await self._report(key, f"remove {blocks.mention(user)} from the stage channel", code)
                 return
-        self._remember(key, user, False)
+        await self._remember(key, user, False)
 
     async def _empty(self, key: RoomKey, stage_channel: str) -> None:
         bot = await self._bot()
@@ -153,12 +153,12 @@ class StageGate:
             self._bot_user = (await self._stage.client.auth_test()).get("user_id")
         return self._bot_user
 
-    def _remember(self, key: RoomKey, user: str, inside: bool) -> None:
+    async def _remember(self, key: RoomKey, user: str, inside: bool) -> None:
         state = self._stage.state.channel(key)
         members = [m for m in state.gated_members if m != user] + ([user] if inside else [])
         if members != state.gated_members:
             state.gated_members = members
-            self._stage.state.save()
+            await self._stage.state.save(key)
 
     async def _report(self, key: RoomKey, action: str, code: str) -> None:
         text = blocks.slack_failure(action, code)

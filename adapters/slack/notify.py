@@ -38,9 +38,9 @@ class Deliverer:
         if item.room.platform != "slack" or item.id <= self._last_id:
             return
         key, event = item.room, item.event
-        self._stage.learn(key, event)
+        await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
-            self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
+            await self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
         for recipient in event.recipients():
             if recipient == ev.ROOM:
                 await self._announce(item)

@@ -60,12 +60,12 @@ class RosterBoard:
         self._dirty[key] = None
         self._wake.set()
 
-    def forget(self, key: RoomKey) -> None:
+    async def forget(self, key: RoomKey) -> None:
         """Start a fresh roster message for the room's next render (a new session)."""
         channel = self._state.channel(key)
         if channel.roster_ts:
             channel.roster_ts = None
-            self._state.save()
+            await self._state.save(key)
 
     async def flush(self) -> int:
         """Redraw every dirty room now; return how many were drawn."""
@@ -129,7 +129,7 @@ class RosterBoard:
             return
         response = await self._post(key, message)
         channel.roster_ts = response["ts"]
-        self._state.save()
+        await self._state.save(key)
 
     async def _post(self, key: RoomKey, message: blocks.Message) -> dict:
         async def post() -> Any:

@@ -84,7 +84,7 @@ class SlackStage:
         await self.service.handle(key, Arrive(Actor(user)))
         events = await self.service.handle(key, build(actor))
         for event in events:
-            self.learn(key, event)
+            await self.learn(key, event)
         return events
 
     async def status(self, key: RoomKey, actor: Actor) -> ev.StatusReply:
@@ -94,21 +94,21 @@ class SlackStage:
                 return event
         raise AssertionError("status always answers")
 
-    def learn(self, key: RoomKey, event: ev.Event) -> None:
+    async def learn(self, key: RoomKey, event: ev.Event) -> None:
         """Remember the Slack-side facts an event implies (who started, who moderates)."""
         channel = self.state.channel(key)
         if isinstance(event, ev.SessionStarted | ev.SessionEnded):
             starter = event.by if isinstance(event, ev.SessionStarted) else None
             if channel.started_by != starter:
                 channel.started_by = starter
-                self.state.save()
+                await self.state.save(key)
         elif (
             isinstance(event, ev.SettingsChanged)
             and event.setting == "moderators"
             and channel.moderators != list(event.value)
         ):
             channel.moderators = list(event.value)
-            self.state.save()
+            await self.state.save(key)
 
     async def moderators(self, key: RoomKey) -> list[str]:
         """Return who is told what moderators are told: starter, listed, and those who acted."""

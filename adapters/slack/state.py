@@ -1,18 +1,32 @@
 """What only the Slack adapter needs to remember: roster messages, huddles, gated channels.
 
 The stage itself lives in the core's store; this is Slack plumbing that must survive a
-restart so old roster buttons keep updating the same message. It is kept in one JSON file
-in the data directory (written atomically); an absent path keeps it in memory only.
+restart so old roster buttons keep updating the same message. It is kept in the same
+database, one `adapter_state` row per channel; this object is the process's working copy,
+read once at start and written through, a channel at a time, whenever a channel changes.
+Without a store it is kept in memory only.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+import asyncio
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Protocol
 
 from core.room import RoomKey
+
+PLATFORM = "slack"
+
+
+class AdapterStateStore(Protocol):
+    """Where adapter state is kept (adapters.persistence.sql.SqlStore)."""
+
+    async def load_adapter_state(self, platform: str) -> dict[RoomKey, dict[str, Any]]:
+        """Return every channel's state for a platform."""
+        ...
+
+    async def save_adapter_state(self, key: RoomKey, data: dict[str, Any]) -> None:
+        """Replace a channel's state."""
 
 
 @dataclass
@@ -26,49 +40,55 @@ class ChannelState:
     moderators: list[str] = field(default_factory=list)  # channel-listed moderators and user groups
     gated_members: list[str] = field(default_factory=list)  # who stagedoor let into the stage channel
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChannelState:
+        """Build from a stored row, ignoring fields this version does not know (a newer one wrote them)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{name: value for name, value in data.items() if name in known})
+
 
 class SlackState:
-    """Per-channel Slack state, optionally persisted to a JSON file."""
+    """Per-channel Slack state, written through to a store when there is one."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._path = path
-        self.channels: dict[str, ChannelState] = {}
-        if path is not None and path.exists():
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            self.channels = {key: ChannelState(**value) for key, value in raw.get("channels", {}).items()}
+    def __init__(self, store: AdapterStateStore | None = None) -> None:
+        self._store = store
+        self.channels: dict[RoomKey, ChannelState] = {}
+        self._saving = asyncio.Lock()
+
+    @classmethod
+    async def load(cls, store: AdapterStateStore) -> SlackState:
+        """Return the state of every Slack channel the store holds."""
+        state = cls(store)
+        rows = await store.load_adapter_state(PLATFORM)
+        state.channels = {key: ChannelState.from_dict(data) for key, data in rows.items()}
+        return state
 
     def channel(self, key: RoomKey) -> ChannelState:
         """Return the state for a room, creating it empty."""
-        return self.channels.setdefault(_name(key), ChannelState())
+        return self.channels.setdefault(key, ChannelState())
 
     def rooms(self) -> list[RoomKey]:
         """Return every room this workspace has used, in first-use order."""
-        return [RoomKey("slack", *name.split(":", 1)) for name in self.channels]
+        return list(self.channels)
 
     def room_of_huddle(self, huddle_room: str) -> RoomKey | None:
         """Return the room whose channel huddle has this room id."""
-        for name, state in self.channels.items():
+        for key, state in self.channels.items():
             if state.huddle_room == huddle_room:
-                return RoomKey("slack", *name.split(":", 1))
+                return key
         return None
 
     def room_of_stage_channel(self, team: str, channel: str) -> RoomKey | None:
         """Return the room whose gated stage channel this is."""
-        for name, state in self.channels.items():
-            if state.stage_channel == channel and name.startswith(f"{team}:"):
-                return RoomKey("slack", *name.split(":", 1))
+        for key, state in self.channels.items():
+            if state.stage_channel == channel and key.workspace == team:
+                return key
         return None
 
-    def save(self) -> None:
-        """Write the state to its file, if it has one."""
-        if self._path is None:
+    async def save(self, key: RoomKey) -> None:
+        """Write a channel's state to the store, if there is one."""
+        if self._store is None:
             return
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"channels": {key: asdict(value) for key, value in self.channels.items()}}
-        temporary = self._path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(temporary, self._path)
-
-
-def _name(key: RoomKey) -> str:
-    return f"{key.workspace}:{key.channel}"
+        # One save at a time, each taking the state as it is when its turn comes: the last write is the newest.
+        async with self._saving:
+            await self._store.save_adapter_state(key, asdict(self.channel(key)))

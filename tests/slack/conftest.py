@@ -108,11 +108,11 @@ class SlackHarness:
             STAGEDOOR_DATA_DIR=str(self.tmp),
         )
         client = make_client(TOKEN, self.fake.url)
-        state = SlackState(self.tmp / "slack-state.json")
+        state = await SlackState.load(self.store)
         self.bot = build_app(settings, service, self.clock, client=client, state=state, roster_interval=0)
 
     async def restart(self) -> None:
-        """Stop this process's app and start a new one on the same database and state file."""
+        """Stop this process's app and start a new one on the same database."""
         await self.bot.stage.settle()
         if hasattr(self.store, "close"):
             await self.store.close()
