@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord import render
-from adapters.discord.actions import act, answer, names_in, room_of
+from adapters.discord.actions import act, answer, room_of
 from adapters.discord.enforce import place_for
 from adapters.discord.runtime import room_key
 from core import commands as c
@@ -143,7 +143,7 @@ class StageCommands(
         events = await self.runtime.handle(room_key(channel.guild.id, channel.id), c.Status(actor))
         status = next(e for e in events if isinstance(e, ev.StatusReply))
         place = place_for(channel)
-        embed = render.status_embed(status, place, names_in(channel, status.on_stage), title=f"Stage · {channel.name}")
+        embed = render.status_embed(status, place, title=f"Stage · {channel.name}")
         await answer(interaction, render.Message(embed=embed))
 
     # -- moderators acting on someone ------------------------------------------------------------------

@@ -8,7 +8,7 @@ unless a notice is meant to ping).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,7 +185,7 @@ def _invitation_text(place: Place) -> str:
     )
 
 
-def reply(events: list[ev.Event], viewer: str, place: Place, names: dict[str, str] | None = None) -> Message:
+def reply(events: list[ev.Event], viewer: str, place: Place) -> Message:
     """Answer the clicker from what their action caused (shown only to them)."""
     lines: list[str] = []
     embed = None
@@ -193,7 +193,7 @@ def reply(events: list[ev.Event], viewer: str, place: Place, names: dict[str, st
         if isinstance(event, ev.ErrorReply):
             lines.append(error_words(event, place))
         elif isinstance(event, ev.StatusReply):
-            embed = status_embed(event, place, names or {})
+            embed = status_embed(event, place)
         else:
             text = describe(event, viewer, place)
             if text:
@@ -363,7 +363,7 @@ def _listing(items: list[str], numbered: bool = False) -> str:
     return "\n".join(lines)
 
 
-def status_embed(status: ev.StatusReply, place: Place, names: dict[str, str], title: str = "Stage") -> discord.Embed:
+def status_embed(status: ev.StatusReply, place: Place, title: str = "Stage") -> discord.Embed:
     """The room in rule order: mode, count, on camera, audio only, requests, invitations, hands."""
     embed = discord.Embed(title=title[:256], colour=discord.Colour.green() if status.live else discord.Colour.greyple())
     if status.live:
@@ -393,7 +393,7 @@ def panel(
     status: ev.StatusReply, place: Place, title: str, names: dict[str, str], warnings: list[str] | None = None
 ) -> Message:
     """The control panel: the roster, the buttons everyone has, and the moderators' controls."""
-    embed = status_embed(status, place, names, title=f"Stage · {title}")
+    embed = status_embed(status, place, title=f"Stage · {title}")
     if warnings:
         embed.add_field(name="⚠️ Not yet matching Discord", value=_listing(warnings), inline=False)
     embed.set_footer(text=PANEL_FOOTER)
@@ -401,7 +401,7 @@ def panel(
     if not status.live:
         return Message(embed=embed, view=view)
     g, ch = place.guild_id, place.channel_id
-    button: Callable[..., StageButton] = StageButton
+    button = StageButton
     view.add_item(button("join", g, ch, label="Join stage", style=discord.ButtonStyle.success))
     view.add_item(button("ask", g, ch, label="Ask to join stage", style=discord.ButtonStyle.primary))
     view.add_item(button("cancel", g, ch, label="Cancel request"))
