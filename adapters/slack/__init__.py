@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from adapters.outbox import pump
 from adapters.slack.app import SlackBot, build_app
 from adapters.slack.notify import CONSUMER
-from adapters.slack.state import SlackState
+from adapters.slack.state import LEGACY_FILE, SlackState
 
 if TYPE_CHECKING:
     from bot.bootstrap import Stagedoor
@@ -22,7 +22,8 @@ async def serve(app: Stagedoor) -> None:
     settings = app.settings
     if not settings.slack_bot_token:
         raise RuntimeError("SLACK_BOT_TOKEN is not set: create the app from slack/manifest.yml and install it.")
-    state = await SlackState.load(app.store)  # in the same database as the stage, shared by every process on it
+    state = await SlackState.load(app.store)  # in the same database as the stage
+    await state.import_file(settings.data_dir / LEGACY_FILE)
     bot = build_app(settings, app.service, app.clock, state=state)
     background = [
         asyncio.create_task(pump(app.store, CONSUMER, bot.deliverer.deliver, app.new_events)),

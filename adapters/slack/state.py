@@ -10,12 +10,18 @@ Without a store it is kept in memory only.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any, Protocol
 
 from core.room import RoomKey
 
+log = logging.getLogger(__name__)
+
 PLATFORM = "slack"
+LEGACY_FILE = "slack-state.json"  # where versions before the adapter_state table kept this
 
 
 class AdapterStateStore(Protocol):
@@ -62,6 +68,27 @@ class SlackState:
         rows = await store.load_adapter_state(PLATFORM)
         state.channels = {key: ChannelState.from_dict(data) for key, data in rows.items()}
         return state
+
+    async def import_file(self, path: Path) -> int:
+        """Take in the channels of an older version's state file that the store lacks; return how many."""
+        if not path.is_file():
+            return 0
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            found = {
+                RoomKey(PLATFORM, *name.split(":", 1)): ChannelState.from_dict(value)
+                for name, value in raw.get("channels", {}).items()
+            }
+        except (ValueError, TypeError, AttributeError) as error:
+            log.warning("%s is not a Slack state file stagedoor can read (%s); it is left as it is", path, error)
+            return 0
+        added = [key for key in found if key not in self.channels]
+        for key in added:
+            self.channels[key] = found[key]
+            await self.save(key)
+        # Renamed, not deleted: its data is in the database now, and the file stays for whoever wants it.
+        path.replace(path.with_name(path.name + ".imported"))
+        return len(added)
 
     def channel(self, key: RoomKey) -> ChannelState:
         """Return the state for a room, creating it empty."""
