@@ -7,6 +7,7 @@ again after a restart; deliverers recognise a repeat by its event id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -47,7 +48,5 @@ async def pump(
             # The cursor did not move: the same events are tried again on the next round.
             log.exception("delivering events to %s failed; retrying", consumer)
         wake.clear()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
-        except TimeoutError:
-            pass
