@@ -94,6 +94,20 @@ class StageService:
                     await asyncio.sleep(0.01 * 2**attempt)
         raise AssertionError("unreachable")
 
+    async def channel_moderators(self, key: RoomKey) -> list[str]:
+        """Return the names on a room's own moderator list, as added (adapters resolve groups); change nothing."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            for attempt in range(self._attempts):
+                try:
+                    async with self._unit_of_work() as uow:
+                        return list((await uow.load(key)).channel.moderators)
+                except StoreBusy:
+                    if attempt == self._attempts - 1:
+                        raise
+                    await asyncio.sleep(0.01 * 2**attempt)
+        raise AssertionError("unreachable")
+
     async def _handle_once(self, key: RoomKey, command: Command) -> list[Event]:
         async with self._unit_of_work() as uow:
             room = await uow.load(key)
