@@ -58,8 +58,8 @@ class SlackBot:
         for key in self.stage.state.rooms():
             if key.workspace == team:
                 status = await self.stage.status(key, Actor(user))
-                state = self.stage.state.channel(key)
-                rooms.append((key, status, state.moderators, state.stage_channel))
+                moderators = await self.stage.service.channel_moderators(key)
+                rooms.append((key, status, moderators, self.stage.state.channel(key).stage_channel))
         await self.stage.client.views_publish(user_id=user, view=blocks.home(rooms))
 
     async def apply_settings(self, key: RoomKey, user: str, values: dict[str, Any]) -> None:

@@ -26,10 +26,11 @@ class Roles:
 
     async def actor(self, key: RoomKey, user: str) -> Actor:
         """Return the actor: admins are workspace owners/admins; moderators add starter and named groups."""
+        # People named on the room's moderator list need nothing here: the core checks its own list.
         profile = await self._user(user)
         admin = bool(profile.get("is_admin") or profile.get("is_owner") or profile.get("is_primary_owner"))
         channel = self._state.channel(key)
-        moderator = admin or user == channel.started_by or await self._in_named_group(user, channel.moderators)
+        moderator = admin or user == channel.started_by or await self._in_named_group(user, channel.groups)
         return Actor(user, moderator=moderator, admin=admin)
 
     async def is_bot(self, user: str) -> bool:
@@ -48,8 +49,8 @@ class Roles:
         response = await self._client.users_info(user=user)
         return dict(response["user"])
 
-    async def _in_named_group(self, user: str, names: list[str]) -> bool:
-        for group in (name for name in names if name.startswith("S")):
+    async def _in_named_group(self, user: str, groups: list[str]) -> bool:
+        for group in groups:
             if user in await self.group_members(group):
                 return True
         return False

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import blocks
 from adapters.slack.roles import Roles
 from adapters.slack.roster import RosterBoard
-from adapters.slack.state import SlackState
+from adapters.slack.state import SlackState, is_group
 from core import events as ev
 from core.commands import Actor, Arrive, Command, Status
 from core.room import RoomKey
@@ -95,29 +95,27 @@ class SlackStage:
         raise AssertionError("status always answers")
 
     async def learn(self, key: RoomKey, event: ev.Event) -> None:
-        """Remember the Slack-side facts an event implies (who started, who moderates)."""
+        """Remember the Slack-side facts an event implies (who started, which groups moderate)."""
         channel = self.state.channel(key)
         if isinstance(event, ev.SessionStarted | ev.SessionEnded):
             starter = event.by if isinstance(event, ev.SessionStarted) else None
             if channel.started_by != starter:
                 channel.started_by = starter
                 await self.state.save(key)
-        elif (
-            isinstance(event, ev.SettingsChanged)
-            and event.setting == "moderators"
-            and channel.moderators != list(event.value)
-        ):
-            channel.moderators = list(event.value)
-            await self.state.save(key)
+        elif isinstance(event, ev.SettingsChanged) and event.setting == "moderators":
+            groups = [name for name in event.value if is_group(name)]
+            if channel.groups != groups:
+                channel.groups = groups
+                await self.state.save(key)
 
     async def moderators(self, key: RoomKey) -> list[str]:
-        """Return who is told what moderators are told: starter, listed, and those who acted."""
+        """Return who is told what moderators are told: starter, listed (groups' members too), and those who acted."""
         channel = self.state.channel(key)
         names: dict[str, None] = {}
         if channel.started_by:
             names[channel.started_by] = None
-        for name in channel.moderators:
-            if name.startswith("S"):
+        for name in await self.service.channel_moderators(key):
+            if is_group(name):
                 names.update(dict.fromkeys(sorted(await self.roles.group_members(name))))
             else:
                 names[name] = None

@@ -43,14 +43,24 @@ class ChannelState:
     stage_channel: str | None = None  # gated mode: the private channel whose huddle is the stage
     huddle_room: str | None = None  # the channel huddle's room id (R…), from its huddle message
     started_by: str | None = None
-    moderators: list[str] = field(default_factory=list)  # channel-listed moderators and user groups
+    # The user groups on the room's moderator list (the list itself is the core's), learnt from its changes
+    # so each click's role check (A3) needs no read of the room.
+    groups: list[str] = field(default_factory=list)
     gated_members: list[str] = field(default_factory=list)  # who stagedoor let into the stage channel
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChannelState:
         """Build from a stored row, ignoring fields this version does not know (a newer one wrote them)."""
         known = {f.name for f in fields(cls)}
-        return cls(**{name: value for name, value in data.items() if name in known})
+        values = {name: value for name, value in data.items() if name in known}
+        if "groups" not in data and "moderators" in data:  # an older version kept users and groups in one list
+            values["groups"] = [name for name in data["moderators"] if is_group(name)]
+        return cls(**values)
+
+
+def is_group(name: str) -> bool:
+    """Say whether a moderator-list name is a Slack user group (S…) rather than a person."""
+    return name.startswith("S")
 
 
 class SlackState:

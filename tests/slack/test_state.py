@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 from adapters.slack import blocks as b
+from adapters.slack.notify import CONSUMER
 from adapters.slack.state import LEGACY_FILE, ChannelState, SlackState
+from core import commands as c
 from core.room import RoomKey
-from tests.slack.conftest import ADMIN, ALEX, CAL, CHANNEL, live_session, open_store
+from core.service import StageService
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, live_session, open_store
 from tests.slack.test_huddle import HUDDLE, huddle_started, turn_gated_on
 
 
@@ -48,6 +51,35 @@ async def test_no_state_file_is_written_and_another_process_on_the_database_read
         await other.close()
 
 
+async def test_A2_the_moderator_list_is_the_room_s_even_when_another_process_delivered_its_change(slack):
+    await live_session(slack, "request")
+    other = await open_store(slack.tmp / "stagedoor.db", slack.template)
+    try:
+        service = StageService(other.unit_of_work, slack.clock)
+        admin = c.Actor(ADMIN, admin=True)
+        await service.handle(slack.key, c.AddModerator(admin, MOD))
+        # Another Slack process delivered the change: this one never sees the event.
+        [logged] = await other.read(CONSUMER)
+        await other.ack(CONSUMER, logged.id)
+
+        await slack.command(ALEX, "ask")
+        assert any("<@UALEX0001>" in text for text in slack.fake.told(MOD))
+        await slack.click(MOD, b.PANEL, f"{CHANNEL}|")
+        assert slack.fake.of("views.open")[-1]["view"]["callback_id"] == b.PANEL_VIEW
+        assert await slack.bot.stage.service.channel_moderators(slack.key) == [MOD]
+
+        await service.handle(slack.key, c.RemoveModerator(admin, MOD))
+        [logged] = await other.read(CONSUMER)
+        await other.ack(CONSUMER, logged.id)
+        told = len(slack.fake.told(MOD))
+        await slack.command(BEA, "ask")
+        assert len(slack.fake.told(MOD)) == told
+        await slack.click(MOD, b.PANEL, f"{CHANNEL}|")
+        assert "Only moderators can open the moderator panel" in slack.fake.told(MOD)[-1]
+    finally:
+        await other.close()
+
+
 async def test_an_older_version_s_state_file_is_taken_in_once_and_never_over_what_the_database_holds(slack):
     await live_session(slack, "request")
     roster_ts = slack.bot.stage.state.channel(slack.key).roster_ts
@@ -56,7 +88,10 @@ async def test_an_older_version_s_state_file_is_taken_in_once_and_never_over_wha
     legacy = {
         "channels": {
             f"{slack.key.workspace}:{CHANNEL}": {"roster_ts": "1.000001", "stage_channel": "G0OLD0001"},
-            f"{elsewhere.workspace}:{elsewhere.channel}": {"roster_ts": "2.000002", "moderators": ["S0HOSTS01"]},
+            f"{elsewhere.workspace}:{elsewhere.channel}": {
+                "roster_ts": "2.000002",
+                "moderators": ["S0HOSTS01", "UMODERAT1"],  # the older format: people and groups in one list
+            },
         }
     }
     path = slack.tmp / LEGACY_FILE
@@ -70,7 +105,7 @@ async def test_an_older_version_s_state_file_is_taken_in_once_and_never_over_wha
 
     await slack.restart()
     assert slack.bot.stage.state.rooms() == [slack.key, elsewhere]
-    assert slack.bot.stage.state.channel(elsewhere) == ChannelState(roster_ts="2.000002", moderators=["S0HOSTS01"])
+    assert slack.bot.stage.state.channel(elsewhere) == ChannelState(roster_ts="2.000002", groups=["S0HOSTS01"])
 
 
 async def test_an_unreadable_state_file_changes_nothing_and_is_left_in_place(slack, caplog):
