@@ -12,6 +12,23 @@ from bot.settings import Settings
 from core.service import StageService
 
 
+class CommitSignal:
+    """Wakes every subscriber after a commit that logged events (each gets its own event to clear)."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[asyncio.Event] = []
+
+    def subscribe(self) -> asyncio.Event:
+        """Return an event that is set after every such commit."""
+        event = asyncio.Event()
+        self._subscribers.append(event)
+        return event
+
+    def __call__(self) -> None:
+        for event in self._subscribers:
+            event.set()
+
+
 @dataclass
 class Stagedoor:
     """Everything an adapter needs, built once."""
@@ -20,8 +37,8 @@ class Stagedoor:
     store: SqlStore
     service: StageService
     clock: Callable[[], float]
-    # Set after every commit that logged events, so local pumps deliver at once.
-    new_events: asyncio.Event = field(default_factory=asyncio.Event)
+    # So local outbox pumps deliver at once instead of at their next poll.
+    commits: CommitSignal = field(default_factory=CommitSignal)
 
     async def close(self) -> None:
         """Release the database."""
@@ -31,6 +48,6 @@ class Stagedoor:
 async def open_stagedoor(settings: Settings, clock: Callable[[], float] = time.time) -> Stagedoor:
     """Open (and migrate) the database and wire the service to it."""
     store = await SqlStore.open(settings.resolved_database_url, migrate=True)
-    new_events = asyncio.Event()
-    service = StageService(store.unit_of_work, clock, on_commit=new_events.set)
-    return Stagedoor(settings, store, service, clock, new_events)
+    commits = CommitSignal()
+    service = StageService(store.unit_of_work, clock, on_commit=commits)
+    return Stagedoor(settings, store, service, clock, commits)

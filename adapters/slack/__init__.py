@@ -26,7 +26,7 @@ async def serve(app: Stagedoor) -> None:
     await state.import_file(settings.data_dir / LEGACY_FILE)
     bot = build_app(settings, app.service, app.clock, state=state)
     background = [
-        asyncio.create_task(pump(app.store, CONSUMER, bot.deliverer.deliver, app.new_events)),
+        asyncio.create_task(pump(app.store, CONSUMER, bot.deliverer.deliver, app.commits.subscribe())),
         asyncio.create_task(bot.stage.roster.run()),
         asyncio.create_task(bot.tick_forever()),
     ]

@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ class App:
     store: Any
     service: StageService
     clock: Any
-    new_events: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 HAVE_SQL = importlib.util.find_spec("adapters.persistence.sql") is not None
@@ -77,9 +76,8 @@ async def app(tmp_path: Path, settings: Settings, migrated_database: Path | None
         env = now["env"]
         return env.now().timestamp() if env is not None else 0.0  # type: ignore[attr-defined]
 
-    wake = asyncio.Event()
-    service = StageService(store.unit_of_work, clock, on_commit=wake.set)
-    app = App(settings, store, service, clock, wake)
+    service = StageService(store.unit_of_work, clock)
+    app = App(settings, store, service, clock)
     app.clock_holder = now  # type: ignore[attr-defined]
     yield app
     close = getattr(store, "close", None)

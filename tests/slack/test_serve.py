@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from adapters.slack import serve
-from bot.bootstrap import Stagedoor
+from bot.bootstrap import CommitSignal, Stagedoor
 from bot.settings import Settings
 from core.service import StageService
 from tests.slack.conftest import ADMIN, SECRET, TOKEN, Clock, SlackHarness
@@ -35,10 +35,10 @@ async def test_serve_in_http_mode_answers_slack_and_delivers_the_roster(slack: S
         STAGEDOOR_SLACK_HTTP_PORT=port,
         STAGEDOOR_DATA_DIR=str(tmp_path / "served"),
     )
-    new_events = asyncio.Event()
+    commits = CommitSignal()
     clock = Clock()
-    service = StageService(slack.store.unit_of_work, clock, on_commit=new_events.set)
-    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, new_events)))
+    service = StageService(slack.store.unit_of_work, clock, on_commit=commits)
+    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, commits)))
     try:
         async with aiohttp.ClientSession() as http:
             deadline = time.monotonic() + 10  # serve() starts in the background
@@ -69,10 +69,10 @@ async def test_serve_explains_missing_tokens(slack: SlackHarness, tmp_path):
     service = StageService(slack.store.unit_of_work, time.time)
     socket_without_app_token = Settings(SLACK_BOT_TOKEN=TOKEN, STAGEDOOR_DATA_DIR=str(tmp_path))
     with pytest.raises(RuntimeError, match="SLACK_APP_TOKEN"):
-        await serve(Stagedoor(socket_without_app_token, slack.store, service, time.time, asyncio.Event()))
+        await serve(Stagedoor(socket_without_app_token, slack.store, service, time.time))
     http_without_secret = Settings(SLACK_BOT_TOKEN=TOKEN, STAGEDOOR_SLACK_MODE="http", STAGEDOOR_DATA_DIR=str(tmp_path))
     with pytest.raises(RuntimeError, match="SLACK_SIGNING_SECRET"):
-        await serve(Stagedoor(http_without_secret, slack.store, service, time.time, asyncio.Event()))
+        await serve(Stagedoor(http_without_secret, slack.store, service, time.time))
 
 
 async def test_serve_in_socket_mode_takes_slack_envelopes_and_acks_them(slack: SlackHarness, tmp_path):
@@ -82,10 +82,10 @@ async def test_serve_in_socket_mode_takes_slack_envelopes_and_acks_them(slack: S
         SLACK_API_URL=slack.fake.url,
         STAGEDOOR_DATA_DIR=str(tmp_path / "served"),
     )
-    new_events = asyncio.Event()
+    commits = CommitSignal()
     clock = Clock()
-    service = StageService(slack.store.unit_of_work, clock, on_commit=new_events.set)
-    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, new_events)))
+    service = StageService(slack.store.unit_of_work, clock, on_commit=commits)
+    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, commits)))
     try:
         form = dict(parse_qsl(slack.command_body(ADMIN, "start invite")))
         ack = await slack.fake.push(
