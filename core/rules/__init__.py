@@ -1,0 +1,59 @@
+"""The stage rules: each command is checked (A5 order), then applied, giving events.
+
+A handler raises a StageError before it changes anything, so a refused
+action leaves the room exactly as it was. The table below says which
+handler answers which command; each module holds one area of the rulebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core import commands as c
+from core import errors as e
+from core import events as ev
+from core.room import Room
+from core.rules import defaults, joining, presence, session, status
+from core.rules.checks import NOTE_LIMIT, Events
+
+__all__ = ["NOTE_LIMIT", "HANDLERS", "handle"]
+
+HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
+    c.StartSession: session.start,
+    c.EndSession: session.end,
+    c.ChangeMode: session.change_mode,
+    c.SetDefaultMode: defaults.set_default,
+    c.SetCapacity: defaults.set_capacity,
+    c.SetCameras: defaults.set_cameras,
+    c.SetCooldown: defaults.set_cooldown,
+    c.SetExpiry: defaults.set_expiry,
+    c.AddModerator: defaults.add_moderator,
+    c.RemoveModerator: defaults.remove_moderator,
+    c.JoinStage: joining.join,
+    c.AskToJoin: joining.ask,
+    c.CancelRequest: joining.cancel,
+    c.BringToStage: joining.approve,
+    c.DeclineRequest: joining.decline_request,
+    c.Invite: joining.invite,
+    c.DeclineInvitation: joining.decline_invitation,
+    c.RaiseHand: presence.raise_hand,
+    c.LowerHand: presence.lower_hand,
+    c.RemoveFromStage: presence.remove,
+    c.Leave: presence.leave,
+    c.MovedToAudience: presence.moved_to_audience,
+    c.Arrive: presence.arrive,
+    c.Speak: presence.speak,
+    c.Tick: presence.tick,
+    c.Status: status.status,
+}
+
+
+def handle(room: Room, command: c.Command, now: float) -> Events:
+    """Apply one command at time `now`; return what happened, errors included."""
+    events = joining.expire_invitations(room, now)
+    try:
+        events += HANDLERS[type(command)](room, command, now)
+    except e.StageError as refusal:
+        events.append(ev.ErrorReply(command.actor.user, refusal.code, refusal.message))
+    return events
