@@ -7,7 +7,7 @@ the event log (the outbox); replies (errors, status) come back from the call.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from adapters.console.parser import Action, Problem, Wait, parse_line
 from adapters.console.render import Delivery, deliveries, problem_reply
@@ -19,6 +19,8 @@ from core.service import EventLog, LoggedEvent, StageService
 
 ROOM = RoomKey("console", "local", "stage")
 CONSUMER = "console"
+# The app itself is never a participant (A4): naming it as a target is refused, and it never arrives.
+APP_NAME = "stagedoor"
 # Each line takes a millisecond of virtual time, so the order of lines is the order of activity (C3).
 LINE_STEP = 0.001
 
@@ -108,10 +110,13 @@ class Console:
         """Bring everyone the line names into the room, then apply the action."""
         returned: list[Event] = []
         for name in dict.fromkeys((action.actor, *action.names)):
-            if name not in self._introduced:
+            if name not in self._introduced and name != APP_NAME:
                 returned += await self.service.handle(self.room, c.Arrive(c.Actor(name), if_new=True))
                 self._introduced.add(name)
-        returned += await self.service.handle(self.room, action.build(self.roles.actor(action.actor)))
+        command = action.build(self.roles.actor(action.actor))
+        if isinstance(command, c.Targeted) and command.target == APP_NAME:
+            command = replace(command, target_is_bot=True)
+        returned += await self.service.handle(self.room, command)
         return returned
 
     async def _deliver_logged(self, said: Said) -> None:

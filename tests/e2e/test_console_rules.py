@@ -301,3 +301,11 @@ async def test_L2_leaving_takes_people_off_stage_and_withdraws_invitations(stage
     }
     status = await stage.status()
     assert (status["on_stage"], status["invitations"]) == ([], [])
+
+
+async def test_A4_the_app_itself_is_not_a_target(stage: Stage) -> None:
+    """A4: inviting or bringing up the app itself is refused, and it never enters the room."""
+    played = await stage.play("host: /stage start\nhost: /stage invite stagedoor\nhost: /stage approve @stagedoor")
+    assert played.errors("host") == ["not_allowed_target", "not_allowed_target"]
+    status = await stage.status("host")
+    assert status["invitations"] == [] and status["on_stage"] == []
