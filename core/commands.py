@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -44,37 +44,44 @@ class ChangeMode(Command):
 
 # Channel defaults (admins)
 @dataclass(frozen=True)
-class SetDefaultMode(Command):
+class ChangeDefaults(Command):
+    """An admin's change to the channel's defaults, or with workspace=True to the workspace's (M2)."""
+
+    workspace: bool = field(default=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class SetDefaultMode(ChangeDefaults):
     mode: str
 
 
 @dataclass(frozen=True)
-class SetCapacity(Command):
+class SetCapacity(ChangeDefaults):
     value: str
 
 
 @dataclass(frozen=True)
-class SetCameras(Command):
+class SetCameras(ChangeDefaults):
     value: str
 
 
 @dataclass(frozen=True)
-class SetCooldown(Command):
+class SetCooldown(ChangeDefaults):
     value: str
 
 
 @dataclass(frozen=True)
-class SetExpiry(Command):
+class SetExpiry(ChangeDefaults):
     value: str
 
 
 @dataclass(frozen=True)
-class AddModerator(Targeted):
+class AddModerator(Targeted, ChangeDefaults):
     pass
 
 
 @dataclass(frozen=True)
-class RemoveModerator(Targeted):
+class RemoveModerator(Targeted, ChangeDefaults):
     pass
 
 

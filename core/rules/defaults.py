@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from core import commands as c
 from core import errors as e
 from core import events as ev
 from core.modes import parse_default
-from core.room import Position, Room
+from core.room import Position, Room, Settings
 from core.rules.checks import LIMITS, Events, mode_from, require_admin, require_name
 
 
-def _scope(room: Room, cmd: c.Command, setting: str) -> Any:
+def _scope(room: Room, cmd: c.ChangeDefaults, setting: str) -> Settings:
+    """Check the admin, then return the settings the change is for (the channel's or the workspace's)."""
     require_admin(room, cmd, setting)
-    return room.channel
+    return room.workspace if cmd.workspace else room.channel
+
+
+def _changed(room: Room, cmd: c.ChangeDefaults, setting: str, value: object) -> Events:
+    if cmd.workspace:
+        room.dirty_workspace = True
+    else:
+        room.dirty_room = True
+    name = f"workspace.{setting}" if cmd.workspace else setting
+    return [ev.SettingsChanged(name, value, cmd.actor.user)]
 
 
 def set_default(room: Room, cmd: c.SetDefaultMode, now: float) -> Events:
-    settings = _scope(room, cmd, "the channel's default mode")
+    settings = _scope(room, cmd, "the default mode")
     mode = mode_from(cmd.mode, parse_default)
     if settings.default_mode is mode:
         raise e.NoChange(f"the default mode is already {mode.value}")
     settings.default_mode = mode
-    room.dirty_room = True
-    return [ev.SettingsChanged("default", mode.value, cmd.actor.user)]
+    return _changed(room, cmd, "default", mode.value)
 
 
 def _number(setting: str, raw: str) -> int:
@@ -39,19 +46,19 @@ def _number(setting: str, raw: str) -> int:
     return value
 
 
-def _set_number(room: Room, cmd: c.Command, setting: str, raw: str) -> Events:
+def _set_number(room: Room, cmd: c.ChangeDefaults, setting: str, raw: str) -> Events:
     settings = _scope(room, cmd, f"the {setting}")
     value = _number(setting, raw)
-    if setting == "capacity" and room.session.live and value < len(room.stage):
+    overridden = cmd.workspace and room.channel.capacity is not None  # the channel's own capacity still rules
+    if setting == "capacity" and room.session.live and value < len(room.stage) and not overridden:
         raise e.BadArgument(
             f"{len(room.stage)} people are on stage now, more than a capacity of {value}. "
             "Remove people first or choose a larger number."
         )
-    if getattr(room, setting) == value and getattr(settings, setting) is not None:
+    if getattr(settings, setting) == value:
         raise e.NoChange(f"{setting} is already {value}")
     setattr(settings, setting, value)
-    room.dirty_room = True
-    return [ev.SettingsChanged(setting, value, cmd.actor.user)]
+    return _changed(room, cmd, setting, value)
 
 
 def set_capacity(room: Room, cmd: c.SetCapacity, now: float) -> Events:
@@ -70,28 +77,23 @@ def set_expiry(room: Room, cmd: c.SetExpiry, now: float) -> Events:
     return _set_number(room, cmd, "expiry", cmd.value)
 
 
-def _moderator_target(room: Room, cmd: c.Targeted) -> str:
-    require_admin(room, cmd, "the moderator list")
-    return require_name(cmd)
-
-
 def add_moderator(room: Room, cmd: c.AddModerator, now: float) -> Events:
-    name = _moderator_target(room, cmd)
-    if name in room.channel.moderators:
-        raise e.NoChange(f"{name} is already a moderator here")
-    room.channel.moderators.append(name)
-    room.dirty_room = True
+    settings = _scope(room, cmd, "the moderator list")
+    name = require_name(cmd)
+    if name in settings.moderators:
+        raise e.NoChange(f"{name} is already on the moderator list")
+    settings.moderators.append(name)
     _protect_seat(room, name)
-    return [ev.SettingsChanged("moderators", list(room.channel.moderators), cmd.actor.user)]
+    return _changed(room, cmd, "moderators", list(settings.moderators))
 
 
 def remove_moderator(room: Room, cmd: c.RemoveModerator, now: float) -> Events:
-    name = _moderator_target(room, cmd)
-    if name not in room.channel.moderators:
-        raise e.NoChange(f"{name} is not on this channel's moderator list")
-    room.channel.moderators.remove(name)
-    room.dirty_room = True
-    return [ev.SettingsChanged("moderators", list(room.channel.moderators), cmd.actor.user)]
+    settings = _scope(room, cmd, "the moderator list")
+    name = require_name(cmd)
+    if name not in settings.moderators:
+        raise e.NoChange(f"{name} is not on the moderator list")
+    settings.moderators.remove(name)
+    return _changed(room, cmd, "moderators", list(settings.moderators))
 
 
 def _protect_seat(room: Room, user: str) -> None:

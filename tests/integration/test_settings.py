@@ -13,14 +13,20 @@ OTHER_PLATFORM = RoomKey("discord", ROOM.workspace, ROOM.channel)
 
 
 async def _set_workspace(process: Process, room: RoomKey, **values: object) -> None:
-    """Write workspace-level settings the way a workspace command would: through a unit of work."""
-    async with process.store.unit_of_work() as uow:
-        loaded = await uow.load(room)
-        for name, value in values.items():
-            setattr(loaded.workspace, name, value)
-        loaded.dirty_workspace = True
-        await uow.save(loaded, [], process.clock(), ADMIN.user)
-        await uow.commit()
+    """Change workspace-level settings through the workspace commands, from a channel of that workspace."""
+    for name, value in values.items():
+        if name == "default_mode":
+            commands: list[c.Command] = [c.SetDefaultMode(ADMIN, str(value), workspace=True)]
+        elif name == "capacity":
+            commands = [c.SetCapacity(ADMIN, str(value), workspace=True)]
+        else:  # moderators: make the list exactly `value`
+            async with process.store.unit_of_work() as uow:
+                current = list((await uow.load(room)).workspace.moderators)
+            wanted = list(value)  # type: ignore[call-overload]
+            commands = [c.RemoveModerator(ADMIN, user, workspace=True) for user in current if user not in wanted]
+            commands += [c.AddModerator(ADMIN, user, workspace=True) for user in wanted if user not in current]
+        for command in commands:
+            assert not errors(await process.do(command, room))
 
 
 async def test_A2_channel_settings_persist_for_that_channel_only(database_url: str) -> None:
@@ -57,7 +63,7 @@ async def test_M2_workspace_settings_persist_and_every_channel_of_the_workspace_
     database_url: str,
 ) -> None:
     first = await start_process(database_url)
-    await _set_workspace(first, ROOM, default_mode=Mode.OPEN, capacity=12, moderators=["wendy"])
+    await _set_workspace(first, ROOM, default_mode="open", capacity=12, moderators=["wendy"])
     await first.close()
 
     after = await start_process(database_url)
@@ -86,10 +92,10 @@ async def test_M2_a_workspace_change_made_by_another_process_applies_to_the_very
     try:
         await arrive(first, "ann")
         assert (await first.status()).mode == "request"  # cached in the first process
-        await _set_workspace(second, SIBLING, default_mode=Mode.INVITE, moderators=["wendy"])
+        await _set_workspace(second, SIBLING, default_mode="invite", moderators=["wendy"])
         assert (await first.status()).mode == "invite"
         assert not errors(await first.do(c.StartSession(c.Actor("wendy"))))
-        await _set_workspace(second, SIBLING, default_mode=Mode.INVITE, moderators=[])
+        await _set_workspace(second, SIBLING, moderators=[])
         refused = errors(await first.do(c.EndSession(c.Actor("wendy"))))
         assert [e.code for e in refused] == ["not_moderator"]
         assert not errors(await first.do(c.EndSession(HOST)))

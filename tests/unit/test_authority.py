@@ -225,3 +225,19 @@ def test_A3_platform_roles_in_the_actor_are_all_that_counts() -> None:
     stage = Stage(mode="request")
     events = stage.send(c.ChangeMode(Actor("ann", moderator=True), "open"))
     assert events[-1].as_dict()["event"] == "mode.changed"
+
+
+def test_A2_M2_admins_set_workspace_defaults_that_channels_inherit() -> None:
+    """A2, M2: workspace-wide defaults are admin-only; a channel's own value wins over them."""
+    stage = Stage(mode=None)
+    stage.refused(MODERATOR, c.SetDefaultMode, "not_admin", "open", workspace=True)
+    told = stage.ok(ADMIN, c.SetDefaultMode, "event", workspace=True)
+    assert told == [{"event": "settings.changed", "setting": "workspace.default", "value": "open", "by": ADMIN}]
+    assert stage.room.dirty_workspace and stage.room.default_mode.value == "open"
+    stage.ok(ADMIN, c.SetCapacity, "12", workspace=True)
+    assert stage.room.capacity == 12
+    stage.ok(ADMIN, c.SetCapacity, "5")
+    assert stage.room.capacity == 5  # the channel's own setting wins
+    stage.refused(ADMIN, c.SetCapacity, "no_change", "12", workspace=True)
+    stage.ok(ADMIN, c.AddModerator, "ann", workspace=True)
+    assert stage.room.is_moderator(c.Actor("ann")) and stage.room.channel.moderators == []
