@@ -83,7 +83,9 @@ class StageService:
 
     async def handle(self, key: RoomKey, command: Command) -> list[Event]:
         """Apply a command to a room; return every event, replies included."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
+        lock = self._locks.get(key)
+        if lock is None:  # made only once per room: this runs on every command
+            lock = self._locks[key] = asyncio.Lock()
         async with lock:
             for attempt in range(self._attempts):
                 try:

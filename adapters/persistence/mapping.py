@@ -35,9 +35,14 @@ def settings_params(settings: Settings) -> dict[str, Any]:
         "cameras": settings.cameras,
         "cooldown": settings.cooldown,
         "expiry": settings.expiry,
-        "moderators": json.dumps(settings.moderators),
-        "admins": json.dumps(settings.admins),
+        "moderators": _json_list(settings.moderators),
+        "admins": _json_list(settings.admins),
     }
+
+
+def _json_list(values: list[str]) -> str:
+    # Most lists are empty and every changed room row writes them: skip the encoder then.
+    return json.dumps(values) if values else "[]"
 
 
 def session_from(values: Sequence[Any]) -> tuple[Session, int]:
