@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import pytest
 import pytest_asyncio
 import simcord
 
+from adapters.persistence.sql import SqlStore
 from bot.settings import Settings
 from core.service import StageService
 from tests.discord import spec
@@ -25,21 +25,14 @@ class App:
     """What bot.bootstrap.Stagedoor gives an adapter, built for a test."""
 
     settings: Settings
-    store: Any
+    store: SqlStore
     service: StageService
     clock: Any
 
 
-HAVE_SQL = importlib.util.find_spec("adapters.persistence.sql") is not None
-
-
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database migrated once; each test starts from a copy (migrating takes seconds)."""
-    if not HAVE_SQL:
-        return None
-    from adapters.persistence.sql import SqlStore
-
     path = tmp_path_factory.mktemp("template") / "stage.db"
 
     async def migrate() -> None:
@@ -50,16 +43,10 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     return path
 
 
-async def open_store(tmp_path: Path, template: Path | None) -> Any:
-    """A SqlStore on SQLite when the SQL store exists, else the in-memory one."""
-    if template is not None:
-        from adapters.persistence.sql import SqlStore
-
-        shutil.copy(template, tmp_path / "stage.db")
-        return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=False)
-    from adapters.persistence.memory import MemoryStore
-
-    return MemoryStore()
+async def open_store(tmp_path: Path, template: Path) -> SqlStore:
+    """A SqlStore on a copy of the migrated SQLite template."""
+    shutil.copy(template, tmp_path / "stage.db")
+    return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=False)
 
 
 @pytest.fixture
@@ -68,7 +55,7 @@ def settings() -> Settings:
 
 
 @pytest_asyncio.fixture
-async def app(tmp_path: Path, settings: Settings, migrated_database: Path | None) -> AsyncIterator[App]:
+async def app(tmp_path: Path, settings: Settings, migrated_database: Path) -> AsyncIterator[App]:
     store = await open_store(tmp_path, migrated_database)
     now = {"env": None}
 
@@ -80,9 +67,7 @@ async def app(tmp_path: Path, settings: Settings, migrated_database: Path | None
     app = App(settings, store, service, clock)
     app.clock_holder = now  # type: ignore[attr-defined]
     yield app
-    close = getattr(store, "close", None)
-    if close is not None:
-        await close()
+    await store.close()
 
 
 @pytest_asyncio.fixture
