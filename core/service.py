@@ -7,10 +7,10 @@ lives in adapters/persistence and an in-memory one in the same package.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from core import rules
 from core.commands import Command
@@ -27,6 +27,8 @@ class LoggedEvent:
     at: float
     actor: str | None  # whose command caused it (None for timers and platform happenings)
     event: Event
+
+T = TypeVar("T")
 
 
 class StoreBusy(Exception):
@@ -83,27 +85,26 @@ class StageService:
 
     async def handle(self, key: RoomKey, command: Command) -> list[Event]:
         """Apply a command to a room; return every event, replies included."""
+        return await self._serialised(key, lambda: self._handle_once(key, command))
+
+    async def channel_moderators(self, key: RoomKey) -> list[str]:
+        """Return the names on a room's own moderator list, as added (adapters resolve groups); change nothing."""
+
+        async def read() -> list[str]:
+            async with self._unit_of_work() as uow:
+                return list((await uow.load(key)).channel.moderators)
+
+        return await self._serialised(key, read)
+
+    async def _serialised(self, key: RoomKey, step: Callable[[], Awaitable[T]]) -> T:
+        """Run a step alone on its room in this process, retrying while the store is busy."""
         lock = self._locks.get(key)
         if lock is None:  # made only once per room: this runs on every command
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
             for attempt in range(self._attempts):
                 try:
-                    return await self._handle_once(key, command)
-                except StoreBusy:
-                    if attempt == self._attempts - 1:
-                        raise
-                    await asyncio.sleep(0.01 * 2**attempt)
-        raise AssertionError("unreachable")
-
-    async def channel_moderators(self, key: RoomKey) -> list[str]:
-        """Return the names on a room's own moderator list, as added (adapters resolve groups); change nothing."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            for attempt in range(self._attempts):
-                try:
-                    async with self._unit_of_work() as uow:
-                        return list((await uow.load(key)).channel.moderators)
+                    return await step()
                 except StoreBusy:
                     if attempt == self._attempts - 1:
                         raise
