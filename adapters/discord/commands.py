@@ -30,6 +30,12 @@ DEFAULTS = MODES + [
 ]
 HAND = [app_commands.Choice(name="raise", value="raise"), app_commands.Choice(name="lower", value="lower")]
 LIST_CHANGE = [app_commands.Choice(name="add", value="add"), app_commands.Choice(name="remove", value="remove")]
+SCOPES = [
+    app_commands.Choice(name="This channel (channel)", value="channel"),
+    app_commands.Choice(name="Every stage and voice channel in the server (server)", value="server"),
+]
+SCOPE_HELP = "channel: only this one (the default); server: every stage/voice channel without its own value"
+Scope = app_commands.Choice[str] | None
 Build = Callable[[c.Actor], c.Command]
 
 
@@ -76,34 +82,64 @@ class StageCommands(
     async def mode(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
         await self._run(interaction, lambda a: c.ChangeMode(a, mode.value))
 
-    # -- channel defaults (admins) -------------------------------------------------------------------
-    @app_commands.command(name="default", description="Set the mode sessions start in here (admins)")
-    @app_commands.choices(mode=DEFAULTS)
-    async def default(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
-        await self._run(interaction, lambda a: c.SetDefaultMode(a, mode.value))
+    # -- channel and server-wide defaults (admins) ---------------------------------------------------
+    @app_commands.command(name="default", description="Set the mode sessions start in (admins)")
+    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.choices(mode=DEFAULTS, scope=SCOPES)
+    async def default(
+        self, interaction: discord.Interaction, mode: app_commands.Choice[str], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetDefaultMode(a, mode.value, workspace=server_wide(scope)))
 
     @app_commands.command(name="capacity", description="Set how many people fit on stage (admins)")
-    async def capacity(self, interaction: discord.Interaction, people: app_commands.Range[int, 1, 10000]) -> None:
-        await self._run(interaction, lambda a: c.SetCapacity(a, str(people)))
+    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.choices(scope=SCOPES)
+    async def capacity(
+        self, interaction: discord.Interaction, people: app_commands.Range[int, 1, 10000], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetCapacity(a, str(people), workspace=server_wide(scope)))
 
     @app_commands.command(name="cameras", description="Set how many on stage are on camera (admins)")
-    async def cameras(self, interaction: discord.Interaction, slots: app_commands.Range[int, 0, 1000]) -> None:
-        await self._run(interaction, lambda a: c.SetCameras(a, str(slots)))
+    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.choices(scope=SCOPES)
+    async def cameras(
+        self, interaction: discord.Interaction, slots: app_commands.Range[int, 0, 1000], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetCameras(a, str(slots), workspace=server_wide(scope)))
 
     @app_commands.command(name="cooldown", description="Seconds a declined person waits before asking again (admins)")
-    async def cooldown(self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400]) -> None:
-        await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds)))
+    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.choices(scope=SCOPES)
+    async def cooldown(
+        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds), workspace=server_wide(scope)))
 
     @app_commands.command(name="expiry", description="Seconds before an unanswered invitation expires (admins)")
-    async def expiry(self, interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 86400]) -> None:
-        await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds)))
-
-    @app_commands.command(name="moderators", description="Add or remove a moderator of this channel (admins)")
-    @app_commands.choices(action=LIST_CHANGE)
-    async def moderators(
-        self, interaction: discord.Interaction, action: app_commands.Choice[str], member: discord.Member
+    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.choices(scope=SCOPES)
+    async def expiry(
+        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 86400], scope: Scope = None
     ) -> None:
-        await self._on(interaction, c.AddModerator if action.value == "add" else c.RemoveModerator, member)
+        await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds), workspace=server_wide(scope)))
+
+    @app_commands.command(name="moderators", description="Add or remove a moderator of this channel or server (admins)")
+    @app_commands.describe(scope="channel: only this one (the default); server: every stage/voice channel")
+    @app_commands.choices(action=LIST_CHANGE, scope=SCOPES)
+    async def moderators(
+        self,
+        interaction: discord.Interaction,
+        action: app_commands.Choice[str],
+        member: discord.Member,
+        scope: Scope = None,
+    ) -> None:
+        kind = c.AddModerator if action.value == "add" else c.RemoveModerator
+        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        await self._run(
+            interaction,
+            lambda a: kind(a, target=str(member.id), target_is_bot=is_bot, workspace=server_wide(scope)),
+            target=member,
+        )
 
     # -- participants -----------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Join the stage (open mode, an invitation, or moderators)")
@@ -177,3 +213,8 @@ class StageCommands(
     @app_commands.command(name="remove", description="Move someone from the stage to the audience (moderators)")
     async def remove(self, interaction: discord.Interaction, member: discord.Member) -> None:
         await self._on(interaction, c.RemoveFromStage, member)
+
+
+def server_wide(scope: Scope) -> bool:
+    """Say whether an admin chose the whole server rather than this channel."""
+    return scope is not None and scope.value == "server"

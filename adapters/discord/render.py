@@ -26,6 +26,8 @@ ANSWERS_PER_ROW = 2
 SNOWFLAKE = re.compile(r"\b(\d{15,21})\b")
 QUIET = discord.AllowedMentions.none()
 
+SERVER_PREFIX = "workspace."  # the core's name for a server-wide setting
+SERVER_SETTING_WORDS = {"default": "default mode"}
 PERMISSION_NAMES = {50013: "Mute Members", 50001: "View Channel"}
 
 
@@ -143,9 +145,25 @@ def describe(event: ev.Event, viewer: str, place: Place) -> str | None:
             if you:
                 return "Your hand is lowered." if by in (viewer, None) else f"{mention(by)} lowered your hand."
             return f"{who}'s hand is lowered."
+        case ev.SettingsChanged(setting=setting, value=value) if setting.startswith(SERVER_PREFIX):
+            return _server_setting(setting.removeprefix(SERVER_PREFIX), value)
         case ev.SettingsChanged(setting=setting, value=value):
             return f"The channel's {setting} is now **{value}**."
     return None
+
+
+def _server_setting(setting: str, value: object) -> str:
+    if setting == "moderators":
+        listed = ", ".join(mention(str(user)) for user in value) if isinstance(value, list) and value else "nobody"
+        return (
+            f"Server-wide moderators: {listed}. They moderate every stage and voice channel in this server, "
+            "alongside each channel's own moderators."
+        )
+    word = SERVER_SETTING_WORDS.get(setting, setting)
+    return (
+        f"The server-wide {word} is now **{value}**. It applies to every stage and voice channel in this server "
+        f"that has no {word} of its own."
+    )
 
 
 def _stage_left(you: bool, who: str, reason: str, by: str | None) -> str:
