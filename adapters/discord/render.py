@@ -147,14 +147,20 @@ def describe(event: ev.Event, viewer: str, place: Place) -> str | None:
             return f"{who}'s hand is lowered."
         case ev.SettingsChanged(setting=setting, value=value) if setting.startswith(SERVER_PREFIX):
             return _server_setting(setting.removeprefix(SERVER_PREFIX), value)
+        case ev.SettingsChanged(setting="moderators", value=value):
+            return f"This channel's own moderators: {_people(value)}."
         case ev.SettingsChanged(setting=setting, value=value):
-            return f"The channel's {setting} is now **{value}**."
+            return f"The channel's {SERVER_SETTING_WORDS.get(setting, setting)} is now **{value}**."
     return None
+
+
+def _people(value: object) -> str:
+    return ", ".join(mention(str(user)) for user in value) if isinstance(value, list) and value else "nobody"
 
 
 def _server_setting(setting: str, value: object) -> str:
     if setting == "moderators":
-        listed = ", ".join(mention(str(user)) for user in value) if isinstance(value, list) and value else "nobody"
+        listed = _people(value)
         return (
             f"Server-wide moderators: {listed}. They moderate every stage and voice channel in this server, "
             "alongside each channel's own moderators."
