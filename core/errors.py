@@ -37,7 +37,7 @@ class NotAdmin(StageError):
 
     @property
     def message(self) -> str:
-        return f"Only admins can change {self.setting}. Ask an admin of this channel."
+        return f"Only admins can change {self.setting}. Ask an admin to do it, or to make you one."
 
 
 @dataclass
