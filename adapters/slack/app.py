@@ -20,7 +20,7 @@ from adapters.slack.notify import Deliverer
 from adapters.slack.roles import Roles
 from adapters.slack.roster import UPDATE_INTERVAL, RosterBoard
 from adapters.slack.stage import SlackStage
-from adapters.slack.state import SlackState
+from adapters.slack.state import SlackState, workspace_room
 from bot.settings import Settings
 from core import commands as c
 from core import events as ev
@@ -60,7 +60,7 @@ class SlackBot:
                 status = await self.stage.status(key, Actor(user))
                 moderators = await self.stage.service.channel_moderators(key)
                 rooms.append((key, status, moderators, self.stage.state.channel(key).stage_channel))
-        await self.stage.client.views_publish(user_id=user, view=blocks.home(rooms))
+        await self.stage.client.views_publish(user_id=user, view=blocks.home(rooms, workspace_room(team)))
 
     async def apply_settings(self, key: RoomKey, user: str, values: dict[str, Any]) -> None:
         """A2: apply each filled-in field of the settings form, then report what happened."""
@@ -75,6 +75,20 @@ class SlackBot:
         if events:
             await self.stage.answer(key, user, events)
         await self.publish_home(key.workspace, user)
+
+    async def apply_workspace_defaults(self, team: str, user: str, values: dict[str, Any]) -> None:
+        """M2, A2: apply each filled-in field of the workspace form to the workspace, then report in the DM."""
+        key = workspace_room(team)
+        # Only the admin flag matters here; the pseudo-room has no starter or groups, and nobody arrives in it.
+        admin = await self.stage.roles.is_admin(user)
+        actor = Actor(user, moderator=admin, admin=admin)
+        events: list[ev.Event] = []
+        for build in settings_commands(values, workspace=True):
+            events += await self.stage.service.handle(key, build(actor))
+        message = blocks.reply(events, user, key)
+        if message is not None:
+            await self.stage.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
+        await self.publish_home(team, user)
 
     async def _set_gated(self, key: RoomKey, on: bool) -> str | None:
         state = self.stage.state.channel(key)
@@ -109,26 +123,28 @@ class SlackBot:
             await self.tick()
 
 
-def settings_commands(values: dict[str, Any]) -> list[Callable[[Actor], c.Command]]:
-    """Turn the settings form's filled-in fields into admin commands."""
+def settings_commands(values: dict[str, Any], *, workspace: bool = False) -> list[Callable[[Actor], c.Command]]:
+    """Turn a settings form's filled-in fields into admin commands, for the workspace when asked."""
     builds: list[Callable[[Actor], c.Command]] = []
     mode = _field(values, "default_mode", "selected_option")
     if mode:
-        builds.append(partial(_with_actor, c.SetDefaultMode, str(mode["value"])))
+        builds.append(partial(_with_actor, c.SetDefaultMode, str(mode["value"]), workspace=workspace))
     numbers = {"capacity": c.SetCapacity, "cameras": c.SetCameras, "cooldown": c.SetCooldown, "expiry": c.SetExpiry}
     for name, kind in numbers.items():
         raw = _field(values, name, "value")
         if raw not in (None, ""):
-            builds.append(partial(_with_actor, kind, str(raw)))
+            builds.append(partial(_with_actor, kind, str(raw), workspace=workspace))
     for user in _field(values, "moderators_add", "selected_users") or []:
-        builds.append(partial(_with_actor, c.AddModerator, str(user)))
+        builds.append(partial(_with_actor, c.AddModerator, str(user), workspace=workspace))
     for user in _field(values, "moderators_remove", "selected_users") or []:
-        builds.append(partial(_with_actor, c.RemoveModerator, str(user)))
+        builds.append(partial(_with_actor, c.RemoveModerator, str(user), workspace=workspace))
     return builds
 
 
-def _with_actor(kind: Callable[[Actor, str], c.Command], argument: str, actor: Actor) -> c.Command:
-    return kind(actor, argument)
+def _with_actor(
+    kind: Callable[..., c.Command], argument: str, actor: Actor, *, workspace: bool = False
+) -> c.Command:
+    return kind(actor, argument, workspace=workspace)
 
 
 def _field(values: dict[str, Any], block: str, key: str) -> Any:

@@ -28,8 +28,10 @@ DECLINE_INVITATION, JOIN_INVITED = "stage_decline_invitation", "stage_join_invit
 APPROVE, DECLINE, INVITE, REMOVE, LOWER, ASK_LEAVE = (
     "mod_approve", "mod_decline", "mod_invite", "mod_remove", "mod_lower_hand", "mod_ask_leave",
 )
-HOME_EDIT, HOME_PICK = "home_edit", "home_pick_channel"
+HOME_EDIT, HOME_PICK, HOME_WORKSPACE = "home_edit", "home_pick_channel", "home_workspace_defaults"
 GET_READY, ASK_NOTE, SETTINGS = "get_ready", "ask_note", "channel_settings"
+WORKSPACE_SETTINGS, DECLINE_REASON = "workspace_settings", "decline_reason"
+REASON_LIMIT = 200  # the core refuses longer reasons; the form stops them first
 
 USER_ID = re.compile(r"(?<![<@\w])([UW][A-Z0-9]{6,})\b")
 
@@ -229,13 +231,25 @@ SETTING_NAMES = {
 
 
 def setting_words(setting: str, value: Any) -> str:
-    """Say what a channel default is now."""
+    """Say what a channel default (or, for "workspace.…", a workspace default) is now."""
+    if setting.startswith("workspace."):
+        return _workspace_setting_words(setting.removeprefix("workspace."), value)
     if setting == "moderators":
         return f"This channel's moderators are now {people(list(value))}."
     if setting == "default":
         return f"Sessions in this channel now start in *{mode_label(str(value))}* mode."
     name, unit = SETTING_NAMES.get(setting, (setting.replace("_", " "), ""))
     return f"This channel's {name} is now {value}{unit}."
+
+
+def _workspace_setting_words(setting: str, value: Any) -> str:
+    keep = "Channels with their own value keep it."
+    if setting == "moderators":
+        return f"Every channel's moderators now include the workspace's: {people(list(value))}."
+    if setting == "default":
+        return f"Sessions now start in *{mode_label(str(value))}* mode in every channel of the workspace. {keep}"
+    name, unit = SETTING_NAMES.get(setting, (setting.replace("_", " "), ""))
+    return f"The workspace's {name} is now {value}{unit} for every channel. {keep}"
 
 
 def _left(who: str, you: bool, reason: str, by: str | None) -> str:
@@ -471,6 +485,27 @@ def ask_note(key: RoomKey) -> dict[str, Any]:
     return modal(ASK_NOTE, "Ask to join stage", [note], key, submit="Ask")
 
 
+def decline_reason(key: RoomKey, user: str, panel_id: str | None = None) -> dict[str, Any]:
+    """J5: decline someone's request, with an optional reason they are told."""
+    reason = {
+        "type": "input",
+        "block_id": "reason",
+        "optional": True,
+        "label": plain("Reason (optional; they will see it)", 2000),
+        "element": {"type": "plain_text_input", "action_id": "reason", "max_length": REASON_LIMIT},
+    }
+    blocks = [section(f"Decline {mention(user)}'s request to join the stage?"), reason]
+    view = modal(DECLINE_REASON, "Decline request", blocks, key, submit="Decline")
+    view["private_metadata"] = f"{value_for(key, user)}|{panel_id or ''}"
+    return view
+
+
+def parse_decline(private_metadata: str) -> tuple[str, str, str | None]:
+    """Return (channel, user, moderator panel view id or None) from a decline form."""
+    channel, user, panel_id = ((private_metadata or "").split("|") + ["", ""])[:3]
+    return channel, user, panel_id or None
+
+
 def panel(status: ev.StatusReply, key: RoomKey) -> dict[str, Any]:
     """Render the moderator panel: queue, stage, hands and invitations, each with its actions."""
     blocks: Blocks = [section(status_words(status))]
@@ -531,19 +566,31 @@ def _hand_row(row: dict[str, Any], key: RoomKey) -> Blocks:
 MODE_CHOICES = ["open", "request", "invite", "event", "webinar"]
 
 
+def _mode_input() -> dict[str, Any]:
+    options = [{"text": plain(mode_label(m) if parse_mode(m) else f"{m} preset"), "value": m} for m in MODE_CHOICES]
+    return {
+        "type": "input",
+        "block_id": "default_mode",
+        "optional": True,
+        "label": plain("Default mode (or preset)", 2000),
+        "element": {"type": "static_select", "action_id": "default_mode", "options": options},
+    }
+
+
+def _number_input(block_id: str, label: str, hint: str) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": plain(label, 2000),
+        "hint": plain(hint, 2000),
+        "element": {"type": "number_input", "is_decimal_allowed": False, "action_id": block_id},
+    }
+
+
 def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | None) -> dict[str, Any]:
     """A2: the channel's defaults as a form; blank fields stay as they are."""
-    options = [{"text": plain(mode_label(m) if parse_mode(m) else f"{m} preset"), "value": m} for m in MODE_CHOICES]
-
-    def number(block_id: str, label: str, hint: str) -> dict[str, Any]:
-        return {
-            "type": "input",
-            "block_id": block_id,
-            "optional": True,
-            "label": plain(label, 2000),
-            "hint": plain(hint, 2000),
-            "element": {"type": "number_input", "is_decimal_allowed": False, "action_id": block_id},
-        }
+    number = _number_input
 
     def users(block_id: str, label: str) -> dict[str, Any]:
         return {
@@ -557,13 +604,7 @@ def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | Non
     gated = "on" if stage_channel else "off"
     blocks: Blocks = [
         section(f"Settings for <#{key.channel}>. Leave a field blank to keep it."),
-        {
-            "type": "input",
-            "block_id": "default_mode",
-            "optional": True,
-            "label": plain("Default mode (or preset)", 2000),
-            "element": {"type": "static_select", "action_id": "default_mode", "options": options},
-        },
+        _mode_input(),
         number("capacity", "Stage capacity", f"Now {status.capacity}. People on stage, moderators included."),
         number("cameras", "Camera slots", "The most recent joiners are on camera; default 25."),
         number("cooldown", "Cooldown after a declined request (seconds)", "Default 0."),
@@ -586,16 +627,36 @@ def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | Non
     return modal(SETTINGS, "Channel settings", blocks, key, submit="Save")
 
 
-def home(rooms: list[tuple[RoomKey, ev.StatusReply, list[str], str | None]]) -> dict[str, Any]:
-    """Render the App Home admin page: pick a channel, see each room's defaults."""
+def workspace_form(key: RoomKey) -> dict[str, Any]:
+    """M2, A2: the workspace's defaults as a form, inherited by every channel without its own value."""
+    blocks: Blocks = [
+        section(
+            "Defaults for *every channel* of this workspace. A channel's own setting still wins. "
+            "Leave a field blank to keep it."
+        ),
+        _mode_input(),
+        _number_input("capacity", "Stage capacity", "Built-in default 100. People on stage, moderators included."),
+        _number_input("cameras", "Camera slots", "Built-in default 25. The most recent joiners are on camera."),
+        _number_input("cooldown", "Cooldown after a declined request (seconds)", "Built-in default 0."),
+        _number_input("expiry", "Invitation expiry (seconds)", "Built-in default 600."),
+    ]
+    return modal(WORKSPACE_SETTINGS, "Workspace defaults", blocks, key, submit="Save")
+
+
+def home(
+    rooms: list[tuple[RoomKey, ev.StatusReply, list[str], str | None]], workspace: RoomKey
+) -> dict[str, Any]:
+    """Render the App Home admin page: workspace defaults, pick a channel, see each room's defaults."""
     blocks: Blocks = [
         {"type": "header", "text": plain("stagedoor — admin page", 150)},
         section(
             "Pick a channel to set its default mode (or the *event*/*webinar* preset), capacity, camera slots, "
-            "cooldown, invitation expiry, moderators and gated stage channel. Only workspace admins can save."
+            "cooldown, invitation expiry, moderators and gated stage channel, or use *Workspace defaults* to set "
+            "them for every channel without its own value. Only workspace admins can save."
         ),
         actions(
             {"type": "conversations_select", "action_id": HOME_PICK, "placeholder": plain("Configure a channel…", 150)},
+            button("Workspace defaults", HOME_WORKSPACE, value_for(workspace)),
             block_id="home_pick",
         ),
         {"type": "divider"},

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from adapters.slack import blocks
 from adapters.slack.huddle import StageGate
 from adapters.slack.stage import SlackStage
+from adapters.slack.state import WORKSPACE_CHANNEL
 from core import events as ev
 from core.service import LoggedEvent
 
@@ -36,6 +37,10 @@ class Deliverer:
     async def deliver(self, item: LoggedEvent) -> None:
         """Tell the recipients of one logged event and mark its roster dirty."""
         if item.room.platform != "slack" or item.id <= self._last_id:
+            return
+        if item.room.channel == WORKSPACE_CHANNEL:
+            # A workspace default changed: its admin was answered already; there is no channel or roster to update.
+            self._last_id = item.id
             return
         key, event = item.room, item.event
         await self._stage.learn(key, event)

@@ -27,11 +27,15 @@ class Roles:
     async def actor(self, key: RoomKey, user: str) -> Actor:
         """Return the actor: admins are workspace owners/admins; moderators add starter and named groups."""
         # People named on the room's moderator list need nothing here: the core checks its own list.
-        profile = await self._user(user)
-        admin = bool(profile.get("is_admin") or profile.get("is_owner") or profile.get("is_primary_owner"))
+        admin = await self.is_admin(user)
         channel = self._state.channel(key)
         moderator = admin or user == channel.started_by or await self._in_named_group(user, channel.groups)
         return Actor(user, moderator=moderator, admin=admin)
+
+    async def is_admin(self, user: str) -> bool:
+        """Say whether Slack makes this user a workspace owner or admin now (A2, A3)."""
+        profile = await self._user(user)
+        return bool(profile.get("is_admin") or profile.get("is_owner") or profile.get("is_primary_owner"))
 
     async def is_bot(self, user: str) -> bool:
         """Say whether a user id is a bot, an app, Slackbot or a deactivated account (A4)."""

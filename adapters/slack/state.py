@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 LEGACY_FILE = "slack-state.json"  # where versions before the adapter_state table kept this
+# Not a Slack channel id (those are letters and digits): the pseudo-channel workspace defaults are set through.
+WORKSPACE_CHANNEL = "*"
 
 
 class AdapterStateStore(Protocol):
@@ -56,6 +58,11 @@ class ChannelState:
         if "groups" not in data and "moderators" in data:  # an older version kept users and groups in one list
             values["groups"] = [name for name in data["moderators"] if is_group(name)]
         return cls(**values)
+
+
+def workspace_room(team: str) -> RoomKey:
+    """Return the room key workspace-wide defaults are changed through (the core keys them by workspace)."""
+    return RoomKey(PLATFORM, team, WORKSPACE_CHANNEL)
 
 
 def is_group(name: str) -> bool:

@@ -23,6 +23,15 @@ async def join_via_get_ready(slack, user: str) -> None:
     await slack.submit(user, b.GET_READY)
 
 
+async def decline_via_form(slack, moderator: str, user: str, reason: str | None = None) -> None:
+    """Click *Decline* on a request notification, then submit the reason form it opens."""
+    await slack.click(moderator, b.DECLINE, value(user))
+    form = slack.fake.of("views.open")[-1]["view"]
+    assert form["callback_id"] == b.DECLINE_REASON
+    values = {"reason": {"reason": {"type": "plain_text_input", "value": reason}}} if reason is not None else {}
+    await slack.submit(moderator, b.DECLINE_REASON, values, channel=form["private_metadata"])
+
+
 # -- J12, A1: sessions -------------------------------------------------------------------------------
 
 
@@ -174,6 +183,48 @@ async def test_J5_decline_with_reason_then_ask_again_after_cooldown(slack):
     slack.clock.now += 61
     await slack.command(ALEX, "ask")
     assert "number 1 in the queue" in last(slack, ALEX)
+
+
+async def test_J5_decline_button_asks_for_an_optional_reason_the_participant_sees(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await decline_via_form(slack, ADMIN, ALEX, "  we are full today  ")
+    assert "Your request to join the stage was declined. Reason: we are full today" in last(slack, ALEX)
+    assert "request was declined by <@UADMIN001>. Reason: we are full today" in last(slack, ADMIN)
+    assert "*Queue (0):* nobody" in slack.roster_text()
+    await slack.command(BEA, "ask")
+    await decline_via_form(slack, ADMIN, BEA, "")
+    assert last(slack, BEA).endswith("declined. You may ask again later.")
+
+
+async def test_J5_A3_decline_form_is_for_moderators_at_click_and_at_submit(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    opened = len(slack.fake.of("views.open"))
+    await slack.click(BEA, b.DECLINE, value(ALEX))
+    assert "Only moderators can decline requests" in last(slack, BEA)
+    assert len(slack.fake.of("views.open")) == opened
+    # A form opened by someone who is no moderator at submit time (forged, or their role was taken away).
+    reason = {"reason": {"reason": {"type": "plain_text_input", "value": "no"}}}
+    await slack.submit(BEA, b.DECLINE_REASON, reason, channel=f"{CHANNEL}|{ALEX}|")
+    assert "Only moderators can" in last(slack, BEA)
+    assert "1. <@UALEX0001>" in slack.roster_text()
+    assert "declined" not in last(slack, ALEX)
+
+
+async def test_J5_decline_from_the_panel_stacks_the_form_and_refreshes_the_panel(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await slack.click(ADMIN, b.PANEL, ROOM)
+    panel = {**slack.fake.of("views.open")[-1]["view"], "id": "VPANEL003"}
+    await slack.click(ADMIN, b.DECLINE, value(ALEX), view=panel)
+    form = slack.fake.of("views.push")[-1]["view"]
+    assert form["callback_id"] == b.DECLINE_REASON
+    reason = {"reason": {"reason": {"type": "plain_text_input", "value": "next time"}}}
+    await slack.submit(ADMIN, b.DECLINE_REASON, reason, channel=form["private_metadata"])
+    assert "Reason: next time" in last(slack, ALEX)
+    updated = slack.fake.of("views.update")[-1]
+    assert updated["view_id"] == "VPANEL003" and "*Queue (0)*" in str(updated["view"]["blocks"])
 
 
 async def test_J6_invite_only_refuses_asking_and_joining_and_suggests_a_hand(slack):
@@ -366,7 +417,7 @@ async def test_X1_second_moderator_is_told_who_answered(slack):
     await slack.command(ADMIN, f"moderators add <@{MOD}>")
     await slack.command(ALEX, "ask")
     await slack.click(ADMIN, b.APPROVE, value(ALEX))
-    await slack.click(MOD, b.DECLINE, value(ALEX))
+    await decline_via_form(slack, MOD, ALEX)
     assert "<@UADMIN001> already brought <@UALEX0001> to the stage" in last(slack, MOD)
 
 

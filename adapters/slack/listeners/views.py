@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from adapters.slack import blocks as b
-from adapters.slack.listeners.common import room_of, user_of
+from adapters.slack.listeners.actions import act_on_target
+from adapters.slack.listeners.common import room_of, team_of, user_of
 from core import commands as c
 from core.errors import NotAdmin
 
@@ -48,6 +49,29 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
                 return
             await ack()
             await bot.apply_settings(key, user, _values(body))
+
+    @app.view(b.WORKSPACE_SETTINGS)
+    async def workspace_settings(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Save the workspace defaults form, for admins only (M2, A2)."""
+        async with bot.stage.busy():
+            user = user_of(body)
+            if not await bot.stage.roles.is_admin(user):
+                await ack(response_action="errors", errors={"default_mode": NotAdmin("workspace defaults").message})
+                return
+            await ack()
+            await bot.apply_workspace_defaults(team_of(body), user, _values(body))
+
+    @app.view(b.DECLINE_REASON)
+    async def decline_reason(ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Decline the request with the reason from the form (J5); the core checks the moderator now (A3)."""
+        async with bot.stage.busy():
+            await ack()
+            channel, target, panel_id = b.parse_decline((body.get("view") or {}).get("private_metadata") or "")
+            key = room_of(body, f"{channel}|{target}")
+            reason = (_values(body).get("reason", {}).get("reason", {}).get("value") or "").strip() or None
+            await act_on_target(
+                bot, user_of(body), key, target, lambda a, t, is_bot: c.DeclineRequest(a, t, is_bot, reason), panel_id
+            )
 
 
 def _values(body: dict[str, Any]) -> dict[str, Any]:
