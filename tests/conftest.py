@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url
@@ -101,3 +103,27 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
     else:
         async with fresh_postgres_database() as url:
             yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite database migrated once per run; adapter tests start from copies (migrating takes seconds)."""
+    from adapters.persistence.sql import SqlStore
+
+    path = tmp_path_factory.mktemp("template") / "stagedoor.db"
+
+    async def migrate() -> None:
+        store = await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=True)
+        await store.close()
+
+    asyncio.run(migrate())
+    return path
+
+
+async def open_store(path: Path, template: Path):  # type: ignore[no-untyped-def]
+    """Open the real SQL store on the SQLite file at `path`, first copying the migrated template there if absent."""
+    from adapters.persistence.sql import SqlStore
+
+    if not path.exists():
+        shutil.copyfile(template, path)
+    return await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +14,7 @@ import simcord
 from adapters.persistence.sql import SqlStore
 from bot.settings import Settings
 from core.service import StageService
+from tests.conftest import open_store
 from tests.discord import spec
 from tests.discord.world import World, bot_for
 
@@ -30,25 +29,6 @@ class App:
     clock: Any
 
 
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite database migrated once; each test starts from a copy (migrating takes seconds)."""
-    path = tmp_path_factory.mktemp("template") / "stage.db"
-
-    async def migrate() -> None:
-        store = await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=True)
-        await store.close()
-
-    asyncio.run(migrate())
-    return path
-
-
-async def open_store(tmp_path: Path, template: Path) -> SqlStore:
-    """A SqlStore on a copy of the migrated SQLite template."""
-    shutil.copy(template, tmp_path / "stage.db")
-    return await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}", migrate=False)
-
-
 @pytest.fixture
 def settings() -> Settings:
     return Settings(_env_file=None, DISCORD_NOTIFY_MODERATORS="ping")  # type: ignore[call-arg]
@@ -56,7 +36,7 @@ def settings() -> Settings:
 
 @pytest_asyncio.fixture
 async def app(tmp_path: Path, settings: Settings, migrated_database: Path) -> AsyncIterator[App]:
-    store = await open_store(tmp_path, migrated_database)
+    store = await open_store(tmp_path / "stage.db", migrated_database)
     now = {"env": None}
 
     def clock() -> float:

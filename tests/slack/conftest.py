@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
-import shutil
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from adapters.slack.state import SlackState
 from bot.settings import Settings
 from core.room import RoomKey
 from core.service import StageService
+from tests.conftest import open_store
 from tests.slack.fake_slack import APP_ID, PLATFORM, FakeSlack
 from tests.slack.limits import problems_in_call
 
@@ -57,30 +56,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-async def open_store(path: Path, template: Path) -> Any:
-    """Open the real SQL store on SQLite, starting from a database migrated once per run."""
-    from adapters.persistence.sql import SqlStore
-
-    if not path.exists():
-        shutil.copyfile(template, path)
-    return await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=False)
-
-
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate an empty SQLite database once; each test starts from a copy."""
-    from adapters.persistence.sql import SqlStore
-
-    path = tmp_path_factory.mktemp("template") / "stagedoor.db"
-
-    async def migrate() -> None:
-        store = await SqlStore.open(f"sqlite+aiosqlite:///{path}", migrate=True)
-        await store.close()
-
-    asyncio.run(migrate())
-    return path
 
 
 class SlackHarness:

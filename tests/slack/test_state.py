@@ -10,7 +10,8 @@ from adapters.slack.state import LEGACY_FILE, ChannelState, SlackState
 from core import commands as c
 from core.room import RoomKey
 from core.service import StageService
-from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, live_session, open_store
+from tests.conftest import open_store
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, live_session
 from tests.slack.test_huddle import HUDDLE, huddle_started, turn_gated_on
 
 
