@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-PLATFORM = Path(__file__).resolve().parents[2] / ".." / "shared" / "platform"
+from tests.data import PLATFORM
 
 
 @functools.cache

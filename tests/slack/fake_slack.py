@@ -1,6 +1,6 @@
 """A local Slack Web API: records calls, checks them against Slack's method data, fails like Slack.
 
-Every call is checked against ../shared/platform/slack-methods.json: the method is
+Every call is checked against tests/data/platform/slack-methods.json: the method is
 known, its required arguments and argument groups hold, and it sends no argument
 Slack does not document. Faults are queued per method: `ok: false` errors (only
 codes Slack documents for the method), 429 with Retry-After, and 5xx.
@@ -14,12 +14,12 @@ import json
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-PLATFORM = Path(__file__).resolve().parents[3] / "shared" / "platform"
+from tests.data import PLATFORM
+
 METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
 COMMON_ERRORS = set(METHODS["_common_errors"])
 # Calls a minute per tier (Slack's published floors); "t5" (special) is checked per channel elsewhere.
@@ -122,8 +122,12 @@ class FakeSlack:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
         self.sockets.append(socket)
-        hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": APP_ID},
-                 "debug_info": {"host": "fake-slack", "approximate_connection_time": 18060}}
+        hello = {
+            "type": "hello",
+            "num_connections": 1,
+            "connection_info": {"app_id": APP_ID},
+            "debug_info": {"host": "fake-slack", "approximate_connection_time": 18060},
+        }
         await socket.send_json(hello)
         async for message in socket:
             if message.type == web.WSMsgType.TEXT:

@@ -1,11 +1,11 @@
-"""Check Block Kit payloads against Slack's limits in ../shared/platform/block-kit-limits.json."""
+"""Check Block Kit payloads against Slack's limits in tests/data/platform/block-kit-limits.json."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from tests.slack.fake_slack import PLATFORM
+from tests.data import PLATFORM
 
 _SLACK_LIMITS = json.loads((PLATFORM / "block-kit-limits.json").read_text())["slack"]
 LIMITS = {key: value["limit"] for key, value in _SLACK_LIMITS.items()}
