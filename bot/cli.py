@@ -50,14 +50,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 def load_settings() -> Settings:
     """Build the settings once, from the environment and .env, refusing values that cannot be used."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
-        )
-        raise Refusal(f"the settings cannot be used ({problems}); see .env.example") from None
+        problems = "; ".join(_settings_problem(item) for item in error.errors())
+        raise Refusal(f"the settings cannot be used: {problems}. See .env.example.") from None
+    except UnicodeDecodeError:
+        raise Refusal(".env is not UTF-8 text; save it as UTF-8 (see .env.example).") from None
+    except (OSError, SettingsError) as error:
+        raise Refusal(f"the settings cannot be read: {error}. See .env.example.") from None
+
+
+def _settings_problem(item: Any) -> str:
+    """Say one problem as `VARIABLE=value: what is expected`, never printing a secret's value."""
+    variable = ".".join(str(part) for part in item["loc"])
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if not variable:  # a combination of settings: the message names its variables
+        return message
+    message = message[:1].lower() + message[1:]
+    value = item.get("input")
+    if variable in _secret_variables() or not isinstance(value, str | int):
+        return f"{variable}: {message}"
+    shown = str(value)
+    shown = shown if len(shown) <= 40 and shown.isprintable() else repr(shown[:40]) + ("…" if len(shown) > 40 else "")
+    return f"{variable}={shown}: {message}"
+
+
+def _secret_variables() -> set[str]:
+    from pydantic import SecretStr
+
+    return {
+        str(field.validation_alias)
+        for field in Settings.model_fields.values()
+        if SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ()))
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
