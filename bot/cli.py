@@ -18,6 +18,8 @@ from bot.settings import Settings
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2  # options, database or input that cannot be used
+# What `stagedoor run` suggests without tokens: the example's host must be an admin to set the stage up.
+DEMO = "stagedoor console --admin host --script examples/webinar.stage"
 
 
 class Refusal(Exception):
@@ -26,13 +28,10 @@ class Refusal(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `stagedoor` command line; return the exit code."""
-    parser = build_parser()
-    # `stagedoor bench --quick`: options after `bench` belong to the benchmarks, not to this parser.
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "bench":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.command == "bench":
-        args.bench_args = [*extra, *args.bench_args]
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:2] == ["bench", "--"]:  # `stagedoor bench -- --quick`, as it once had to be written
+        del arguments[1]
+    args = build_parser().parse_args(arguments)
     try:
         settings = load_settings()
         return int(args.run(args, settings))
@@ -93,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stagedoor", description="A real stage for live sessions in Slack and Discord."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     console = commands.add_parser("console", help="run the stage in this terminal (no platform account needed)")
@@ -110,15 +110,26 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve every platform whose tokens are configured")
     run.set_defaults(run=run_platforms)
 
-    bench = commands.add_parser("bench", help="measure the core and the SQLite store")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    bench.set_defaults(run=run_bench)
+    from benchmarks.__main__ import DESCRIPTION, add_options
+
+    bench = commands.add_parser("bench", help="measure the core and the SQLite store", description=DESCRIPTION)
+    add_options(bench).set_defaults(run=run_bench)
 
     discord = commands.add_parser("discord", help="Discord helpers")
     discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="COMMAND")
     invite = discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
     invite.set_defaults(run=run_discord_invite_url)
     return parser
+
+
+def _version() -> str:
+    """Return the installed package's version (pyproject.toml's, once installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stagedoor")
+    except PackageNotFoundError:
+        return "(not installed: run pip install -e . in the checkout)"
 
 
 # -- console ------------------------------------------------------------------------
@@ -147,7 +158,7 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _console(args: argparse.Namespace, settings: Settings, lines: list[str] | None) -> None:
-    from adapters.console import WELCOME, Console, Roles, VirtualClock, play_lines, read_stream
+    from adapters.console import Console, Roles, VirtualClock, play_lines, read_stream, welcome
     from adapters.console.parser import name_of
 
     clock = VirtualClock(time.time())
@@ -166,7 +177,7 @@ async def _console(args: argparse.Namespace, settings: Settings, lines: list[str
             return
         interactive = sys.stdin.isatty()
         if interactive and not args.json:
-            write(WELCOME)
+            write(welcome(roles.moderators, roles.admins))
         prompt = (lambda: print("> ", end="", flush=True)) if interactive and not args.json else None
         await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json)
     finally:
@@ -231,7 +242,7 @@ def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "stagedoor: no platform is configured (set DISCORD_TOKEN, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or "
             "SLACK_SIGNING_SECRET, in the environment or .env; see .env.example).\n"
-            "Try the product without a platform account: stagedoor console --script examples/webinar.stage",
+            f"Try the product without a platform account: {DEMO}",
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
@@ -259,9 +270,9 @@ async def _serve(settings: Settings, platforms: list[str]) -> None:
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmarks (python -m benchmarks)."""
-    from benchmarks.__main__ import main as bench_main
+    from benchmarks.__main__ import run
 
-    return int(bench_main(list(args.bench_args)))
+    return run(args)
 
 
 def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:

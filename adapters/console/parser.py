@@ -192,8 +192,23 @@ _TARGETED: dict[str, Callable[[c.Actor, str], c.Command]] = {
 }
 
 SUBCOMMANDS = (
-    "start [MODE]", "end", "mode MODE", "default MODE|event|webinar", "capacity N", "cameras N",
-    "cooldown SECONDS", "expiry SECONDS", "join", "ask [NOTE]", "cancel", "approve NAME",
-    "decline [NAME [REASON]]", "invite NAME", "remove NAME", "hand", "hand down [NAME]", "status",
+    "start [MODE]",
+    "end",
+    "mode MODE",
+    "default MODE|event|webinar",
+    "capacity N",
+    "cameras N",
+    "cooldown SECONDS",
+    "expiry SECONDS",
+    "join",
+    "ask [NOTE]",
+    "cancel",
+    "approve NAME",
+    "decline [NAME [REASON]]",
+    "invite NAME",
+    "remove NAME",
+    "hand",
+    "hand down [NAME]",
+    "status",
     "moderators add|remove NAME",
 )
