@@ -9,6 +9,7 @@ from typing import Any
 from adapters.console.parser import SUBCOMMANDS, Problem
 from core import events as ev
 from core.modes import Mode
+from core.rules.checks import shown
 
 # A line's output: who is told, and what.
 Delivery = tuple[str, ev.Event]
@@ -57,7 +58,7 @@ def deliveries(event: ev.Event) -> list[Delivery]:
 
 def problem_reply(problem: Problem) -> Delivery:
     """Turn a line the console could not use into an error for whoever typed it (the room if nobody)."""
-    message = _PROBLEMS[problem.kind](problem.detail)
+    message = _PROBLEMS[problem.kind](shown(problem.detail, 60))  # long input is cut, not echoed whole
     who = problem.actor or ev.ROOM
     return who, ev.ErrorReply(who, "bad_argument", message)
 

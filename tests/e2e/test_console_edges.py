@@ -61,3 +61,11 @@ def test_a_wait_in_other_digits_is_refused_by_the_console() -> None:
     done = run_stagedoor("console", "--json", stdin="(wait ٣٠)\n(wait 1_0)\n(wait 1e3)\n(wait 2.5)\n")
     assert done.returncode == 0, done.stderr
     assert [(o["event"], o.get("code")) for o in json_lines(done.stdout)] == [("error", "bad_argument")] * 3
+
+
+def test_a_long_line_the_console_cannot_use_is_not_echoed_back_whole() -> None:
+    done = run_stagedoor("console", "--json", stdin=f"host: /stage {LONG}\n{LONG}\nhost: ({LONG})\nhost: {LONG}\n")
+    assert done.returncode == 0, done.stderr
+    out = json_lines(done.stdout)
+    assert [o["code"] for o in out] == ["bad_argument"] * 4
+    assert all(len(o["message"]) < 400 for o in out)
