@@ -9,19 +9,23 @@ import json
 import sys
 from typing import Any
 
-from benchmarks.core import MIX, measure_core
-
 PERSISTED_TARGET = 0.5
 QUICK_PERSISTED_COMMANDS = 200
+DESCRIPTION = "Measure the core and the SQLite store; print the figures as a table and as JSON."
 
 
-def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the benchmarks' options to a parser (this module's own, or `stagedoor bench`)."""
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer commands, smaller rooms")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
+    return parser
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = add_options(argparse.ArgumentParser(prog="python -m benchmarks", description=DESCRIPTION))
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["--"]:  # `stagedoor bench -- --quick` passes the separator on
+    if arguments[:1] == ["--"]:  # `python -m benchmarks -- --quick` passes the separator on
         arguments = arguments[1:]
     return parser.parse_args(arguments)
 
@@ -45,6 +49,8 @@ async def _awaited(result: Any) -> Any:
 
 def core_table(core: dict[str, Any]) -> list[str]:
     """Render the per-command costs as a readable table."""
+    from benchmarks.core import MIX
+
     header = ["people", "on stage", *MIX, "mix"]
     rows = [
         [f"{size['people']:,}", f"{size['on_stage']:,}", *(f"{size['per_command'][k]:.2f}" for k in MIX)]
@@ -81,7 +87,12 @@ def persisted_lines(persisted: dict[str, Any] | None, problem: str | None) -> li
 
 def main(argv: list[str] | None = None) -> int:
     """Measure, print the table and the JSON; return 1 only if a measurement could not run."""
-    args = parse(argv)
+    return run(parse(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure with parsed options (`quick`, `json`, `no_persisted`); return 1 only if a measurement failed."""
+    from benchmarks.core import measure_core  # imported here so that building the parser stays cheap
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -18,6 +18,8 @@ from bot.settings import Settings
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2  # options, database or input that cannot be used
+# What `stagedoor run` suggests without tokens: the example's host must be an admin to set the stage up.
+DEMO = "stagedoor console --admin host --script examples/webinar.stage"
 
 
 class Refusal(Exception):
@@ -26,13 +28,10 @@ class Refusal(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `stagedoor` command line; return the exit code."""
-    parser = build_parser()
-    # `stagedoor bench --quick`: options after `bench` belong to the benchmarks, not to this parser.
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "bench":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.command == "bench":
-        args.bench_args = [*extra, *args.bench_args]
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:2] == ["bench", "--"]:  # `stagedoor bench -- --quick`, as it once had to be written
+        del arguments[1]
+    args = build_parser().parse_args(arguments)
     try:
         settings = load_settings()
         return int(args.run(args, settings))
@@ -50,14 +49,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 def load_settings() -> Settings:
     """Build the settings once, from the environment and .env, refusing values that cannot be used."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     try:
         return Settings()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
-        )
-        raise Refusal(f"the settings cannot be used ({problems}); see .env.example") from None
+        problems = "; ".join(_settings_problem(item) for item in error.errors())
+        raise Refusal(f"the settings cannot be used: {problems}. See .env.example.") from None
+    except UnicodeDecodeError:
+        raise Refusal(".env is not UTF-8 text; save it as UTF-8 (see .env.example).") from None
+    except (OSError, SettingsError) as error:
+        raise Refusal(f"the settings cannot be read: {error}. See .env.example.") from None
+
+
+def _settings_problem(item: Any) -> str:
+    """Say one problem as `VARIABLE=value: what is expected`, never printing a secret's value."""
+    variable = ".".join(str(part) for part in item["loc"])
+    message = str(item["msg"]).removeprefix("Value error, ")
+    if not variable:  # a combination of settings: the message names its variables
+        return message
+    message = message[:1].lower() + message[1:]
+    value = item.get("input")
+    if variable in _secret_variables() or not isinstance(value, str | int):
+        return f"{variable}: {message}"
+    shown = str(value)
+    shown = shown if len(shown) <= 40 and shown.isprintable() else repr(shown[:40]) + ("…" if len(shown) > 40 else "")
+    return f"{variable}={shown}: {message}"
+
+
+def _secret_variables() -> set[str]:
+    from pydantic import SecretStr
+
+    return {
+        str(field.validation_alias)
+        for field in Settings.model_fields.values()
+        if SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ()))
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stagedoor", description="A real stage for live sessions in Slack and Discord."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     console = commands.add_parser("console", help="run the stage in this terminal (no platform account needed)")
@@ -82,15 +110,26 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="serve every platform whose tokens are configured")
     run.set_defaults(run=run_platforms)
 
-    bench = commands.add_parser("bench", help="measure the core and the SQLite store")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
-    bench.set_defaults(run=run_bench)
+    from benchmarks.__main__ import DESCRIPTION, add_options
+
+    bench = commands.add_parser("bench", help="measure the core and the SQLite store", description=DESCRIPTION)
+    add_options(bench).set_defaults(run=run_bench)
 
     discord = commands.add_parser("discord", help="Discord helpers")
     discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="COMMAND")
     invite = discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
     invite.set_defaults(run=run_discord_invite_url)
     return parser
+
+
+def _version() -> str:
+    """Return the installed package's version (pyproject.toml's, once installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stagedoor")
+    except PackageNotFoundError:
+        return "(not installed: run pip install -e . in the checkout)"
 
 
 # -- console ------------------------------------------------------------------------
@@ -119,7 +158,7 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _console(args: argparse.Namespace, settings: Settings, lines: list[str] | None) -> None:
-    from adapters.console import WELCOME, Console, Roles, VirtualClock, play_lines, read_stream
+    from adapters.console import Console, Roles, VirtualClock, play_lines, read_stream, welcome
     from adapters.console.parser import name_of
 
     clock = VirtualClock(time.time())
@@ -138,7 +177,7 @@ async def _console(args: argparse.Namespace, settings: Settings, lines: list[str
             return
         interactive = sys.stdin.isatty()
         if interactive and not args.json:
-            write(WELCOME)
+            write(welcome(roles.moderators, roles.admins))
         prompt = (lambda: print("> ", end="", flush=True)) if interactive and not args.json else None
         await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json)
     finally:
@@ -203,7 +242,7 @@ def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "stagedoor: no platform is configured (set DISCORD_TOKEN, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or "
             "SLACK_SIGNING_SECRET, in the environment or .env; see .env.example).\n"
-            "Try the product without a platform account: stagedoor console --script examples/webinar.stage",
+            f"Try the product without a platform account: {DEMO}",
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
@@ -231,9 +270,9 @@ async def _serve(settings: Settings, platforms: list[str]) -> None:
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmarks (python -m benchmarks)."""
-    from benchmarks.__main__ import main as bench_main
+    from benchmarks.__main__ import run
 
-    return int(bench_main(list(args.bench_args)))
+    return run(args)
 
 
 def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:

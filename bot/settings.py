@@ -2,11 +2,61 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: int() would also take "١٢", "1_0" and "+5"
+
+
+def _port(value: object) -> object:
+    text = str(value).strip()
+    if not DIGITS.fullmatch(text) or not 1 <= int(text) <= 65_535:
+        raise PydanticCustomError("stagedoor_port", "expected a port number from 1 to 65535")
+    return int(text)
+
+
+def _discord_id(value: object) -> object:
+    text = str(value).strip()
+    if not DIGITS.fullmatch(text) or int(text) == 0:
+        raise PydanticCustomError(
+            "stagedoor_discord_id",
+            "expected a Discord id, a positive whole number (right-click → Copy ID, with Developer Mode on)",
+        )
+    return int(text)
+
+
+def _role_ids(value: object) -> object:
+    """Read comma-separated role ids from the environment (a list passed in code is taken as it is)."""
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [part for part in parts if not DIGITS.fullmatch(part) or int(part) == 0]
+    if bad:
+        raise PydanticCustomError(
+            "stagedoor_role_ids",
+            "{bad} is not a role id; list role ids separated by commas, e.g. 111,222 "
+            "(Server Settings → Roles → ⋯ → Copy Role ID, with Developer Mode on)",
+            {"bad": repr(bad[0][:40])},
+        )
+    return [int(part) for part in parts]
+
+
+Port = Annotated[int, BeforeValidator(_port)]
+DiscordId = Annotated[int, BeforeValidator(_discord_id)]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+# Slack's token prefixes, to say which token was pasted where.
+SLACK_TOKEN_KINDS = {
+    "xoxb-": "a bot token",
+    "xapp-": "an app-level token",
+    "xoxp-": "a user token",
+    "xoxe-": "a refresh token",
+}
 
 
 class Settings(BaseSettings):
@@ -17,15 +67,16 @@ class Settings(BaseSettings):
     # Storage
     data_dir: Path = Field(default=Path("data"), validation_alias="STAGEDOOR_DATA_DIR")
     database_url: str | None = Field(default=None, validation_alias="STAGEDOOR_DATABASE_URL")
-    log_level: str = Field(default="INFO", validation_alias="STAGEDOOR_LOG_LEVEL")
+    log_level: LogLevel = Field(default="INFO", validation_alias="STAGEDOOR_LOG_LEVEL")
 
     # Discord
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    discord_dev_guild_id: int | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
-    discord_application_id: int | None = Field(default=None, validation_alias="DISCORD_APPLICATION_ID")
-    # Roles whose members moderate every stage, beside Discord's stage moderators (comma-separated ids).
-    discord_moderator_role_ids: str = Field(
-        default="", validation_alias="DISCORD_MODERATOR_ROLE_IDS", pattern=r"^[\d,\s]*$"
+    discord_dev_guild_id: DiscordId | None = Field(default=None, validation_alias="DISCORD_DEV_GUILD_ID")
+    discord_application_id: DiscordId | None = Field(default=None, validation_alias="DISCORD_APPLICATION_ID")
+    # Roles whose members moderate every stage, beside Discord's stage moderators (comma-separated ids
+    # in the environment; NoDecode keeps pydantic-settings from reading them as JSON).
+    discord_moderator_role_ids: Annotated[list[int], NoDecode, BeforeValidator(_role_ids)] = Field(
+        default_factory=list, validation_alias="DISCORD_MODERATOR_ROLE_IDS"
     )
     # How moderators hear of new requests: "ping" (a message in the channel's chat mentioning the
     # moderator roles), "dm" (a DM to each moderator connected to the channel) or "panel" (the panel only).
@@ -40,7 +91,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
     slack_mode: Literal["socket", "http"] = Field(default="socket", validation_alias="STAGEDOOR_SLACK_MODE")
     slack_http_host: str = Field(default="0.0.0.0", validation_alias="STAGEDOOR_SLACK_HTTP_HOST")
-    slack_http_port: int = Field(default=3000, validation_alias="STAGEDOOR_SLACK_HTTP_PORT")
+    slack_http_port: Port = Field(default=3000, validation_alias="STAGEDOOR_SLACK_HTTP_PORT")
 
     @property
     def resolved_database_url(self) -> str:
@@ -52,7 +103,7 @@ class Settings(BaseSettings):
     @property
     def discord_moderator_roles(self) -> frozenset[int]:
         """Return the extra moderator role ids as integers."""
-        return frozenset(int(part) for part in self.discord_moderator_role_ids.replace(" ", "").split(",") if part)
+        return frozenset(self.discord_moderator_role_ids)
 
     @property
     def discord_enabled(self) -> bool:
@@ -61,3 +112,76 @@ class Settings(BaseSettings):
     @property
     def slack_enabled(self) -> bool:
         return self.slack_bot_token is not None
+
+    # -- validation (one clear line per problem; bot/cli.py prints them) --
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().upper() in get_args(LogLevel):
+            return value.strip().upper()
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        _require_prefix(
+            value, "xoxb-", "the Bot User OAuth Token from OAuth & Permissions in your Slack app's settings"
+        )
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        _require_prefix(
+            value, "xapp-", "an app-level token with connections:write from Basic Information → App-Level Tokens"
+        )
+        return value
+
+    @model_validator(mode="after")
+    def _slack_combination(self) -> Settings:
+        """Slack needs the bot token, plus the app token (socket mode) or the signing secret (http mode)."""
+        if self.slack_bot_token is None:
+            extra = [
+                name
+                for name, value in (
+                    ("SLACK_APP_TOKEN", self.slack_app_token),
+                    ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+                )
+                if value is not None
+            ]
+            if extra:
+                raise PydanticCustomError(
+                    "stagedoor_slack",
+                    "{extra} is set but SLACK_BOT_TOKEN is not: Slack also needs the bot token (xoxb-…, under "
+                    "OAuth & Permissions), or unset {extra} if you do not serve Slack",
+                    {"extra": " and ".join(extra)},
+                )
+        elif self.slack_mode == "socket" and self.slack_app_token is None:
+            raise PydanticCustomError(
+                "stagedoor_slack",
+                "SLACK_APP_TOKEN is not set: socket mode (STAGEDOOR_SLACK_MODE=socket, the default) needs an "
+                "app-level token (xapp-…, under Basic Information → App-Level Tokens); or set "
+                "STAGEDOOR_SLACK_MODE=http with SLACK_SIGNING_SECRET",
+            )
+        elif self.slack_mode == "http" and self.slack_signing_secret is None:
+            raise PydanticCustomError(
+                "stagedoor_slack",
+                "SLACK_SIGNING_SECRET is not set: http mode (STAGEDOOR_SLACK_MODE=http) needs the signing secret "
+                "(under Basic Information → App Credentials) to verify Slack's requests",
+            )
+        return self
+
+
+def _require_prefix(token: SecretStr | None, prefix: str, where: str) -> None:
+    """Refuse a Slack token of the wrong kind, naming the kind it is when that is known (never the token)."""
+    if token is None or token.get_secret_value().startswith(prefix):
+        return
+    found = token.get_secret_value()[:5]
+    kind = SLACK_TOKEN_KINDS.get(found)
+    seen = f"this one is {kind} ({found}…)" if kind else "this one does not"
+    raise PydanticCustomError(
+        "stagedoor_token",
+        "expected a token starting with {prefix}, but {seen}; use {where}",
+        {"prefix": prefix, "seen": seen, "where": where},
+    )

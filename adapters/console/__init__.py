@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 
-from adapters.console.render import WELCOME, as_json, as_text
+from adapters.console.render import as_json, as_text, welcome
 from adapters.console.runner import Console, Roles, VirtualClock
 from adapters.console.source import NotText, decode_text, read_stream
 
 __all__ = [
-    "Console", "NotText", "Roles", "VirtualClock", "WELCOME", "decode_text", "play_lines", "read_stream",
+    "Console",
+    "NotText",
+    "Roles",
+    "VirtualClock",
+    "decode_text",
+    "play_lines",
+    "read_stream",
+    "welcome",
 ]
 
 

@@ -18,6 +18,8 @@ LINE = re.compile(r"^@?(?P<name>[^\s:@]+)\s*:\s*(?P<rest>.*)$")
 WAIT = re.compile(r"^\(\s*wait\b(?P<seconds>.*)\)$", re.IGNORECASE)
 HAPPENING = re.compile(r"^\((?P<what>[^()]*)\)$")
 STAGE = re.compile(r"^/stage(?:\s+(?P<args>.*))?$", re.IGNORECASE)
+# ASCII digits only: float() would also take "١٢", "1_0", "inf" and "1e3".
+SECONDS = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 Build = Callable[[c.Actor], c.Command]
 
@@ -80,11 +82,10 @@ def parse_line(text: str) -> Line:
 
 
 def _wait(text: str) -> Wait | Problem:
-    try:
-        seconds = float(text)
-    except ValueError:
+    if not SECONDS.fullmatch(text):
         return Problem("bad_wait", detail=text)
-    if not 0 <= seconds < 10**9:
+    seconds = float(text)
+    if not seconds < 10**9:
         return Problem("bad_wait", detail=text)
     return Wait(seconds)
 
@@ -191,8 +192,23 @@ _TARGETED: dict[str, Callable[[c.Actor, str], c.Command]] = {
 }
 
 SUBCOMMANDS = (
-    "start [MODE]", "end", "mode MODE", "default MODE|event|webinar", "capacity N", "cameras N",
-    "cooldown SECONDS", "expiry SECONDS", "join", "ask [NOTE]", "cancel", "approve NAME",
-    "decline [NAME [REASON]]", "invite NAME", "remove NAME", "hand", "hand down [NAME]", "status",
+    "start [MODE]",
+    "end",
+    "mode MODE",
+    "default MODE|event|webinar",
+    "capacity N",
+    "cameras N",
+    "cooldown SECONDS",
+    "expiry SECONDS",
+    "join",
+    "ask [NOTE]",
+    "cancel",
+    "approve NAME",
+    "decline [NAME [REASON]]",
+    "invite NAME",
+    "remove NAME",
+    "hand",
+    "hand down [NAME]",
+    "status",
     "moderators add|remove NAME",
 )

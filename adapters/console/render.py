@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from adapters.console.parser import SUBCOMMANDS, Problem
 from core import events as ev
 from core.modes import Mode
+from core.rules.checks import shown
 
 # A line's output: who is told, and what.
 Delivery = tuple[str, ev.Event]
 
-WELCOME = (
-    "stagedoor console. Type one action a line, e.g. `host: /stage start`, `alex: /stage ask a question`, "
-    "`host: /stage approve alex`, `alex: (speaks)`, `(wait 30)`, `alex: /stage status`. "
+WELCOME_HEAD = (
+    "stagedoor console. Type one action a line: `NAME: /stage SUBCOMMAND`, `NAME: (arrives)`, `NAME: (leaves)`, "
+    "`NAME: (speaks)` or `(wait SECONDS)`."
+)
+ROLES = (
+    "Roles come from how the console was started, as a platform would grant them: `--moderator NAME` runs sessions "
+    "and answers requests, `--admin NAME` also changes the channel's settings; everyone else takes part."
+)
+WELCOME_TAIL = (
     "Subcommands: start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
     "decline, invite, remove, hand, hand down, status, moderators add|remove. Ctrl-D quits."
 )
+
+
+def welcome(moderators: Collection[str], admins: Collection[str]) -> str:
+    """Return what an interactive terminal is shown first: how roles work, then commands that work as typed."""
+    hosts = sorted({*admins, *moderators})
+    guest = next(name for name in ("alex", "sam", "kim", "lee") if name not in hosts)
+    if not hosts:
+        example = (
+            "No role was given, so nobody can start a session yet: quit with Ctrl-D and run "
+            "`stagedoor console --admin host`, then type `host: /stage start`. "
+            f"Meanwhile anyone can look: `{guest}: /stage status`."
+        )
+    else:
+        host = hosts[0]
+        named = ", ".join(f"{name} (admin)" if name in admins else name for name in hosts)
+        example = (
+            f"Moderators here: {named}. Try `{host}: /stage start`, `{guest}: /stage ask a question`, "
+            f"`{host}: /stage approve {guest}`, `{guest}: (speaks)`, `(wait 30)`, `{guest}: /stage status`."
+        )
+    return "\n".join([WELCOME_HEAD, ROLES, example, WELCOME_TAIL])
+
 
 USAGE = "Type `NAME: /stage SUBCOMMAND`, `NAME: (arrives)`, `NAME: (leaves)`, `NAME: (speaks)` or `(wait SECONDS)`."
 
@@ -30,24 +58,31 @@ def deliveries(event: ev.Event) -> list[Delivery]:
 
 def problem_reply(problem: Problem) -> Delivery:
     """Turn a line the console could not use into an error for whoever typed it (the room if nobody)."""
-    message = _PROBLEMS[problem.kind](problem.detail)
+    message = _PROBLEMS[problem.kind](shown(problem.detail, 60))  # long input is cut, not echoed whole
     who = problem.actor or ev.ROOM
     return who, ev.ErrorReply(who, "bad_argument", message)
 
 
 _PROBLEMS: dict[str, Callable[[str], str]] = {
     "unparsed": lambda line: f"Could not read '{line}'. {USAGE}",
-    "not_a_command": lambda text: (f"'{text}' is not a stage command. " if text else "Nothing follows the name. ")
-    + "Start the action with /stage (e.g. /stage status) or write a happening: (arrives), (leaves), (speaks).",
+    "not_a_command": lambda text: (
+        (f"'{text}' is not a stage command. " if text else "Nothing follows the name. ")
+        + "Start the action with /stage (e.g. /stage status) or write a happening: (arrives), (leaves), (speaks)."
+    ),
     "no_subcommand": lambda _: "Say what to do after /stage: " + ", ".join(SUBCOMMANDS) + ".",
     "unknown_subcommand": lambda word: f"'{word}' is not a stage command. Use one of: " + ", ".join(SUBCOMMANDS) + ".",
-    "unknown_happening": lambda what: f"'({what})' is not something that happens here. "
-    "Use (arrives), (leaves) or (speaks).",
+    "unknown_happening": lambda what: (
+        f"'({what})' is not something that happens here. Use (arrives), (leaves) or (speaks)."
+    ),
     "bad_wait": lambda text: f"'{text}' is not a number of seconds to wait. Write it like (wait 30).",
-    "hand_usage": lambda text: f"'hand {text}' is not a hand action. Use /stage hand to raise your hand, "
-    "/stage hand down to lower it, or /stage hand down NAME to lower someone's.",
-    "moderators_usage": lambda text: f"'moderators {text}' is not a moderator-list action. "
-    "Use /stage moderators add NAME or /stage moderators remove NAME.",
+    "hand_usage": lambda text: (
+        f"'hand {text}' is not a hand action. Use /stage hand to raise your hand, "
+        "/stage hand down to lower it, or /stage hand down NAME to lower someone's."
+    ),
+    "moderators_usage": lambda text: (
+        f"'moderators {text}' is not a moderator-list action. "
+        "Use /stage moderators add NAME or /stage moderators remove NAME."
+    ),
 }
 
 
@@ -145,14 +180,21 @@ def _request_cancelled(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
             then = "keep your place as a raised hand" if you else "keeps their place as a raised hand"
         else:
             then = "lose nothing" if you else "loses nothing"
-        return (f"Requests are closed since the stage changed mode; you {then}." if you
-                else f"{e.user}'s request is closed since the stage changed mode; {e.user} {then}.")
+        return (
+            f"Requests are closed since the stage changed mode; you {then}."
+            if you
+            else f"{e.user}'s request is closed since the stage changed mode; {e.user} {then}."
+        )
     reasons = {
         "withdrawn": ("You cancelled your request to join the stage.", "{user} cancelled their request."),
-        "left_room": ("Your request was cancelled because you left the room.",
-                      "{user}'s request was cancelled: they left the room."),
-        "session_ended": ("The session ended, so your request is closed.",
-                          "{user}'s request closed: the session ended."),
+        "left_room": (
+            "Your request was cancelled because you left the room.",
+            "{user}'s request was cancelled: they left the room.",
+        ),
+        "session_ended": (
+            "The session ended, so your request is closed.",
+            "{user}'s request closed: the session ended.",
+        ),
     }
     mine, theirs = reasons.get(e.reason, ("Your request was cancelled.", "{user}'s request was cancelled."))
     return (mine if you else theirs).format(user=e.user)
@@ -189,16 +231,22 @@ def _invitation_expired(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
 
 
 def _invitation_cancelled(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
-    why = "you left the room" if you and e.reason == "left_room" else (
-        "they left the room" if e.reason == "left_room" else "the session ended")
+    why = (
+        "you left the room"
+        if you and e.reason == "left_room"
+        else ("they left the room" if e.reason == "left_room" else "the session ended")
+    )
     return f"Your invitation was withdrawn: {why}." if you else f"{e.user}'s invitation was withdrawn: {why}."
 
 
 def _hand_raised(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
     if e.by == e.user:
         return "Your hand is raised." if you else f"{e.user} raised their hand."
-    return ("Your request is now a raised hand (the stage is invite only)." if you
-            else f"{e.user}'s request is now a raised hand.")
+    return (
+        "Your request is now a raised hand (the stage is invite only)."
+        if you
+        else f"{e.user}'s request is now a raised hand."
+    )
 
 
 def _hand_lowered(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
@@ -239,9 +287,7 @@ def _status(e: Any, you: bool, batch: Sequence[ev.Event]) -> str:
         head = f"A session is live in {_label(e.mode)} mode."
     else:
         head = f"No session is live; the next one starts in {_label(e.mode)} mode."
-    requests = [
-        f"{r['position']}. {r['user']}" + (f' "{r["note"]}"' if r.get("note") else "") for r in e.requests
-    ]
+    requests = [f"{r['position']}. {r['user']}" + (f' "{r["note"]}"' if r.get("note") else "") for r in e.requests]
     audio_only = [name for name in e.on_stage if name not in e.on_camera]
     camera = f" (on camera: {_names(e.on_camera)}" + (f"; audio only: {_names(audio_only)})" if audio_only else ")")
     lines = [

@@ -15,6 +15,7 @@ from adapters.outbox import drain
 from core import commands as c
 from core.events import Event
 from core.room import RoomKey
+from core.rules import NAME_LIMIT
 from core.service import EventLog, LoggedEvent, StageService
 
 ROOM = RoomKey("console", "local", "stage")
@@ -110,7 +111,8 @@ class Console:
         """Bring everyone the line names into the room, then apply the action."""
         returned: list[Event] = []
         for name in dict.fromkeys((action.actor, *action.names)):
-            if name not in self._introduced and name != APP_NAME:
+            # A name too long for the store never arrives: the action itself is refused with the reason.
+            if name not in self._introduced and name != APP_NAME and len(name) <= NAME_LIMIT:
                 returned += await self.service.handle(self.room, c.Arrive(c.Actor(name), if_new=True))
                 self._introduced.add(name)
         command = action.build(self.roles.actor(action.actor))

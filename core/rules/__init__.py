@@ -15,9 +15,9 @@ from core import errors as e
 from core import events as ev
 from core.room import Room
 from core.rules import defaults, joining, presence, session, status
-from core.rules.checks import NOTE_LIMIT, Events
+from core.rules.checks import NAME_LIMIT, NOTE_LIMIT, Events, require_actor_name
 
-__all__ = ["NOTE_LIMIT", "HANDLERS", "handle"]
+__all__ = ["NAME_LIMIT", "NOTE_LIMIT", "HANDLERS", "handle"]
 
 HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
     c.StartSession: session.start,
@@ -53,6 +53,7 @@ def handle(room: Room, command: c.Command, now: float) -> Events:
     """Apply one command at time `now`; return what happened, errors included."""
     events = joining.expire_invitations(room, now)
     try:
+        require_actor_name(command)  # A5: who acts comes first, and a name the store cannot key is nobody
         events += HANDLERS[type(command)](room, command, now)
     except e.StageError as refusal:
         events.append(ev.ErrorReply(command.actor.user, refusal.code, refusal.message))

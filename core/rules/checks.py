@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from core import commands as c
@@ -11,6 +12,10 @@ from core.modes import Mode, parse_default, parse_mode
 from core.room import Person, Room
 
 NOTE_LIMIT = 200
+# Names (participants, moderators) are keys in the store; PostgreSQL's b-tree index refuses very long ones.
+NAME_LIMIT = 80
+# ASCII digits only: int() would also take "١٢", "1_0", "+5" and fullwidth digits.
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 LIMITS = {  # setting: (lowest, highest)
     "capacity": (1, 10_000),
     "cameras": (0, 1_000),
@@ -53,7 +58,20 @@ def require_name(command: c.Targeted) -> str:
         raise e.NotAllowedTarget(name)
     if not name:
         raise e.BadArgument("Name a person for this action, for example: /stage invite @alex.")
+    if len(name) > NAME_LIMIT:
+        raise e.BadArgument(
+            f"That name is {len(name)} characters long; names have at most {NAME_LIMIT}. Check the name and try again."
+        )
     return name
+
+
+def require_actor_name(command: c.Command) -> None:
+    """The actor's own name fits the store (a platform id always does; a typed console name may not)."""
+    if len(command.actor.user) > NAME_LIMIT:
+        raise e.BadArgument(
+            f"Your name is {len(command.actor.user)} characters long; names have at most {NAME_LIMIT}. "
+            "Use a shorter name."
+        )
 
 
 def require_self(room: Room, command: c.Command) -> Person:
@@ -73,12 +91,31 @@ def clean_text(text: str | None, what: str) -> str | None:
     return text or None
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """Return text fit to quote back in a refusal: long input is cut, not echoed whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def whole_number(setting: str, raw: str, low: int, high: int) -> int:
+    """Read a whole number written in ASCII digits, from low to high."""
+    text = str(raw).strip()
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise e.BadArgument(
+            f"{setting} needs a whole number from {low} to {high}, written with the digits 0-9; "
+            f"'{shown(text)}' is not one."
+        )
+    # A longer string of digits is out of range whatever it says (and int() refuses thousands of digits).
+    if len(text) > 12 or not low <= int(text) <= high:
+        raise e.BadArgument(f"{setting} must be from {low} to {high}; {shown(text)} is out of range.")
+    return int(text)
+
+
 def mode_from(word: str | None, default: Callable[[str], Mode | None] = parse_mode) -> Mode:
     mode = default(word or "")
     if mode is None:
         extra = " (or a preset: event, webinar)" if default is parse_default else ""
         raise e.BadArgument(
-            f"'{word or ''}' is not a mode. Use one of: open (Everyone on stage), "
+            f"'{shown(word or '')}' is not a mode. Use one of: open (Everyone on stage), "
             f"request (Join by request), invite (Invite only){extra}."
         )
     return mode

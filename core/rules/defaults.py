@@ -7,7 +7,7 @@ from core import errors as e
 from core import events as ev
 from core.modes import parse_default
 from core.room import Position, Room, Settings
-from core.rules.checks import LIMITS, Events, mode_from, require_admin, require_name
+from core.rules.checks import LIMITS, Events, mode_from, require_admin, require_name, whole_number
 
 
 def _scope(room: Room, cmd: c.ChangeDefaults, setting: str) -> Settings:
@@ -34,21 +34,9 @@ def set_default(room: Room, cmd: c.SetDefaultMode, now: float) -> Events:
     return _changed(room, cmd, "default", mode.value)
 
 
-def _number(setting: str, raw: str) -> int:
-    low, high = LIMITS[setting]
-    text = str(raw).strip()
-    try:
-        value = int(text)
-    except ValueError:
-        raise e.BadArgument(f"{setting} needs a whole number from {low} to {high}; '{text}' is not one.") from None
-    if not low <= value <= high:
-        raise e.BadArgument(f"{setting} must be from {low} to {high}; {value} is out of range.")
-    return value
-
-
 def _set_number(room: Room, cmd: c.ChangeDefaults, setting: str, raw: str) -> Events:
     settings = _scope(room, cmd, f"the {setting}")
-    value = _number(setting, raw)
+    value = whole_number(setting, raw, *LIMITS[setting])
     overridden = cmd.workspace and room.channel.capacity is not None  # the channel's own capacity still rules
     if setting == "capacity" and room.session.live and value < len(room.stage) and not overridden:
         raise e.BadArgument(

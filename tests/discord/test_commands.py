@@ -127,7 +127,7 @@ async def test_a_configured_moderator_role_moderates_and_is_pinged(world: World)
     hosts = world.guild.create_role("Hosts")
     host = world.guild.add_member(world.env.create_user("hana"), roles=[hosts])
     world.people["hana"] = host
-    world.app.settings.discord_moderator_role_ids = str(hosts.id)
+    world.app.settings.discord_moderator_role_ids = [hosts.id]
     for name in ("hana", "alex"):
         await world.connect(name)
     await slash(world, "hana", "start", mode="request")
