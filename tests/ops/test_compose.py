@@ -11,8 +11,8 @@ from sqlalchemy import make_url
 
 from tests.ops.files import ROOT, compose, dockerfile_env, dockerfile_instructions, environment_of, interpolate
 
-# The Compose Specification's JSON schema, as Docker Compose validates with it (see tests/ops/data/README.md).
-SCHEMA = json.loads((ROOT / "tests" / "ops" / "data" / "compose-spec.json").read_text())
+# The Compose Specification's JSON schema, as Docker Compose validates with it (see tests/ops/schema/README.md).
+SCHEMA = json.loads((ROOT / "tests" / "ops" / "schema" / "compose-spec.json").read_text())
 APP_SHUTDOWN_BOUND_SECONDS = 10
 
 
