@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import make_url
 
@@ -104,7 +104,7 @@ def test_dotenv_is_read_when_present_and_optional() -> None:
 def test_postgres_data_and_stagedoor_data_live_in_named_volumes() -> None:
     document = compose()
     declared = set(document["volumes"])
-    mounts = {name: {} for name in document["services"]}
+    mounts: dict[str, dict[str, str]] = {name: {} for name in document["services"]}
     for name, service in document["services"].items():
         for entry in service["volumes"]:
             source, target = entry.split(":")[:2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
@@ -47,7 +48,7 @@ def test_the_test_lock_pins_every_runtime_package_at_the_runtime_version() -> No
     assert {name: versions for name, versions in differ.items() if versions[0] != versions[1]} == {}
 
 
-def test_the_lock_reader_refuses_a_range_and_finds_a_missing_hash(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_lock_reader_refuses_a_range_and_finds_a_missing_hash(tmp_path: Path) -> None:
     ranged = tmp_path / "ranged.lock"
     ranged.write_text("aiohttp>=3.9 \\\n    --hash=sha256:" + "0" * 64 + "\n")
     with pytest.raises(ValueError, match="not an exact pin"):
