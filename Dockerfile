@@ -32,7 +32,8 @@ RUN /opt/stagedoor/bin/pip install --no-deps --no-build-isolation /tmp/src \
 COPY examples /app/examples
 
 WORKDIR /app
-USER stagedoor
+# The stagedoor user, by number, so that runtimes can verify it is not root (e.g. Kubernetes' runAsNonRoot).
+USER 10001:10001
 
 ENV STAGEDOOR_DATA_DIR=/data \
     STAGEDOOR_HEALTH_PORT=8080

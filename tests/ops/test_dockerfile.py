@@ -44,6 +44,10 @@ def test_stagedoor_runs_as_a_user_that_is_not_root() -> None:
     user = only("USER").arguments.split(":")[0]
     assert user not in {"root", "0"}
     assert position("USER", ".") < position("CMD", ".")
+    # The same user that owns /data and /app.
+    created = INSTRUCTIONS[position("RUN", r"useradd ")].arguments
+    assert re.search(rf"--uid {user}\b", created) or re.search(rf"useradd .*\b{user}\b", created)
+    assert re.search(r"chown stagedoor:stagedoor /app /data", created)
 
 
 def test_the_command_is_stagedoor_run_stopped_by_sigterm() -> None:
