@@ -127,6 +127,14 @@ class SqlStore:
         async with self.connection() as connection:
             await connection.finish(lambda run: run.run(self.statements.save_adapter_state, params))
 
+    async def ping(self) -> None:
+        """Ask the database the cheapest question; raise when it does not answer (readiness uses it)."""
+        from sqlalchemy import literal_column, select
+
+        async with self.connection() as connection:
+            await connection.call(lambda run: run.rows(select(literal_column("1")), {}))
+            await connection.rollback()
+
     async def close(self) -> None:
         """Release the database."""
         await _close(self._opened)
