@@ -228,7 +228,8 @@ class Service:
 async def serve(app: Stagedoor, names: Sequence[str]) -> int:
     """Run the service over an opened app; close its database at the end; return the exit code."""
     try:
-        return await Service(app, names).run()
+        code = await Service(app, names).run()
     finally:
         await app.close()
-        log.info("stopped: database closed")
+    log.info("stopped: database closed")
+    return code

@@ -20,6 +20,11 @@ TOKEN_HELP = "copy the token from the Bot page of the application in Discord's d
 WORK_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch")
 
 
+def _not_about_voice_playback(record: logging.LogRecord) -> bool:
+    # stagedoor never plays audio, so discord.py's warnings about missing voice libraries are noise.
+    return "voice will NOT be supported" not in record.getMessage()
+
+
 class DiscordPlatform:
     """The bot's login, its gateway connection, and a shutdown that finishes what was accepted."""
 
@@ -36,6 +41,7 @@ class DiscordPlatform:
         token = self._app.settings.discord_token
         if token is None:
             raise PlatformFailure(NAME, f"DISCORD_TOKEN is not set: {TOKEN_HELP}")
+        logging.getLogger("discord.client").addFilter(_not_about_voice_playback)
         bot = self.bot = build_bot(self._app)
         await bot.__aenter__()
         try:

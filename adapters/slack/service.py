@@ -95,12 +95,14 @@ class SlackPlatform:
 
         token = self._app.settings.slack_app_token
         assert token is not None
-        handler = self._handler = AsyncSocketModeHandler(bot.app, token.get_secret_value())
         try:
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            # Asked once here: slack_sdk's own connect retries a refused app token for ever.
+            await bot.app.client.apps_connections_open(app_token=token.get_secret_value())
         except SlackApiError as error:
             code = error.response.get("error")
             raise PlatformFailure(NAME, f"Slack refused SLACK_APP_TOKEN ({code}): {APP_TOKEN_HELP}") from None
+        handler = self._handler = AsyncSocketModeHandler(bot.app, token.get_secret_value())
+        await handler.connect_async()  # type: ignore[no-untyped-call]
 
     def listening(self) -> list[str]:
         """Say where Slack's input arrives."""
