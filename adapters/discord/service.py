@@ -106,9 +106,10 @@ class DiscordPlatform:
         me = asyncio.current_task()
         work = [t for t in asyncio.all_tasks() if t is not me and t.get_name().startswith(WORK_TASKS)]
         left: list[str] = []
-        if await wait_for_tasks(work, seconds):
+        reserve = min(2.0, seconds / 4)  # the final delivery and panel edits keep a share of the time
+        if await wait_for_tasks(work, seconds - reserve):
             left.append("commands still running")
-            log.warning("discord: commands still running after %.1f s; stopping without them", seconds)
+            log.warning("discord: commands still running after %.1f s; stopping without them", seconds - reserve)
         else:
             log.info("discord: the commands in flight finished")
         left += await bot.finish(max(deadline - loop.time(), 0.1))

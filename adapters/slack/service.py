@@ -141,12 +141,14 @@ class SlackPlatform:
         bot = self.bot
         if bot is None:
             return left
+        # Commands in flight may use most of the time, not all: the final delivery and redraw keep a share.
+        reserve = min(2.0, seconds / 4)
         try:
-            await asyncio.wait_for(self._in_flight(bot, deadline), max(deadline - loop.time(), 0.0))
+            await asyncio.wait_for(self._in_flight(bot, deadline - reserve), max(seconds - reserve, 0.0))
             log.info("slack: the commands in flight finished")
         except TimeoutError:
             left.append("commands still running")
-            log.warning("slack: commands still running after %.1f s; stopping without them", seconds)
+            log.warning("slack: commands still running after %.1f s; stopping without them", seconds - reserve)
         self._stop_delivery.set()
         self._wake.set()
         if self._delivery is not None and await wait_for_tasks([self._delivery], deadline - loop.time()):
