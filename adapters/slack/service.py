@@ -115,7 +115,10 @@ class SlackPlatform:
         """HTTP: listening and taking requests; Socket Mode: the WebSocket is up."""
         if self.http:
             return self._runner is not None and self._intake.open
-        return self._handler is not None and bool(await self._handler.client.is_connected())
+        if self._handler is None:
+            return False
+        socket = self._handler.client  # slack_sdk's Socket Mode client, not the Web API one
+        return bool(await socket.is_connected())
 
     async def run(self) -> None:
         """Serve until cancelled (slack_sdk reconnects Socket Mode by itself)."""
