@@ -65,6 +65,9 @@ async def test_a_stop_right_after_the_ack_keeps_the_request_and_tells_everyone_o
         assert await run.command(ALEX, "ask") == 200
         first.signal(which)  # right after the ack: the command's work has barely begun
         status, body = await get(run.url("/readyz"))
+        while status == 200:  # the signal reaches the process's loop a moment later
+            await asyncio.sleep(0.01)
+            status, body = await get(run.url("/readyz"))
         assert status == 503 and body["not_ready"]["stagedoor"] == "stopping"
         assert await first.exit_code() == 0, first.stderr
     finally:
