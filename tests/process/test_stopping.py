@@ -7,6 +7,7 @@ import json
 import signal
 import time
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -134,3 +135,26 @@ async def test_work_that_outlasts_the_shutdown_timeout_is_cut_and_the_process_st
     finally:
         await process.kill()
     assert "commands still running" in process.stderr
+
+
+async def test_a_stop_in_socket_mode_closes_the_socket_and_keeps_the_acked_command(
+    fake_slack: FakeSlack, tmp_path: Path, migrated_database: Path
+) -> None:
+    run = SlackRun(fake_slack, tmp_path, migrated_database)
+    for name in ("STAGEDOOR_SLACK_MODE", "SLACK_SIGNING_SECRET"):
+        run.env.pop(name)
+    run.env["SLACK_APP_TOKEN"] = "xapp-1-test-token"
+    process = await run.start()
+    try:
+        fake_slack.slow["users.info"] = SLOW
+        form = dict(parse_qsl(run.signer.command_body(ADMIN, "start request")))
+        envelope = {"envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True}
+        ack = await fake_slack.push({**envelope, "payload": form})
+        assert ack["envelope_id"] == "env-1"
+        process.signal(signal.SIGTERM)
+        assert await process.exit_code() == 0, process.stderr
+    finally:
+        await process.kill()
+    assert all(socket.closed for socket in fake_slack.sockets), "the WebSocket is closed on stop"
+    assert (await room_status(run.database, fake_slack.team)).live
+    assert "Traceback" not in process.stderr
