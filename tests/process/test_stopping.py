@@ -18,7 +18,7 @@ from core.room import RoomKey
 from core.service import StageService
 from tests.process.launch import get
 from tests.process.slack_run import SlackRun
-from tests.slack.conftest import ADMIN, ALEX, CHANNEL
+from tests.slack.conftest import ADMIN, ALEX, BEA, CHANNEL
 from tests.slack.fake_slack import FakeSlack
 
 SLOW = 1.5  # seconds each slowed Web API call waits: the work outlives the ack by several seconds
@@ -70,6 +70,7 @@ async def test_a_stop_right_after_the_ack_keeps_the_request_and_tells_everyone_o
             await asyncio.sleep(0.01)
             status, body = await get(run.url("/readyz"))
         assert status == 503 and body["not_ready"]["stagedoor"] == "stopping"
+        assert await run.command(BEA, "ask") == 503  # no new input while stopping (Slack shows it failed)
         assert await first.exit_code() == 0, first.stderr
     finally:
         await first.kill()
