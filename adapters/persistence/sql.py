@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import Executable, literal_column, select
 
 from adapters.persistence import mapping
 from adapters.persistence.connect import OpenDatabase, StoreUnavailable, open_database, upgrade_to_head
@@ -60,7 +60,7 @@ class SqlStore:
         self.statements = Statements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
-        self._ping = select(literal_column("1"))  # one statement object, so SQLite compiles it once
+        self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True) -> SqlStore:
