@@ -37,16 +37,24 @@ async def pump(
     deliver: Deliver,
     wake: asyncio.Event,
     poll_seconds: float = 2.0,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Keep delivering: on every wake-up (a local commit) and every poll (other processes' commits)."""
+    """Keep delivering: on every wake-up (a local commit) and every poll (other processes' commits).
+
+    Once `stop` is set (and `wake` with it), deliver what is committed by then and return: stopping
+    never cuts a delivery in half, so nothing is sent twice after a restart.
+    """
     while True:
+        stopping = stop is not None and stop.is_set()
         try:
             await drain(events, consumer, deliver)
         except asyncio.CancelledError:
             raise
         except Exception:
-            # The cursor did not move: the same events are tried again on the next round.
+            # The cursor did not move: the same events are tried again on the next round (or the next start).
             log.exception("delivering events to %s failed; retrying", consumer)
+        if stopping:
+            return
         wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=poll_seconds)

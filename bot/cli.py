@@ -252,20 +252,18 @@ def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter is not news
-    asyncio.run(_serve(settings, servers))
-    return EXIT_OK
+    return asyncio.run(_serve(settings, servers))
 
 
-async def _serve(settings: Settings, platforms: list[str]) -> None:
-    import importlib
+async def _serve(settings: Settings, platforms: list[str]) -> int:
+    from adapters.platform import PlatformFailure
+    from bot.lifecycle import serve
 
     app = await _open(settings, time.time)
     try:
-        serves = [importlib.import_module(f"adapters.{name}").serve(app) for name in platforms]
-        logging.getLogger("stagedoor").info("serving %s", ", ".join(platforms))
-        await asyncio.gather(*serves)
-    finally:
-        await app.close()
+        return await serve(app, platforms)
+    except PlatformFailure as failure:
+        raise Refusal(str(failure)) from None
 
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:

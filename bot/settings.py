@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     slack_http_host: str = Field(default="0.0.0.0", validation_alias="STAGEDOOR_SLACK_HTTP_HOST")
     slack_http_port: Port = Field(default=3000, validation_alias="STAGEDOOR_SLACK_HTTP_PORT")
 
+    # Operations
+    # Seconds a stop (SIGTERM, SIGINT) waits for commands in flight, deliveries and roster/panel edits.
+    shutdown_timeout: float = Field(default=10.0, gt=0, le=600, validation_alias="STAGEDOOR_SHUTDOWN_TIMEOUT")
+    # /healthz and /readyz listen here; unset: no health listener.
+    health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="STAGEDOOR_HEALTH_PORT")
+    health_host: str = Field(default="0.0.0.0", validation_alias="STAGEDOOR_HEALTH_HOST")
+
     @property
     def resolved_database_url(self) -> str:
         """Return the database URL, defaulting to SQLite in the data directory."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.discord.invite import invite_url
+from adapters.discord.service import DiscordPlatform
 
-__all__ = ["invite_url", "serve"]
+__all__ = ["DiscordPlatform", "invite_url", "serve"]
 
 
 async def serve(app: Any) -> None:

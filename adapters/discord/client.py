@@ -19,6 +19,7 @@ from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import Runtime
 from adapters.discord.voice import VoiceWatcher
 from adapters.outbox import drain
+from adapters.platform import wait_for_tasks
 from core import commands as c
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class StageBot(commands.Bot):
         self.runtime.enforcer = Enforcer(self.runtime, first_delay=retry_delay)
         self.runtime.notifier = Notifier(self.runtime)
         self._workers: list[asyncio.Task[None]] = []
+        self._stopping = False  # set on shutdown: the outbox worker delivers what is committed, then ends
         self._poll_every = max(1, round(poll_seconds / beat_seconds))
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
         self._beats = 0
@@ -85,7 +87,26 @@ class StageBot(commands.Bot):
             except Exception:
                 # The cursor did not move: the same events are tried again on the next round.
                 log.exception("delivering events to Discord failed; retrying")
+            if self._stopping:
+                return
             await self.runtime.outbox.wait()
+
+    async def finish(self, seconds: float) -> list[str]:
+        """On shutdown, within `seconds`: deliver what is committed, then show every pending panel change."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        left: list[str] = []
+        self._clock.cancel()
+        self._stopping = True
+        self.runtime.outbox.fire()
+        delivery = self._workers[:1]
+        if await wait_for_tasks(delivery, deadline - loop.time()):
+            left.append("events not yet delivered (delivered after the next start)")
+        try:
+            await asyncio.wait_for(self.runtime.panels.beat(), max(deadline - loop.time(), 0.1))
+        except TimeoutError:
+            left.append("panel edits")
+        return left
 
     async def _beat(self) -> None:
         self._beats += 1

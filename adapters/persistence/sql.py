@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy import Executable, literal_column, select
+
 from adapters.persistence import mapping
 from adapters.persistence.connect import OpenDatabase, StoreUnavailable, open_database, upgrade_to_head
 from adapters.persistence.database import Runner, StepConnection
@@ -58,6 +60,7 @@ class SqlStore:
         self.statements = Statements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
+        self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True) -> SqlStore:
@@ -126,6 +129,12 @@ class SqlStore:
         params = {**mapping.key_params(key), "data": json.dumps(data, sort_keys=True), "updated_at": time.time()}
         async with self.connection() as connection:
             await connection.finish(lambda run: run.run(self.statements.save_adapter_state, params))
+
+    async def ping(self) -> None:
+        """Ask the database the cheapest question; raise when it does not answer (readiness uses it)."""
+        async with self.connection() as connection:
+            await connection.call(lambda run: run.rows(self._ping, {}))
+            await connection.rollback()
 
     async def close(self) -> None:
         """Release the database."""

@@ -85,8 +85,8 @@ class RosterBoard:
                 if self._report is not None:
                     await self._report(key, code)
                 continue
-            except Exception:
-                self._dirty[key] = None
+            except BaseException:
+                self._dirty[key] = None  # a failure or a shutdown cutting the draw short: drawn again later
                 raise
             drawn += 1
             if self._dirty and self._interval:

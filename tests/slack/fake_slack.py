@@ -64,6 +64,7 @@ class FakeSlack:
     url: str = ""
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     acks: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
+    slow: dict[str, float] = field(default_factory=dict)  # method → seconds each call waits before Slack answers
 
     # -- set-up -------------------------------------------------------------------------------
     def person(self, user: str, *, admin: bool = False, bot: bool = False, deleted: bool = False) -> str:
@@ -146,6 +147,8 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _arguments(request)
         self._check(method, args, request)
+        if self.slow.get(method):
+            await asyncio.sleep(self.slow[method])  # a slow Slack: the answer comes late, unchanged
         fault = self._faults[method].popleft() if self._faults.get(method) else self._tier_fault(method)
         if fault is not None and fault.status != 200:
             self.calls.append(Call(method, args, fault.status))

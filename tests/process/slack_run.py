@@ -1,0 +1,62 @@
+"""`stagedoor run` in Slack HTTP mode as a process, with signed requests sent to it the way Slack sends them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from tests.process.launch import Process, clean_environment, free_port, launch, wait_until_ready
+from tests.slack.conftest import CHANNEL, SECRET, TOKEN, SlackHarness
+from tests.slack.fake_slack import FakeSlack
+
+
+class SlackRun:
+    """One data directory, one Slack port, one health port: processes started and restarted on them."""
+
+    def __init__(self, fake: FakeSlack, tmp: Path, template: Path, **settings: str) -> None:
+        self.fake = fake
+        self.data = tmp / "data"
+        self.data.mkdir(exist_ok=True)
+        if not (self.data / "stagedoor.db").exists():
+            shutil.copyfile(template, self.data / "stagedoor.db")  # migrated once per test run
+        self.cwd = tmp
+        self.port, self.health_port = free_port(), free_port()
+        self.signer = SlackHarness(fake, tmp, template)  # only its request bodies and signatures
+        self.env = clean_environment(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.url,
+            STAGEDOOR_SLACK_MODE="http",
+            STAGEDOOR_SLACK_HTTP_HOST="127.0.0.1",
+            STAGEDOOR_SLACK_HTTP_PORT=str(self.port),
+            STAGEDOOR_HEALTH_HOST="127.0.0.1",
+            STAGEDOOR_HEALTH_PORT=str(self.health_port),
+            STAGEDOOR_DATA_DIR=str(self.data),
+            **settings,
+        )
+
+    @property
+    def database(self) -> Path:
+        return self.data / "stagedoor.db"
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.health_port}{path}"
+
+    async def start(self) -> Process:
+        """Start a process and wait until /readyz says it serves."""
+        process = await launch(self.cwd, self.env, "run")
+        await wait_until_ready(self.url("/readyz"), process)
+        return process
+
+    async def command(self, user: str, text: str, channel: str = CHANNEL) -> int:
+        """POST a signed `/stage text` to the process; return the HTTP status of Slack's acknowledgement."""
+        body = self.signer.command_body(user, text, channel)
+        signed = self.signer.request(body, "application/x-www-form-urlencoded")
+        headers: dict[str, Any] = {name: values[0] for name, values in signed.headers.items()}
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{self.port}/slack/events"
+            async with http.post(url, data=body, headers=headers) as answer:
+                return answer.status
