@@ -246,9 +246,7 @@ def run_platforms(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return EXIT_UNUSABLE
-    level = settings.log_level.upper()
-    if not isinstance(logging.getLevelName(level), int):
-        raise Refusal(f"STAGEDOOR_LOG_LEVEL={settings.log_level} is not a level; use DEBUG, INFO, WARNING or ERROR")
+    level = settings.log_level  # Settings accepts only DEBUG, INFO, WARNING or ERROR
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if level != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter is not news

@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     # Seconds a stop (SIGTERM, SIGINT) waits for commands in flight, deliveries and roster/panel edits.
     shutdown_timeout: float = Field(default=10.0, gt=0, le=600, validation_alias="STAGEDOOR_SHUTDOWN_TIMEOUT")
     # /healthz and /readyz listen here; unset: no health listener.
-    health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="STAGEDOOR_HEALTH_PORT")
+    health_port: Port | None = Field(default=None, validation_alias="STAGEDOOR_HEALTH_PORT")
     health_host: str = Field(default="0.0.0.0", validation_alias="STAGEDOOR_HEALTH_HOST")
 
     @property
