@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import aiosqlite
 from alembic import command
@@ -63,7 +64,10 @@ class OpenDatabase:
 def describe(url: str | URL) -> str:
     """Return a URL fit to print: no password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)
+        # SQLite's "file:" URIs read better as typed than percent-encoded.
+        return unquote(shown) if parsed.get_backend_name() == "sqlite" else shown
     except Exception:
         return str(url).split("@")[-1]
 
@@ -112,6 +116,11 @@ def sqlite_target(url: URL) -> tuple[str, bool]:
 async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
     path, uri = sqlite_target(url)
     if path != ":memory:" and not uri:
+        if Path(path).is_dir():
+            raise StoreUnavailable(
+                f"Cannot open the database {describe(url)}: {path} is a directory, not a SQLite file. "
+                "Name a file inside it (e.g. sqlite+aiosqlite:///DIR/stagedoor.db), or choose another URL."
+            )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Autocommit at the driver: the store says BEGIN IMMEDIATE itself when it is about to write.
     driver = aiosqlite.connect(path, isolation_level=None, uri=uri)
