@@ -138,14 +138,14 @@ class SqliteConnection:
     async def call(self, step: Callable[[Runner], T]) -> T:
         try:
             # aiosqlite's own way to run a function on its thread (its execute() uses it too).
-            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return]
+            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return,no-untyped-call]
         except Exception as error:
             check(error, self._where)
             raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
         try:
-            await self._driver._execute(self._in_thread, step, True)
+            await self._driver._execute(self._in_thread, step, True)  # type: ignore[no-untyped-call]
         except Exception as error:
             check(error, self._where)
             raise
@@ -154,7 +154,7 @@ class SqliteConnection:
         # Always queued, never skipped on a look at in_transaction: a step whose caller was cancelled
         # may still be waiting its turn on the worker thread, and this must run after it.
         try:
-            await self._driver._execute(_rollback, self._driver._conn)
+            await self._driver._execute(_rollback, self._driver._conn)  # type: ignore[no-untyped-call]
         except Exception as error:
             check(error, self._where)
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -12,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import make_url
 
@@ -47,9 +48,7 @@ class LiveConsole:
 
     def say(self, line: str, expect: str) -> None:
         """Send one line and wait (bounded) until the console prints a line containing `expect`."""
-        assert self.process.stdin is not None
-        self.process.stdin.write(line.encode())
-        self.process.stdin.flush()
+        self.send(line)
         deadline = time.monotonic() + 30
         seen = []
         while time.monotonic() < deadline:
@@ -62,10 +61,8 @@ class LiveConsole:
             seen.append(printed)
             if expect in printed:
                 return
-        raise AssertionError(f"the console never printed {expect!r}; it printed {seen} ({self.stderr_so_far()})")
-
-    def stderr_so_far(self) -> str:
-        return "exited" if self.process.poll() is not None else "still running"
+        state = "it exited" if self.process.poll() is not None else "it is still running"
+        raise AssertionError(f"the console never printed {expect!r}; it printed {seen} and {state}")
 
     def send(self, line: str) -> None:
         """Send one line without waiting for an answer."""
@@ -76,10 +73,8 @@ class LiveConsole:
     def finish(self, timeout: float = 30) -> tuple[int, str]:
         """Close standard input; return the exit code and everything printed on stderr."""
         assert self.process.stdin is not None and self.process.stderr is not None
-        try:
+        with contextlib.suppress(BrokenPipeError):  # it may have stopped already
             self.process.stdin.close()
-        except BrokenPipeError:
-            pass
         code = self.process.wait(timeout)
         return code, self.process.stderr.read().decode()
 

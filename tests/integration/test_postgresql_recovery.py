@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import make_url, text
 
