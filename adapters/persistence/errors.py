@@ -65,11 +65,17 @@ def is_database_error(error: BaseException) -> bool:
 
 def busy(error: BaseException, where: str) -> StoreBusy:
     """Return the StoreBusy for a busy error: conflicts are worth retrying at once, expired waits are not."""
-    if _sqlstate(error) in WAITED_SQLSTATES:
+    state = _sqlstate(error)
+    # SQLite reports "locked" only once its busy_timeout (the lock timeout) has run out.
+    waited_for_lock = state == "55P03" or isinstance(getattr(error, "orig", None) or error, sqlite3.OperationalError)
+    if waited_for_lock or state in WAITED_SQLSTATES:
+        why = (
+            "another connection held what the command needed longer than STAGEDOOR_DB_LOCK_TIMEOUT allows"
+            if waited_for_lock
+            else "a statement ran longer than STAGEDOOR_DB_STATEMENT_TIMEOUT allows"
+        )
         return StoreBusy(
-            f"The database {where} is busy: {one_line(error)}. Another connection held the room longer than "
-            "STAGEDOOR_DB_LOCK_TIMEOUT (or the statement ran past STAGEDOOR_DB_STATEMENT_TIMEOUT); "
-            "nothing was changed. Try again in a moment.",
+            f"The database {where} is busy: {one_line(error)} ({why}). Nothing was changed; try again in a moment.",
             retry=False,
         )
     return StoreBusy(f"The database {where} is busy: {one_line(error)}. Nothing was changed; try again in a moment.")
