@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from adapters.persistence.sql import SqlStore
+from adapters.persistence.sql import DatabaseOptions, SqlStore
 from bot.settings import Settings
 from core.service import StageService
 
@@ -45,9 +45,14 @@ class Stagedoor:
         await self.store.close()
 
 
+def database_options(settings: Settings) -> DatabaseOptions:
+    """Return how long the store waits for locks and statements before answering "busy"."""
+    return DatabaseOptions(lock_timeout=settings.db_lock_timeout, statement_timeout=settings.db_statement_timeout)
+
+
 async def open_stagedoor(settings: Settings, clock: Callable[[], float] = time.time) -> Stagedoor:
     """Open (and migrate) the database and wire the service to it."""
-    store = await SqlStore.open(settings.resolved_database_url, migrate=True)
+    store = await SqlStore.open(settings.resolved_database_url, migrate=True, options=database_options(settings))
     commits = CommitSignal()
     service = StageService(store.unit_of_work, clock, on_commit=commits)
     return Stagedoor(settings, store, service, clock, commits)

@@ -138,6 +138,8 @@ def _version() -> str:
 def run_console(args: argparse.Namespace, settings: Settings) -> int:
     """Play a script or standard input against a stage in this terminal."""
     from adapters.console import NotText, decode_text
+    from adapters.persistence.sql import StoreUnavailable
+    from core.service import StoreBusy
 
     lines: list[str] | None = None
     if args.script:
@@ -154,6 +156,9 @@ def run_console(args: argparse.Namespace, settings: Settings) -> int:
             asyncio.run(_console(args, settings.model_copy(update={"database_url": url}), lines))
         except NotText as error:
             raise Refusal(f"standard input is not text: {error}") from None
+        except (StoreBusy, StoreUnavailable) as error:
+            # The database stayed busy, is read-only or stopped working mid-run: one line, not a traceback.
+            raise Refusal(str(error)) from None
     return EXIT_OK
 
 
@@ -208,11 +213,12 @@ async def _open(settings: Settings, clock: Callable[[], float]) -> Any:
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Upgrade the database schema to the newest migration."""
     from adapters.persistence.sql import StoreUnavailable, migrate
+    from bot.bootstrap import database_options
 
     url = args.db or settings.resolved_database_url
 
     try:
-        asyncio.run(migrate(url))
+        asyncio.run(migrate(url, database_options(settings)))
     except StoreUnavailable as error:
         raise Refusal(str(error)) from None
     print(f"stagedoor: the database is up to date ({_safe_url(url)})")

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), validation_alias="STAGEDOOR_DATA_DIR")
     database_url: str | None = Field(default=None, validation_alias="STAGEDOOR_DATABASE_URL")
     log_level: LogLevel = Field(default="INFO", validation_alias="STAGEDOOR_LOG_LEVEL")
+    # Seconds to wait for a lock another connection holds, and for one PostgreSQL statement, before "busy".
+    db_lock_timeout: float = Field(default=5.0, gt=0, le=3600, validation_alias="STAGEDOOR_DB_LOCK_TIMEOUT")
+    db_statement_timeout: float = Field(default=30.0, gt=0, le=3600, validation_alias="STAGEDOOR_DB_STATEMENT_TIMEOUT")
 
     # Discord
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")

@@ -28,11 +28,20 @@ class LoggedEvent:
     actor: str | None  # whose command caused it (None for timers and platform happenings)
     event: Event
 
+
 T = TypeVar("T")
 
 
 class StoreBusy(Exception):
-    """The store could not take the write now (lock held, serialisation failure); try again."""
+    """The store could not take the write now (lock held, serialisation failure); try again.
+
+    `retry` says whether trying again at once is worth it: a lost race is, but a bounded wait
+    for a lock that already ran out is the answer to give back, not a reason to wait again.
+    """
+
+    def __init__(self, message: str, *, retry: bool = True) -> None:
+        super().__init__(message)
+        self.retry = retry
 
 
 class UnitOfWork(Protocol):
@@ -105,8 +114,8 @@ class StageService:
             for attempt in range(self._attempts):
                 try:
                     return await step()
-                except StoreBusy:
-                    if attempt == self._attempts - 1:
+                except StoreBusy as busy:
+                    if not busy.retry or attempt == self._attempts - 1:
                         raise
                     await asyncio.sleep(0.01 * 2**attempt)
         raise AssertionError("unreachable")

@@ -2,6 +2,10 @@
 
 The store runs migrations on its own connection (passed in `config.attributes`);
 the `alembic` command line (migrations/alembic.ini) opens one from the URL.
+
+On PostgreSQL the whole upgrade runs under an advisory lock, taken before Alembic
+reads the current version: processes that start together on an empty database
+migrate one after another, and each later one finds the schema already at head.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import Connection, pool
+from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -18,9 +22,33 @@ import adapters.persistence.tables  # noqa: F401  (registers the tables on SQLMo
 config = context.config
 target_metadata = SQLModel.metadata
 
+MIGRATION_LOCK = 0x5374616765646F72  # "Stagedoor": the advisory lock key every stagedoor process agrees on
+MIGRATION_LOCK_WAIT = "120s"  # how long to wait for another process's upgrade (theirs takes seconds)
+
+
+def lock_for_migrations(connection: Connection) -> None:
+    """Wait for any other process's upgrade to commit, then hold the lock until this transaction ends."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite: the store's BEGIN IMMEDIATE already lets one writer in at a time
+    # The store's lock and statement timeouts are for commands; waiting out an upgrade may take longer.
+    saved = connection.execute(text("SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"))
+    lock_timeout, statement_timeout = saved.one()
+    wait = {"wait": MIGRATION_LOCK_WAIT}
+    connection.execute(
+        text("SELECT set_config('lock_timeout', :wait, true), set_config('statement_timeout', :wait, true)"), wait
+    )
+    # Transaction-level: released by the COMMIT that makes this upgrade visible, never before it.
+    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    restore = {"lock": lock_timeout, "statement": statement_timeout}
+    connection.execute(
+        text("SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"),
+        restore,
+    )
+
 
 def run_on(connection: Connection) -> None:
     """Run the migrations on an open connection."""
+    lock_for_migrations(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -5,7 +5,8 @@
 - statements.py: every statement as SQLAlchemy Core, built once per dialect.
 - mapping.py: rows <-> core objects (Room, Person, Session, Settings, LoggedEvent).
 - database.py: run a step of statements in one go (SQLite: one hop to aiosqlite's thread).
-- connect.py: open a URL, migrate with Alembic, and the one-line StoreUnavailable.
+- errors.py: what a database error means: busy (StoreBusy, retried or answered) or unusable (StoreUnavailable).
+- connect.py: open a URL (PostgreSQL with bounded lock and statement waits), migrate with Alembic.
 - sql.py: SqlStore and its unit of work (version-locked rooms, per-process room cache, event log, adapter state).
 - memory.py: an in-memory store for the core's tests and benchmarks.
 """

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import re
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import aiosqlite
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import URL, Connection, event, make_url
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 import migrations
 from adapters.persistence.database import Database, EngineDatabase, SqliteDatabase
+from adapters.persistence.errors import StoreUnavailable, is_read_only, one_line
+
+__all__ = ["DatabaseOptions", "OpenDatabase", "StoreUnavailable", "describe", "one_line", "open_database"]
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA busy_timeout=5000",  # wait for another process's write instead of failing at once
+    "PRAGMA busy_timeout=5000",  # wait for another process's write instead of failing at once (see lock_timeout)
     "PRAGMA synchronous=NORMAL",  # durable at checkpoints; WAL keeps the file consistent
     "PRAGMA foreign_keys=ON",
     "PRAGMA wal_autocheckpoint=10000",  # checkpoint every ~40 MB of log: hot pages are copied once, not per 4 MB
@@ -27,8 +32,23 @@ SQLITE_PRAGMAS = (
 URL_HINT = "Set STAGEDOOR_DATABASE_URL to sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB."
 
 
-class StoreUnavailable(Exception):
-    """The database cannot be used; the message is one line: which URL, what went wrong, what to do."""
+@dataclass(frozen=True)
+class DatabaseOptions:
+    """How long the store waits before answering "busy" (STAGEDOOR_DB_LOCK_TIMEOUT, ..._STATEMENT_TIMEOUT)."""
+
+    lock_timeout: float = 5.0  # seconds waiting for a lock another connection holds (SQLite: busy_timeout)
+    statement_timeout: float = 30.0  # seconds one statement may run (PostgreSQL only)
+
+    def postgresql_settings(self) -> dict[str, str]:
+        """Return the per-connection server settings that bound every wait."""
+        return {
+            "lock_timeout": _milliseconds(self.lock_timeout),
+            "statement_timeout": _milliseconds(self.statement_timeout),
+        }
+
+
+def _milliseconds(seconds: float) -> str:
+    return f"{max(1, round(seconds * 1000))}ms"  # 0 would mean "wait for ever" to PostgreSQL
 
 
 @dataclass
@@ -41,17 +61,13 @@ class OpenDatabase:
     close_driver: Any = None
 
 
-def one_line(error: BaseException) -> str:
-    """Return the first line of an error's text, squeezed, without SQLAlchemy's "(driver.Error)" prefix."""
-    text = str(error).strip().splitlines()
-    line = " ".join(text[0].split()) if text else type(error).__name__
-    return re.sub(r"^\([\w.]+\) ", "", line)
-
-
 def describe(url: str | URL) -> str:
     """Return a URL fit to print: no password."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
+        shown = parsed.render_as_string(hide_password=True)
+        # SQLite's "file:" URIs read better as typed than percent-encoded.
+        return unquote(shown) if parsed.get_backend_name() == "sqlite" else shown
     except Exception:
         return str(url).split("@")[-1]
 
@@ -71,13 +87,14 @@ def normalise_url(url: str) -> URL:
     raise StoreUnavailable(f"Cannot open the database {describe(url)}: '{backend}' is not supported. {URL_HINT}")
 
 
-async def open_database(url: str) -> OpenDatabase:
+async def open_database(url: str, options: DatabaseOptions | None = None) -> OpenDatabase:
     """Connect to the database a URL names, or raise StoreUnavailable."""
     parsed = normalise_url(url)
+    options = options or DatabaseOptions()
     try:
         if parsed.get_backend_name() == "sqlite":
-            return await _open_sqlite(parsed)
-        return await _open_postgresql(parsed)
+            return await _open_sqlite(parsed, options)
+        return await _open_postgresql(parsed, options)
     except StoreUnavailable:
         raise
     except Exception as error:
@@ -88,14 +105,36 @@ async def open_database(url: str) -> OpenDatabase:
         raise StoreUnavailable(f"Cannot open the database {describe(parsed)}: {one_line(error)}. {hint}") from None
 
 
-async def _open_sqlite(url: URL) -> OpenDatabase:
-    path = url.database or ":memory:"
-    if path != ":memory:" and not path.startswith("file:"):
+def sqlite_target(url: URL) -> tuple[str, bool]:
+    """Return the filename to open and whether it is a SQLite URI (file:...?mode=ro keeps its query)."""
+    if (url.database or "").startswith("file:") and "uri" not in url.query:
+        url = url.update_query_dict({"uri": "true"})
+    args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(url)
+    return str(args[0]), bool(kwargs.get("uri", False))
+
+
+async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
+    path, uri = sqlite_target(url)
+    if path != ":memory:" and not uri:
+        if Path(path).is_dir():
+            raise StoreUnavailable(
+                f"Cannot open the database {describe(url)}: {path} is a directory, not a SQLite file. "
+                "Name a file inside it (e.g. sqlite+aiosqlite:///DIR/stagedoor.db), or choose another URL."
+            )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Autocommit at the driver: the store says BEGIN IMMEDIATE itself when it is about to write.
-    driver = await aiosqlite.connect(path, isolation_level=None, uri=path.startswith("file:"))
+    driver = aiosqlite.connect(path, isolation_level=None, uri=uri)
+    try:
+        await driver
+    except BaseException:
+        # aiosqlite stops its worker thread after a failed connect; wait for it while the loop still runs,
+        # or the thread reports into a closed loop ("Event loop is closed") as the program exits.
+        await asyncio.get_running_loop().run_in_executor(None, driver._thread.join, 5)
+        raise
     try:
         for pragma in SQLITE_PRAGMAS:
+            if pragma.startswith("PRAGMA busy_timeout"):
+                pragma = f"PRAGMA busy_timeout={max(1, round(options.lock_timeout * 1000))}"
             await driver.execute(pragma)
     except BaseException:
         await driver.close()
@@ -111,18 +150,23 @@ async def _open_sqlite(url: URL) -> OpenDatabase:
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return OpenDatabase(SqliteDatabase(driver), engine, "sqlite", close_driver=driver)
+    return OpenDatabase(SqliteDatabase(driver, describe(url)), engine, "sqlite", close_driver=driver)
 
 
-async def _open_postgresql(url: URL) -> OpenDatabase:
-    engine = create_async_engine(url, connect_args={"timeout": 10})
+async def _open_postgresql(url: URL, options: DatabaseOptions) -> OpenDatabase:
+    engine = create_async_engine(
+        url,
+        # A connection the server ended (restart, pg_terminate_backend) is replaced as it is borrowed.
+        pool_pre_ping=True,
+        connect_args={"timeout": 10, "server_settings": options.postgresql_settings()},
+    )
     try:
         async with engine.connect():
             pass  # fail now, with the reason, rather than at the first command
     except BaseException:
         await engine.dispose()
         raise
-    return OpenDatabase(EngineDatabase(engine), engine, "postgresql")
+    return OpenDatabase(EngineDatabase(engine, describe(url)), engine, "postgresql")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -140,7 +184,10 @@ async def upgrade_to_head(opened: OpenDatabase, url: str) -> None:
         async with opened.engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
     except Exception as error:
+        if is_read_only(error):
+            hint = "It is read-only: give stagedoor a database it may write, or run `stagedoor migrate` where it can."
+        else:
+            hint = "Point STAGEDOOR_DATABASE_URL at a stagedoor database (or an empty one) and run `stagedoor migrate`."
         raise StoreUnavailable(
-            f"Cannot bring the database {describe(url)} up to date: {one_line(error)}. "
-            "Point STAGEDOOR_DATABASE_URL at a stagedoor database (or an empty one) and run `stagedoor migrate`."
+            f"Cannot bring the database {describe(url)} up to date: {one_line(error)}. {hint}"
         ) from None

@@ -20,12 +20,12 @@ from sqlalchemy import Connection, Executable
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.persistence.errors import is_busy, is_disconnect, translate
 from adapters.persistence.statements import PREFIX, bind
-from core.service import StoreBusy
+
+__all__ = ["Database", "EngineDatabase", "Runner", "SqliteDatabase", "StepConnection", "check", "is_busy"]
 
 T = TypeVar("T")
-# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
-BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
 class Runner(Protocol):
@@ -59,19 +59,11 @@ class StepConnection(Protocol):
         """Abandon the transaction, if any."""
 
 
-def is_busy(error: BaseException) -> bool:
-    """Say whether a database error means "someone else holds it; try again"."""
-    orig = getattr(error, "orig", None) or error
-    if isinstance(orig, sqlite3.OperationalError):
-        text = str(orig).lower()
-        return "locked" in text or "busy" in text
-    return getattr(orig, "sqlstate", None) in BUSY_SQLSTATES
-
-
-def check_busy(error: Exception) -> None:
-    """Raise StoreBusy (which the service retries) if the error means the database is busy."""
-    if is_busy(error):
-        raise StoreBusy(str(error).splitlines()[0]) from error
+def check(error: Exception, where: str, *, retry_disconnect: bool = False) -> None:
+    """Raise StoreBusy or StoreUnavailable for a database error (a bug in a step is left to propagate)."""
+    translated = translate(error, where, retry_disconnect=retry_disconnect)
+    if translated is not error:
+        raise translated from error
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -131,9 +123,10 @@ class SqliteCompiler:
 class SqliteConnection:
     """The store's one SQLite connection; steps run on aiosqlite's worker thread."""
 
-    def __init__(self, driver: aiosqlite.Connection, compiler: SqliteCompiler) -> None:
+    def __init__(self, driver: aiosqlite.Connection, compiler: SqliteCompiler, where: str) -> None:
         self._driver = driver
         self._compiler = compiler
+        self._where = where  # the database, as messages name it
 
     def _in_thread(self, step: Callable[[Runner], T], commit: bool) -> T:
         connection = self._driver._conn
@@ -145,22 +138,26 @@ class SqliteConnection:
     async def call(self, step: Callable[[Runner], T]) -> T:
         try:
             # aiosqlite's own way to run a function on its thread (its execute() uses it too).
-            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return]
+            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return,no-untyped-call]
         except Exception as error:
-            check_busy(error)
+            check(error, self._where)
             raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
         try:
-            await self._driver._execute(self._in_thread, step, True)
+            await self._driver._execute(self._in_thread, step, True)  # type: ignore[no-untyped-call]
         except Exception as error:
-            check_busy(error)
+            check(error, self._where)
             raise
 
     async def rollback(self) -> None:
         # Always queued, never skipped on a look at in_transaction: a step whose caller was cancelled
         # may still be waiting its turn on the worker thread, and this must run after it.
-        await self._driver._execute(_rollback, self._driver._conn)
+        try:
+            await self._driver._execute(_rollback, self._driver._conn)  # type: ignore[no-untyped-call]
+        except Exception as error:
+            check(error, self._where)
+            raise
 
 
 def _rollback(connection: sqlite3.Connection) -> None:
@@ -171,8 +168,8 @@ def _rollback(connection: sqlite3.Connection) -> None:
 class SqliteDatabase:
     """One SQLite connection per store: SQLite lets one writer in at a time anyway."""
 
-    def __init__(self, driver: aiosqlite.Connection) -> None:
-        self._borrowed = _Borrowed(SqliteConnection(driver, SqliteCompiler()), asyncio.Lock())
+    def __init__(self, driver: aiosqlite.Connection, where: str = "sqlite") -> None:
+        self._borrowed = _Borrowed(SqliteConnection(driver, SqliteCompiler(), where), asyncio.Lock())
 
     def connection(self) -> AbstractAsyncContextManager[StepConnection]:
         """Borrow the connection for one unit of work or read."""
@@ -219,14 +216,16 @@ class EngineRunner:
 class EngineConnection:
     """A pooled SQLAlchemy async connection."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, where: str) -> None:
         self._connection = connection
+        self._where = where
 
     async def call(self, step: Callable[[Runner], T]) -> T:
         try:
             return await self._connection.run_sync(lambda sync: step(EngineRunner(sync)))
         except Exception as error:
-            check_busy(error)
+            # Nothing is committed before finish's COMMIT, so a lost connection is safe to try again.
+            check(error, self._where, retry_disconnect=True)
             raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
@@ -234,24 +233,38 @@ class EngineConnection:
         try:
             await self._connection.commit()
         except Exception as error:
-            check_busy(error)
+            # Lost during COMMIT, the work may or may not be saved: never run it a second time.
+            check(error, self._where)
             raise
 
     async def rollback(self) -> None:
-        await self._connection.rollback()
+        try:
+            await self._connection.rollback()
+        except Exception as error:
+            if not is_disconnect(error):  # a lost connection has nothing left to roll back
+                check(error, self._where)
+                raise
 
 
 class EngineDatabase:
-    """Connections from a SQLAlchemy async engine's pool."""
+    """Connections from a SQLAlchemy async engine's pool (each checked with a ping as it is borrowed)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, where: str = "postgresql") -> None:
         self._engine = engine
+        self._where = where
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[StepConnection]:
         """Borrow a pooled connection for one unit of work or read."""
-        async with self._engine.connect() as connection:
-            yield EngineConnection(connection)
+        try:
+            connection = await self._engine.connect()
+        except Exception as error:
+            check(error, self._where)
+            raise
+        try:
+            yield EngineConnection(connection, self._where)
+        finally:
+            await connection.close()
 
 
 class Database(Protocol):

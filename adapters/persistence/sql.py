@@ -18,14 +18,20 @@ from typing import Any
 from sqlalchemy import Executable, literal_column, select
 
 from adapters.persistence import mapping
-from adapters.persistence.connect import OpenDatabase, StoreUnavailable, open_database, upgrade_to_head
+from adapters.persistence.connect import (
+    DatabaseOptions,
+    OpenDatabase,
+    StoreUnavailable,
+    open_database,
+    upgrade_to_head,
+)
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.statements import Statements
 from core.events import Event
 from core.room import Room, RoomKey, Settings
 from core.service import LoggedEvent
 
-__all__ = ["SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
+__all__ = ["DatabaseOptions", "SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
 
 
 @dataclass
@@ -63,9 +69,9 @@ class SqlStore:
         self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod
-    async def open(cls, url: str, *, migrate: bool = True) -> SqlStore:
+    async def open(cls, url: str, *, migrate: bool = True, options: DatabaseOptions | None = None) -> SqlStore:
         """Connect to the database at `url`, upgrading its schema first unless told not to."""
-        opened = await open_database(url)
+        opened = await open_database(url, options)
         try:
             if migrate:
                 await upgrade_to_head(opened, url)
@@ -148,9 +154,9 @@ async def _close(opened: OpenDatabase) -> None:
             await opened.close_driver.close()
 
 
-async def migrate(url: str) -> None:
+async def migrate(url: str, options: DatabaseOptions | None = None) -> None:
     """Bring the database at `url` up to the newest schema (`stagedoor migrate`)."""
-    store = await SqlStore.open(url, migrate=True)
+    store = await SqlStore.open(url, migrate=True, options=options)
     await store.close()
 
 
@@ -192,15 +198,17 @@ class SqlUnitOfWork:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if not self._committed:
+            for key, loaded in self._loaded.items():
+                # The object may hold changes the database never got: read it afresh next time. Dropped
+                # before the rollback lets the room's lock go, so a unit of work waiting for it never
+                # finds this copy still cached.
+                if error is not None or loaded.cached.room.is_dirty or self._writes or self._events:
+                    self._store.rooms.pop(key, None)
         try:
             if not self._committed and self._connection is not None:
                 await self._connection.rollback()
         finally:
-            if not self._committed:
-                for key, loaded in self._loaded.items():
-                    # The object may hold changes the database never got: read it afresh next time.
-                    if error is not None or loaded.cached.room.is_dirty or self._writes or self._events:
-                        self._store.rooms.pop(key, None)
             await self._borrowed.__aexit__(kind, error, tb)
 
     def _conn(self) -> StepConnection:
