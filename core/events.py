@@ -198,10 +198,24 @@ class StatusReply(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.name: cls
     for cls in (
-        SessionStarted, SessionEnded, ModeChanged, StageJoined, StageLeft,
-        RequestCreated, RequestCancelled, RequestApproved, RequestDeclined,
-        InvitationSent, InvitationDeclined, InvitationExpired, InvitationCancelled,
-        HandRaised, HandLowered, SettingsChanged, ErrorReply, StatusReply,
+        SessionStarted,
+        SessionEnded,
+        ModeChanged,
+        StageJoined,
+        StageLeft,
+        RequestCreated,
+        RequestCancelled,
+        RequestApproved,
+        RequestDeclined,
+        InvitationSent,
+        InvitationDeclined,
+        InvitationExpired,
+        InvitationCancelled,
+        HandRaised,
+        HandLowered,
+        SettingsChanged,
+        ErrorReply,
+        StatusReply,
     )
 }
 

@@ -131,9 +131,7 @@ class Room:
 
     def _rebuild_expiries(self) -> None:
         self.expiries = [
-            (p.expires_at, p.seq, p.user)
-            for u in self.invitations
-            if (p := self.people[u]).expires_at is not None
+            (p.expires_at, p.seq, p.user) for u in self.invitations if (p := self.people[u]).expires_at is not None
         ]
         heapq.heapify(self.expiries)
 

@@ -80,7 +80,6 @@ class _LineReader:
             if not raw:
                 return
 
-
     def _read_line(self) -> bytes:
         if self._fd is None:
             return self._stream.readline()

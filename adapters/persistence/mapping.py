@@ -71,7 +71,6 @@ def room_params(room: Room, room_id: int) -> dict[str, Any]:
     }
 
 
-
 def person_from(values: Sequence[Any]) -> Person:
     """Build a Person from values in PERSON_COLUMNS order."""
     row = dict(zip(PERSON_COLUMNS, values, strict=True))

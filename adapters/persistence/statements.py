@@ -98,9 +98,7 @@ class Statements:
             set_={c.name: upsert.excluded[c.name] for c in people.columns if c.name not in ("room_id", "user")},
         )
         self.save_room: Executable = (
-            update(rooms)
-            .where(rooms.c.id == bp("room_id"))
-            .values({name: bp(name) for name in ROOM_STATE_COLUMNS})
+            update(rooms).where(rooms.c.id == bp("room_id")).values({name: bp(name) for name in ROOM_STATE_COLUMNS})
         )
         ws_insert = insert(workspaces).values(
             platform=bp("platform"),
@@ -127,12 +125,15 @@ class Statements:
         )
 
         logged = select(
-            events.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
-            events.c.at, events.c.actor, events.c.payload,
+            events.c.id,
+            rooms.c.platform,
+            rooms.c.workspace,
+            rooms.c.channel,
+            events.c.at,
+            events.c.actor,
+            events.c.payload,
         ).join_from(events, rooms, events.c.room_id == rooms.c.id)
-        cursor = (
-            select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery()
-        )
+        cursor = select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery()
         self.read_log: Executable = (
             logged.where(events.c.id > func.coalesce(cursor, literal_column("0")))
             .order_by(events.c.id)

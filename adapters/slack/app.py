@@ -141,9 +141,7 @@ def settings_commands(values: dict[str, Any], *, workspace: bool = False) -> lis
     return builds
 
 
-def _with_actor(
-    kind: Callable[..., c.Command], argument: str, actor: Actor, *, workspace: bool = False
-) -> c.Command:
+def _with_actor(kind: Callable[..., c.Command], argument: str, actor: Actor, *, workspace: bool = False) -> c.Command:
     return kind(actor, argument, workspace=workspace)
 
 

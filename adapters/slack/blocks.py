@@ -26,7 +26,12 @@ JOIN, ASK, CANCEL, PANEL = "stage_join", "stage_ask", "stage_cancel", "stage_pan
 HAND, HAND_DOWN = "stage_hand", "stage_hand_down"
 DECLINE_INVITATION, JOIN_INVITED = "stage_decline_invitation", "stage_join_invited"
 APPROVE, DECLINE, INVITE, REMOVE, LOWER, ASK_LEAVE = (
-    "mod_approve", "mod_decline", "mod_invite", "mod_remove", "mod_lower_hand", "mod_ask_leave",
+    "mod_approve",
+    "mod_decline",
+    "mod_invite",
+    "mod_remove",
+    "mod_lower_hand",
+    "mod_ask_leave",
 )
 HOME_EDIT, HOME_PICK, HOME_WORKSPACE = "home_edit", "home_pick_channel", "home_workspace_defaults"
 GET_READY, ASK_NOTE, SETTINGS = "get_ready", "ask_note", "channel_settings"
@@ -643,9 +648,7 @@ def workspace_form(key: RoomKey) -> dict[str, Any]:
     return modal(WORKSPACE_SETTINGS, "Workspace defaults", blocks, key, submit="Save")
 
 
-def home(
-    rooms: list[tuple[RoomKey, ev.StatusReply, list[str], str | None]], workspace: RoomKey
-) -> dict[str, Any]:
+def home(rooms: list[tuple[RoomKey, ev.StatusReply, list[str], str | None]], workspace: RoomKey) -> dict[str, Any]:
     """Render the App Home admin page: workspace defaults, pick a channel, see each room's defaults."""
     blocks: Blocks = [
         {"type": "header", "text": plain("stagedoor — admin page", 150)},

@@ -28,9 +28,19 @@ MAX_BACKOFF = 60.0
 GONE = {"message_not_found", "cant_update_message", "edit_window_closed", "msg_too_long"}
 # Slack's answers that no retry will change: a person must act (re-invite the app, unarchive, reinstall).
 PERMANENT = {
-    "not_in_channel", "channel_not_found", "is_archived", "missing_scope", "restricted_action",
-    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "no_permission", "access_denied",
-    "posting_to_channel_denied", "restricted_action_read_only_channel",
+    "not_in_channel",
+    "channel_not_found",
+    "is_archived",
+    "missing_scope",
+    "restricted_action",
+    "not_authed",
+    "invalid_auth",
+    "account_inactive",
+    "token_revoked",
+    "no_permission",
+    "access_denied",
+    "posting_to_channel_denied",
+    "restricted_action_read_only_channel",
 }
 
 Report = Callable[[RoomKey, str], Awaitable[None]]

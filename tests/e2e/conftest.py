@@ -98,15 +98,20 @@ async def stage(stage_factory: StageFactory) -> Stage:
     return await stage_factory()
 
 
-def run_stagedoor(*args: str, stdin: bytes | str = b"", cwd: Path = REPO, env: dict[str, str] | None = None,
-                  timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_stagedoor(
+    *args: str, stdin: bytes | str = b"", cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run the real `stagedoor` command (as `python -m bot.cli`) and return what it printed."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "STAGEDOOR_"))}
     environment["PYTHONPATH"] = str(REPO)
     environment.update(env or {})
     data = stdin.encode() if isinstance(stdin, str) else stdin
     completed = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=data, capture_output=True, cwd=cwd, env=environment,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=data,
+        capture_output=True,
+        cwd=cwd,
+        env=environment,
         timeout=timeout,
     )
     return subprocess.CompletedProcess(
@@ -117,4 +122,3 @@ def run_stagedoor(*args: str, stdin: bytes | str = b"", cwd: Path = REPO, env: d
 def json_lines(output: str) -> list[dict[str, Any]]:
     """Parse every printed line as one JSON object (the contract of --json)."""
     return [json.loads(line) for line in output.splitlines()]
-

@@ -40,40 +40,64 @@ def test_webinar_example_plays_the_whole_flow_as_json() -> None:
     assert {"to": "ben", "event": "hand.raised", "user": "ben", "by": "host"} in out
     last_status = [o for o in out if o["event"] == "status"][-1]
     assert (last_status["mode"], last_status["on_stage"], last_status["hands"]) == (
-        "invite", ["host", "cleo"], ["ben", "dan"],
+        "invite",
+        ["host", "cleo"],
+        ["ben", "dan"],
     )
     assert out[-1] == {"to": "room", "event": "session.ended", "by": "host"}
 
 
 def test_standard_input_runs_in_utf8_and_separate_runs_never_share_state() -> None:
-    first = run_stagedoor("console", "--json", "--moderator", "@hôte", env={"LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
-                          stdin="hôte: /stage start\nZoë: /stage ask ¿una pregunta? 🎤\n")
+    first = run_stagedoor(
+        "console",
+        "--json",
+        "--moderator",
+        "@hôte",
+        env={"LC_ALL": "C", "PYTHONIOENCODING": "ascii"},
+        stdin="hôte: /stage start\nZoë: /stage ask ¿una pregunta? 🎤\n",
+    )
     assert (first.returncode, first.stderr) == (0, "")
-    assert json_lines(first.stdout)[-1] == {"to": "moderators", "event": "request.created", "user": "Zoë",
-                                            "position": 1, "note": "¿una pregunta? 🎤"}
+    assert json_lines(first.stdout)[-1] == {
+        "to": "moderators",
+        "event": "request.created",
+        "user": "Zoë",
+        "position": 1,
+        "note": "¿una pregunta? 🎤",
+    }
     # Without --db the next run starts from nothing; refused actions are events and the exit code stays 0.
-    second = run_stagedoor("console", "--json",
-                           stdin="x: /stage status\nalice: /stage start\nnonsense\nbob: /stage dance\n")
+    second = run_stagedoor(
+        "console", "--json", stdin="x: /stage status\nalice: /stage start\nnonsense\nbob: /stage dance\n"
+    )
     assert second.returncode == 0
     out = json_lines(second.stdout)
     assert (out[0]["event"], out[0]["live"]) == ("status", False)
     assert [(o["to"], o["code"]) for o in out[1:]] == [
-        ("alice", "not_moderator"), ("room", "bad_argument"), ("bob", "bad_argument"),
+        ("alice", "not_moderator"),
+        ("room", "bad_argument"),
+        ("bob", "bad_argument"),
     ]
 
 
 def test_db_keeps_the_session_across_runs(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}"
-    first = run_stagedoor("console", "--json", "--db", url, "--admin", "host",
-                          stdin="host: /stage start\nhost: /stage moderators add mia\nalice: /stage ask hi\n"
-                                "bob: /stage hand\n")
+    first = run_stagedoor(
+        "console",
+        "--json",
+        "--db",
+        url,
+        "--admin",
+        "host",
+        stdin="host: /stage start\nhost: /stage moderators add mia\nalice: /stage ask hi\nbob: /stage hand\n",
+    )
     assert first.returncode == 0, first.stderr
     second = run_stagedoor("console", "--json", "--db", url, stdin="mia: /stage status\nmia: /stage approve alice\n")
     assert second.returncode == 0, second.stderr
     out = json_lines(second.stdout)
     status = out[0]
     assert (status["live"], status["requests"], status["hands"]) == (
-        True, [{"user": "alice", "position": 1, "note": "hi"}], ["bob"],
+        True,
+        [{"user": "alice", "position": 1, "note": "hi"}],
+        ["bob"],
     )
     # Only this run's events are printed: nothing from the first run is delivered again.
     assert [o["event"] for o in out] == ["status", "request.approved", "request.approved"]
@@ -135,8 +159,14 @@ def test_discord_invite_url_needs_the_application_id() -> None:
 def test_interactive_terminal_gets_a_welcome_and_a_prompt() -> None:
     leader, follower = pty.openpty()
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "console", "--moderator", "host"], stdin=follower,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=environment)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console", "--moderator", "host"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=environment,
+    )
     os.close(follower)
     os.write(leader, b"host: /stage start open\n")
     os.write(leader, b"\x04")  # Ctrl-D: end of input
@@ -155,8 +185,15 @@ def test_webinar_and_persistence_on_postgresql(postgres_url: str) -> None:
     assert first.returncode == 0, first.stderr
     out = json_lines(first.stdout)
     assert {"to": "moderators", "event": "stage.joined", "user": "cleo", "evicted": "ana"} in out
-    second = run_stagedoor("console", "--json", "--db", postgres_url, "--admin", "host",
-                           stdin="host: /stage start\nana: /stage ask again\nx: /stage status\n")
+    second = run_stagedoor(
+        "console",
+        "--json",
+        "--db",
+        postgres_url,
+        "--admin",
+        "host",
+        stdin="host: /stage start\nana: /stage ask again\nx: /stage status\n",
+    )
     assert second.returncode == 0, second.stderr
     status = json_lines(second.stdout)[-1]
     # The first run's channel settings (capacity 2, webinar default) are still there.
@@ -165,8 +202,11 @@ def test_webinar_and_persistence_on_postgresql(postgres_url: str) -> None:
 
 
 def test_run_with_an_unusable_database_stops_with_one_line() -> None:
-    done = run_stagedoor("run", cwd=REPO / "examples",
-                         env={"DISCORD_TOKEN": "not-a-real-token", "STAGEDOOR_DATABASE_URL": "nosuchdb://x"})
+    done = run_stagedoor(
+        "run",
+        cwd=REPO / "examples",
+        env={"DISCORD_TOKEN": "not-a-real-token", "STAGEDOOR_DATABASE_URL": "nosuchdb://x"},
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("stagedoor: ")
 
@@ -183,7 +223,13 @@ def test_the_installed_stagedoor_script_runs_the_console() -> None:
     script = Path(sys.executable).parent / "stagedoor"
     if not script.exists():
         pytest.skip("stagedoor is not installed in this environment (pip install -e .)")
-    done = subprocess.run([str(script), "console", "--json", "--moderator", "host"], input="host: /stage start\n",
-                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    done = subprocess.run(
+        [str(script), "console", "--json", "--moderator", "host"],
+        input="host: /stage start\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json_lines(done.stdout) == [{"to": "room", "event": "session.started", "mode": "request", "by": "host"}]

@@ -15,11 +15,34 @@ from adapters.persistence.memory import MemoryStore
 from core.service import StageService
 
 NAMES = st.sampled_from(["host", "admin", "ana", "@ana", "ben", "Ben", "", "@", "zoë"])
-WORDS = st.sampled_from([
-    "start", "end", "mode", "default", "capacity", "cameras", "cooldown", "expiry", "join", "ask", "cancel",
-    "approve", "decline", "invite", "remove", "hand", "hand down", "status", "moderators add", "moderators remove",
-    "dance", "", "HAND", "Start",
-])
+WORDS = st.sampled_from(
+    [
+        "start",
+        "end",
+        "mode",
+        "default",
+        "capacity",
+        "cameras",
+        "cooldown",
+        "expiry",
+        "join",
+        "ask",
+        "cancel",
+        "approve",
+        "decline",
+        "invite",
+        "remove",
+        "hand",
+        "hand down",
+        "status",
+        "moderators add",
+        "moderators remove",
+        "dance",
+        "",
+        "HAND",
+        "Start",
+    ]
+)
 ARGS = st.one_of(
     st.sampled_from(["", "open", "invite", "webinar", "ana", "@ben", "0", "-1", "2", "99999", "x" * 250, "ana why"]),
     st.text(max_size=30),
@@ -38,8 +61,9 @@ def test_any_lines_give_well_formed_deliveries(lines: list[str]) -> None:
     async def play() -> None:
         store = MemoryStore()
         clock = VirtualClock(time.time())
-        console = Console(StageService(store.unit_of_work, clock), store, clock,
-                          Roles(frozenset({"host"}), frozenset({"admin"})))
+        console = Console(
+            StageService(store.unit_of_work, clock), store, clock, Roles(frozenset({"host"}), frozenset({"admin"}))
+        )
         for line in lines:
             said = await console.play(line)
             for delivery in said.deliveries:

@@ -11,9 +11,24 @@ from adapters.console.parser import Action, Wait, parse_line
 from tests.e2e.conftest import REPO, Stage, StageFactory
 
 EVENT_NAMES = {
-    "session.started", "session.ended", "mode.changed", "stage.joined", "stage.left", "request.created",
-    "request.cancelled", "request.approved", "request.declined", "invitation.sent", "invitation.declined",
-    "invitation.expired", "invitation.cancelled", "hand.raised", "hand.lowered", "settings.changed", "error", "status",
+    "session.started",
+    "session.ended",
+    "mode.changed",
+    "stage.joined",
+    "stage.left",
+    "request.created",
+    "request.cancelled",
+    "request.approved",
+    "request.declined",
+    "invitation.sent",
+    "invitation.declined",
+    "invitation.expired",
+    "invitation.cancelled",
+    "hand.raised",
+    "hand.lowered",
+    "settings.changed",
+    "error",
+    "status",
 }
 
 
@@ -137,14 +152,25 @@ async def test_every_line_is_one_object_per_recipient_with_to_first(stage: Stage
 async def test_status_answers_anyone_anytime_with_every_field(stage: Stage) -> None:
     status = await stage.status("nobody_yet")
     assert status == {
-        "to": "nobody_yet", "event": "status", "live": False, "mode": "request", "count": 0, "capacity": 100,
-        "on_stage": [], "on_camera": [], "requests": [], "invitations": [], "hands": [],
+        "to": "nobody_yet",
+        "event": "status",
+        "live": False,
+        "mode": "request",
+        "count": 0,
+        "capacity": 100,
+        "on_stage": [],
+        "on_camera": [],
+        "requests": [],
+        "invitations": [],
+        "hands": [],
     }
 
 
 async def test_status_lists_are_in_rule_order(stage: Stage) -> None:
-    await stage.play("host: /stage start\nz: /stage ask\ny: /stage ask\nx: /stage hand\nw: /stage hand\n"
-                     "host: /stage invite v\nhost: /stage invite u\nhost: /stage join\nu: /stage join")
+    await stage.play(
+        "host: /stage start\nz: /stage ask\ny: /stage ask\nx: /stage hand\nw: /stage hand\n"
+        "host: /stage invite v\nhost: /stage invite u\nhost: /stage join\nu: /stage join"
+    )
     status = await stage.status("host")
     assert [r["user"] for r in status["requests"]] == ["z", "y"]
     assert [r["position"] for r in status["requests"]] == [1, 2]
@@ -155,8 +181,10 @@ async def test_status_lists_are_in_rule_order(stage: Stage) -> None:
 
 
 async def test_text_mode_reads_like_a_chat(stage: Stage) -> None:
-    played = await stage.play("host: /stage start\nalice: /stage ask a demo\nhost: /stage approve alice\n"
-                              "alice: /stage join\nhost: /stage remove alice\nalice: /stage dance\nhost: /stage status")
+    played = await stage.play(
+        "host: /stage start\nalice: /stage ask a demo\nhost: /stage approve alice\n"
+        "alice: /stage join\nhost: /stage remove alice\nalice: /stage dance\nhost: /stage status"
+    )
     text = "\n".join(played.text)
     assert "{" not in text
     for phrase in (
@@ -197,7 +225,7 @@ async def test_webinar_example_reads_like_a_chat(stage_factory: StageFactory) ->
 
 async def test_the_readme_example_prints_what_the_readme_shows(stage: Stage) -> None:
     readme = (REPO / "README.md").read_text()
-    example = readme[readme.index("For example (`stagedoor console --json --moderator host`)"):]
+    example = readme[readme.index("For example (`stagedoor console --json --moderator host`)") :]
     script, output = re.findall(r"```\n(.*?)```", example, re.DOTALL)[:2]
     played = await stage.play(script)
     assert played.json == [json.loads(line) for line in output.splitlines()]

@@ -18,7 +18,9 @@ async def test_J12_start_twice_is_session_active_and_actions_need_a_live_session
 async def test_M1_mode_aliases_are_accepted_case_insensitively(stage: Stage) -> None:
     played = await stage.play("host: /stage start Everyone\nhost: /stage mode Invite-Only\nhost: /stage mode ASK")
     assert [o["mode"] for o in played.json if o["event"] in ("session.started", "mode.changed")] == [
-        "open", "invite", "request",
+        "open",
+        "invite",
+        "request",
     ]
 
 
@@ -33,8 +35,9 @@ async def test_M1_unknown_mode_is_bad_argument_listing_the_three_modes(stage: St
 async def test_M2_presets_set_the_default_and_status_shows_the_next_mode(stage: Stage) -> None:
     assert (await stage.status())["mode"] == "request"
     played = await stage.play("admin: /stage default event")
-    assert played.json == [{"to": "admin", "event": "settings.changed", "setting": "default", "value": "open",
-                            "by": "admin"}]
+    assert played.json == [
+        {"to": "admin", "event": "settings.changed", "setting": "default", "value": "open", "by": "admin"}
+    ]
     status = await stage.status()
     assert (status["live"], status["mode"]) == (False, "open")
     started = await stage.play("host: /stage start")
@@ -51,10 +54,14 @@ async def test_M4_going_to_invite_turns_requests_into_hands_in_order(stage: Stag
     played = await stage.play(LIVE_REQUEST + "alice: /stage ask\nbob: /stage ask\nhost: /stage mode invite")
     tail = [(o["event"], o["to"], o.get("user")) for o in played.json[-9:]]
     assert tail == [
-        ("request.cancelled", "alice", "alice"), ("request.cancelled", "moderators", "alice"),
-        ("request.cancelled", "bob", "bob"), ("request.cancelled", "moderators", "bob"),
-        ("hand.raised", "alice", "alice"), ("hand.raised", "moderators", "alice"),
-        ("hand.raised", "bob", "bob"), ("hand.raised", "moderators", "bob"),
+        ("request.cancelled", "alice", "alice"),
+        ("request.cancelled", "moderators", "alice"),
+        ("request.cancelled", "bob", "bob"),
+        ("request.cancelled", "moderators", "bob"),
+        ("hand.raised", "alice", "alice"),
+        ("hand.raised", "moderators", "alice"),
+        ("hand.raised", "bob", "bob"),
+        ("hand.raised", "moderators", "bob"),
         ("mode.changed", "room", None),
     ]
     status = await stage.status("host")
@@ -84,13 +91,19 @@ async def test_J1_open_mode_join_puts_the_participant_on_stage_at_once(stage: St
 async def test_J2_requests_queue_in_order_and_notes_are_for_moderators_only(stage: Stage) -> None:
     played = await stage.play(LIVE_REQUEST + "alice: /stage ask I have a demo\nbob: /stage ask")
     assert played.events("request.created", "moderators")[0] == {
-        "to": "moderators", "event": "request.created", "user": "alice", "position": 1, "note": "I have a demo",
+        "to": "moderators",
+        "event": "request.created",
+        "user": "alice",
+        "position": 1,
+        "note": "I have a demo",
     }
     assert played.last("request.created", "bob")["position"] == 2
     assert any("alice wants to join the stage" in line for line in played.text)
     host_view = await stage.status("host")
-    assert host_view["requests"] == [{"user": "alice", "position": 1, "note": "I have a demo"},
-                                     {"user": "bob", "position": 2, "note": None}]
+    assert host_view["requests"] == [
+        {"user": "alice", "position": 1, "note": "I have a demo"},
+        {"user": "bob", "position": 2, "note": None},
+    ]
     assert all("note" not in item for item in (await stage.status("carol"))["requests"])
 
 
@@ -102,25 +115,37 @@ async def test_J3_requester_cancels_before_an_answer(stage: Stage) -> None:
 
 async def test_J4_approval_is_an_invitation_then_join(stage: Stage) -> None:
     played = await stage.play(LIVE_REQUEST + "alice: /stage ask\nhost: /stage approve @alice\nalice: /stage join")
-    assert played.last("request.approved", "alice") == {"to": "alice", "event": "request.approved",
-                                                        "user": "alice", "by": "host"}
+    assert played.last("request.approved", "alice") == {
+        "to": "alice",
+        "event": "request.approved",
+        "user": "alice",
+        "by": "host",
+    }
     assert any("You have been invited to join the stage" in line for line in played.text)
     assert played.last("stage.joined", "moderators")["user"] == "alice"
 
 
 async def test_J5_decline_with_reason_then_ask_again(stage: Stage) -> None:
-    played = await stage.play(LIVE_REQUEST + "alice: /stage ask\nhost: /stage decline alice not today, sorry\n"
-                              "alice: /stage ask")
+    played = await stage.play(
+        LIVE_REQUEST + "alice: /stage ask\nhost: /stage decline alice not today, sorry\nalice: /stage ask"
+    )
     assert played.last("request.declined", "alice") == {
-        "to": "alice", "event": "request.declined", "user": "alice", "by": "host", "reason": "not today, sorry",
+        "to": "alice",
+        "event": "request.declined",
+        "user": "alice",
+        "by": "host",
+        "reason": "not today, sorry",
     }
     assert played.last("request.created", "alice")["position"] == 1
 
 
 async def test_J5_cooldown_makes_a_declined_participant_wait(stage: Stage) -> None:
-    played = await stage.play("admin: /stage cooldown 30\n" + LIVE_REQUEST +
-                              "alice: /stage ask\nhost: /stage decline alice\nalice: /stage ask\n(wait 30)\n"
-                              "alice: /stage ask")
+    played = await stage.play(
+        "admin: /stage cooldown 30\n"
+        + LIVE_REQUEST
+        + "alice: /stage ask\nhost: /stage decline alice\nalice: /stage ask\n(wait 30)\n"
+        "alice: /stage ask"
+    )
     assert played.errors("alice") == ["cooldown"]
     assert len(played.events("request.created", "alice")) == 2
 
@@ -134,8 +159,10 @@ async def test_J6_invite_only_refuses_join_and_ask_suggesting_a_hand(stage: Stag
 async def test_J7_invitation_sent_and_declined(stage: Stage) -> None:
     played = await stage.play(LIVE_REQUEST + "host: /stage invite alice\nalice: /stage decline")
     assert [(o["event"], o["to"]) for o in played.json[1:]] == [
-        ("invitation.sent", "alice"), ("invitation.sent", "moderators"),
-        ("invitation.declined", "alice"), ("invitation.declined", "moderators"),
+        ("invitation.sent", "alice"),
+        ("invitation.sent", "moderators"),
+        ("invitation.declined", "alice"),
+        ("invitation.declined", "moderators"),
     ]
     assert any("Invitation sent to alice" in line for line in played.text)
 
@@ -158,14 +185,18 @@ async def test_J8_unanswered_invitation_expires_after_a_wait(stage: Stage) -> No
 
 
 async def test_J9_one_position_at_a_time(stage: Stage) -> None:
-    played = await stage.play(LIVE_REQUEST + "host: /stage invite alice\nalice: /stage ask\n"
-                              "alice: /stage join\nalice: /stage ask\nhost: /stage invite alice")
+    played = await stage.play(
+        LIVE_REQUEST + "host: /stage invite alice\nalice: /stage ask\n"
+        "alice: /stage join\nalice: /stage ask\nhost: /stage invite alice"
+    )
     assert played.errors() == ["already_invited", "already_on_stage", "already_on_stage"]
 
 
 async def test_J10_hands_raise_lower_and_moderators_lower_anyones(stage: Stage) -> None:
-    played = await stage.play(LIVE_REQUEST + "alice: /stage hand\nbob: /stage hand\nalice: /stage hand\n"
-                              "carol: /stage hand down bob\nhost: /stage hand down bob\nalice: /stage hand down")
+    played = await stage.play(
+        LIVE_REQUEST + "alice: /stage hand\nbob: /stage hand\nalice: /stage hand\n"
+        "carol: /stage hand down bob\nhost: /stage hand down bob\nalice: /stage hand down"
+    )
     assert played.errors() == ["no_change", "not_moderator"]
     assert played.last("hand.lowered", "bob") == {"to": "bob", "event": "hand.lowered", "user": "bob", "by": "host"}
     assert (await stage.status("host"))["hands"] == []
@@ -182,43 +213,52 @@ async def test_J11_moderators_join_directly_in_invite_mode(stage: Stage) -> None
 
 
 async def test_C1_capacity_below_the_stage_is_refused_with_the_count(stage: Stage) -> None:
-    played = await stage.play("host: /stage start open\nalice: /stage join\nbob: /stage join\n"
-                              "admin: /stage capacity 1")
+    played = await stage.play("host: /stage start open\nalice: /stage join\nbob: /stage join\nadmin: /stage capacity 1")
     assert played.last("error", "admin")["code"] == "bad_argument"
     assert "2" in played.last("error", "admin")["message"]
     assert (await stage.status())["capacity"] == 100
 
 
 async def test_C2_the_most_recent_joiners_are_on_camera(stage: Stage) -> None:
-    await stage.play("admin: /stage cameras 2\nhost: /stage start open\n"
-                     "a: /stage join\nb: /stage join\nc: /stage join")
+    await stage.play("admin: /stage cameras 2\nhost: /stage start open\na: /stage join\nb: /stage join\nc: /stage join")
     status = await stage.status()
     assert (status["on_stage"], status["on_camera"], status["count"]) == (["a", "b", "c"], ["b", "c"], 3)
 
 
 async def test_C3_full_stage_moves_the_least_recently_active_speaker(stage: Stage) -> None:
-    played = await stage.play("admin: /stage capacity 2\nhost: /stage start open\n"
-                              "a: /stage join\nb: /stage join\na: (speaks)\nc: /stage join")
+    played = await stage.play(
+        "admin: /stage capacity 2\nhost: /stage start open\na: /stage join\nb: /stage join\na: (speaks)\nc: /stage join"
+    )
     assert [(o["event"], o["to"], o["user"]) for o in played.json[-4:]] == [
-        ("stage.left", "b", "b"), ("stage.left", "moderators", "b"),
-        ("stage.joined", "c", "c"), ("stage.joined", "moderators", "c"),
+        ("stage.left", "b", "b"),
+        ("stage.left", "moderators", "b"),
+        ("stage.joined", "c", "c"),
+        ("stage.joined", "moderators", "c"),
     ]
-    assert played.last("stage.left", "b") == {"to": "b", "event": "stage.left", "user": "b", "reason": "evicted",
-                                              "by": "c"}
+    assert played.last("stage.left", "b") == {
+        "to": "b",
+        "event": "stage.left",
+        "user": "b",
+        "reason": "evicted",
+        "by": "c",
+    }
     assert played.last("stage.joined", "c")["evicted"] == "b"
     assert (await stage.status())["on_stage"] == ["a", "c"]
 
 
 async def test_C3_a_stage_of_moderators_is_full(stage_factory: StageFactory) -> None:
     stage = await stage_factory(moderators=("host", "mia"))
-    played = await stage.play("admin: /stage capacity 2\nhost: /stage start open\n"
-                              "host: /stage join\nmia: /stage join\nalice: /stage join")
+    played = await stage.play(
+        "admin: /stage capacity 2\nhost: /stage start open\nhost: /stage join\nmia: /stage join\nalice: /stage join"
+    )
     assert played.errors("alice") == ["stage_full"]
 
 
 async def test_L1_moderator_removes_and_the_person_is_a_viewer(stage: Stage) -> None:
-    played = await stage.play("host: /stage start open\nalice: /stage join\nbob: /stage remove alice\n"
-                              "host: /stage remove alice\nhost: /stage remove alice")
+    played = await stage.play(
+        "host: /stage start open\nalice: /stage join\nbob: /stage remove alice\n"
+        "host: /stage remove alice\nhost: /stage remove alice"
+    )
     assert played.errors() == ["not_moderator", "not_on_stage"]
     assert played.last("stage.left", "alice")["reason"] == "removed"
     assert any("You are now a viewer" in line for line in played.text)
@@ -233,20 +273,31 @@ async def test_L2_leaving_the_room_cancels_and_arriving_brings_back(stage: Stage
 
 
 async def test_L3_end_closes_everything_before_session_ended(stage: Stage) -> None:
-    played = await stage.play(LIVE_REQUEST + "a: /stage ask\nhost: /stage invite b\nhost: /stage join\n"
-                              "c: /stage hand\nhost: /stage end")
-    ending = [(o["event"], o["to"]) for o in played.json if o["event"] in (
-        "stage.left", "request.cancelled", "invitation.cancelled", "hand.lowered", "session.ended")]
+    played = await stage.play(
+        LIVE_REQUEST + "a: /stage ask\nhost: /stage invite b\nhost: /stage join\nc: /stage hand\nhost: /stage end"
+    )
+    ending = [
+        (o["event"], o["to"])
+        for o in played.json
+        if o["event"] in ("stage.left", "request.cancelled", "invitation.cancelled", "hand.lowered", "session.ended")
+    ]
     assert ending[-1] == ("session.ended", "room")
-    assert {e for e, _ in ending} == {"stage.left", "request.cancelled", "invitation.cancelled", "hand.lowered",
-                                     "session.ended"}
+    assert {e for e, _ in ending} == {
+        "stage.left",
+        "request.cancelled",
+        "invitation.cancelled",
+        "hand.lowered",
+        "session.ended",
+    }
     status = await stage.status()
     assert (status["live"], status["on_stage"], status["requests"], status["hands"]) == (False, [], [], [])
 
 
 async def test_A1_participants_cannot_run_the_session(stage: Stage) -> None:
-    played = await stage.play("alice: /stage start\n" + LIVE_REQUEST + "bob: /stage ask\nalice: /stage approve bob\n"
-                              "alice: /stage mode open\nalice: /stage end\nalice: /stage invite bob")
+    played = await stage.play(
+        "alice: /stage start\n" + LIVE_REQUEST + "bob: /stage ask\nalice: /stage approve bob\n"
+        "alice: /stage mode open\nalice: /stage end\nalice: /stage invite bob"
+    )
     assert played.errors("alice") == ["not_moderator"] * 5
 
 
@@ -275,10 +326,14 @@ async def test_A5_repeating_what_is_already_so_is_no_change(stage: Stage) -> Non
 
 
 async def test_settings_changes_are_told_to_the_admin_only(stage: Stage) -> None:
-    played = await stage.play("admin: /stage capacity 50\nadmin: /stage cameras 10\nadmin: /stage cooldown 5\n"
-                              "admin: /stage expiry 120")
+    played = await stage.play(
+        "admin: /stage capacity 50\nadmin: /stage cameras 10\nadmin: /stage cooldown 5\nadmin: /stage expiry 120"
+    )
     assert [(o["to"], o["setting"], o["value"]) for o in played.json] == [
-        ("admin", "capacity", 50), ("admin", "cameras", 10), ("admin", "cooldown", 5), ("admin", "expiry", 120),
+        ("admin", "capacity", 50),
+        ("admin", "cameras", 10),
+        ("admin", "cooldown", 5),
+        ("admin", "expiry", 120),
     ]
     assert (await stage.status())["capacity"] == 50
 
@@ -292,12 +347,22 @@ async def test_X1_the_second_moderator_is_told_who_already_answered(stage_factor
 
 
 async def test_L2_leaving_takes_people_off_stage_and_withdraws_invitations(stage: Stage) -> None:
-    played = await stage.play("host: /stage start open\nalice: /stage join\nhost: /stage invite bob\n"
-                              "bob: /stage hand\nalice: (leaves)\nbob: (leaves)")
-    assert played.last("stage.left", "alice") == {"to": "alice", "event": "stage.left", "user": "alice",
-                                                  "reason": "left_room", "by": None}
+    played = await stage.play(
+        "host: /stage start open\nalice: /stage join\nhost: /stage invite bob\n"
+        "bob: /stage hand\nalice: (leaves)\nbob: (leaves)"
+    )
+    assert played.last("stage.left", "alice") == {
+        "to": "alice",
+        "event": "stage.left",
+        "user": "alice",
+        "reason": "left_room",
+        "by": None,
+    }
     assert played.last("invitation.cancelled", "moderators") == {
-        "to": "moderators", "event": "invitation.cancelled", "user": "bob", "reason": "left_room",
+        "to": "moderators",
+        "event": "invitation.cancelled",
+        "user": "bob",
+        "reason": "left_room",
     }
     status = await stage.status()
     assert (status["on_stage"], status["invitations"]) == ([], [])

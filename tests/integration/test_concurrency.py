@@ -53,8 +53,7 @@ async def test_X1_two_bot_processes_approving_one_request_exactly_one_wins_and_t
         await _request_pending(first)
         await second.status()  # the second process has the room cached from before the race
         clicks = [
-            process.do(c.BringToStage(moderator, "ann"))
-            for process, moderator in [(first, MOD_A), (second, MOD_B)] * 6
+            process.do(c.BringToStage(moderator, "ann")) for process, moderator in [(first, MOD_A), (second, MOD_B)] * 6
         ]
         approvals, refusals = _outcomes(await asyncio.gather(*clicks))
 
@@ -85,9 +84,7 @@ async def test_X3_concurrent_joins_from_three_processes_never_exceed_capacity(da
             assert len((await process.status()).on_stage) <= 3
             return events
 
-        results = await asyncio.gather(
-            *(join(processes[n % 3], user) for n, user in enumerate(joiners))
-        )
+        results = await asyncio.gather(*(join(processes[n % 3], user) for n, user in enumerate(joiners)))
 
         joined = [e for events in results for e in events if isinstance(e, StageJoined)]
         assert len(joined) == 15  # a full stage moves someone off (C3); nobody is refused

@@ -206,7 +206,7 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
             await other.execute(
                 text(
                     "INSERT INTO events (room_id, at, actor, name, payload) "
-                    "SELECT id, 1.0, 'host', 'session.ended', '{\"event\": \"session.ended\", \"by\": \"host\"}' "
+                    'SELECT id, 1.0, \'host\', \'session.ended\', \'{"event": "session.ended", "by": "host"}\' '
                     "FROM rooms"
                 )
             )

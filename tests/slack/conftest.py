@@ -250,8 +250,13 @@ class SlackHarness:
     async def everyone_arrives(self, *users: str) -> None:
         for user in users:
             await self.event(
-                {"type": "member_joined_channel", "user": user, "channel": CHANNEL, "channel_type": "C",
-                 "team": self.fake.team}
+                {
+                    "type": "member_joined_channel",
+                    "user": user,
+                    "channel": CHANNEL,
+                    "channel_type": "C",
+                    "team": self.fake.team,
+                }
             )
 
     def roster(self) -> dict[str, Any]:

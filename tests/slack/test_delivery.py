@@ -23,8 +23,15 @@ async def status(slack):
 
 
 def message(user: str, ts: str) -> dict:
-    return {"type": "message", "channel": CHANNEL, "user": user, "text": "hello", "ts": ts, "event_ts": ts,
-            "channel_type": "channel"}
+    return {
+        "type": "message",
+        "channel": CHANNEL,
+        "user": user,
+        "text": "hello",
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "channel",
+    }
 
 
 # -- signatures ------------------------------------------------------------------------------------
@@ -182,8 +189,9 @@ async def test_a_queue_of_500_still_renders_within_slack_limits(slack):
     await slack.click(ADMIN, b.PANEL, f"{CHANNEL}|")
     panel = slack.fake.of("views.open")[-1]
     assert "Queue (500)" in json.dumps(panel["view"]) and problems_in_call("views.open", panel) == []
-    await slack.event({"type": "app_home_opened", "user": ADMIN, "channel": "D0ADMIN01", "event_ts": "1.1",
-                       "tab": "home"})
+    await slack.event(
+        {"type": "app_home_opened", "user": ADMIN, "channel": "D0ADMIN01", "event_ts": "1.1", "tab": "home"}
+    )
     assert problems_in_call("views.publish", slack.fake.of("views.publish")[-1]) == []
 
 

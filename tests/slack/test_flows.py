@@ -320,8 +320,17 @@ async def test_C3_C4_joining_a_full_stage_moves_the_least_recently_active(slack)
     await join_via_get_ready(slack, BEA)
     slack.clock.now += 10
     # C4: a message in the channel by someone on stage is activity.
-    await slack.event({"type": "message", "channel": CHANNEL, "user": ALEX, "text": "hi", "ts": "1700000010.000100",
-                       "event_ts": "1700000010.000100", "channel_type": "channel"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": ALEX,
+            "text": "hi",
+            "ts": "1700000010.000100",
+            "event_ts": "1700000010.000100",
+            "channel_type": "channel",
+        }
+    )
     slack.clock.now += 10
     await join_via_get_ready(slack, CAL)
     assert "moved to the audience to make room" in last(slack, BEA)
@@ -344,8 +353,9 @@ async def test_L1_moderator_removes_and_the_person_is_a_viewer(slack):
 async def test_L2_leaving_the_channel_cancels_a_request(slack):
     await live_session(slack, "request")
     await slack.command(ALEX, "ask")
-    await slack.event({"type": "member_left_channel", "user": ALEX, "channel": CHANNEL, "channel_type": "C",
-                       "team": slack.fake.team})
+    await slack.event(
+        {"type": "member_left_channel", "user": ALEX, "channel": CHANNEL, "channel_type": "C", "team": slack.fake.team}
+    )
     assert "request was closed (left the channel)" in last(slack, ADMIN)
     assert "*Queue (0):*" in slack.roster_text()
 
@@ -448,8 +458,9 @@ async def test_moderator_panel_is_for_moderators_and_acts_in_place(slack):
     await slack.click(ADMIN, b.APPROVE, value(ALEX), view={**panel, "id": "VPANEL001"})
     updated = slack.fake.of("views.update")[-1]
     assert updated["view_id"] == "VPANEL001" and "*Queue (0)*" in str(updated["view"]["blocks"])
-    await slack.click(ADMIN, b.INVITE_PICK, view={**panel, "id": "VPANEL001"},
-                      element={"type": "users_select", "selected_user": BEA})
+    await slack.click(
+        ADMIN, b.INVITE_PICK, view={**panel, "id": "VPANEL001"}, element={"type": "users_select", "selected_user": BEA}
+    )
     assert "You have been invited" in last(slack, BEA)
 
 

@@ -117,8 +117,9 @@ async def test_C4_huddle_presence_counts_as_activity(slack):
 
 
 async def turn_gated_on(slack) -> str:
-    await slack.event({"type": "app_home_opened", "user": ADMIN, "channel": "D0ADMIN01", "event_ts": "1700000000.1",
-                       "tab": "home"})
+    await slack.event(
+        {"type": "app_home_opened", "user": ADMIN, "channel": "D0ADMIN01", "event_ts": "1700000000.1", "tab": "home"}
+    )
     await slack.click(ADMIN, b.HOME_PICK, element={"type": "conversations_select", "selected_conversation": CHANNEL})
     form = slack.fake.of("views.open")[-1]["view"]
     assert form["callback_id"] == b.SETTINGS
@@ -202,8 +203,17 @@ async def test_C4_talking_in_the_gated_stage_channel_counts_for_the_room(slack):
         await slack.click(user, b.JOIN, f"{CHANNEL}|")
         await slack.submit(user, b.GET_READY)
         slack.clock.now += 10
-    await slack.event({"type": "message", "channel": stage_channel, "user": ALEX, "text": "can you hear me?",
-                       "ts": "1700000050.000001", "event_ts": "1700000050.000001", "channel_type": "group"})
+    await slack.event(
+        {
+            "type": "message",
+            "channel": stage_channel,
+            "user": ALEX,
+            "text": "can you hear me?",
+            "ts": "1700000050.000001",
+            "event_ts": "1700000050.000001",
+            "channel_type": "group",
+        }
+    )
     slack.clock.now += 10
     await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
     await slack.submit(CAL, b.GET_READY)

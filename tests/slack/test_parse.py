@@ -19,8 +19,14 @@ def command(text: str, is_bot: bool = False) -> c.Command:
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("<@U0ALEX01|alex>", "U0ALEX01"), ("<@W0ALEX01>", "W0ALEX01"), ("<!subteam^S0HOSTS|@hosts>", "S0HOSTS"),
-     ("U0ALEX0199", "U0ALEX0199"), ("@alex", None), ("alex", None)],
+    [
+        ("<@U0ALEX01|alex>", "U0ALEX01"),
+        ("<@W0ALEX01>", "W0ALEX01"),
+        ("<!subteam^S0HOSTS|@hosts>", "S0HOSTS"),
+        ("U0ALEX0199", "U0ALEX0199"),
+        ("@alex", None),
+        ("alex", None),
+    ],
 )
 def test_mentions_name_ids(word, expected):
     assert target_of(word) == expected

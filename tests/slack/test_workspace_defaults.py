@@ -11,8 +11,9 @@ OTHER = "C0OTHER01"  # a channel with no settings of its own
 
 
 async def open_home(slack, user: str) -> dict:
-    await slack.event({"type": "app_home_opened", "user": user, "channel": "D0HOME001", "event_ts": "1700000000.1",
-                       "tab": "home"})
+    await slack.event(
+        {"type": "app_home_opened", "user": user, "channel": "D0HOME001", "event_ts": "1700000000.1", "tab": "home"}
+    )
     return {**slack.fake.of("views.publish")[-1]["view"], "id": "VHOME0001"}
 
 
@@ -45,9 +46,18 @@ async def test_M2_workspace_defaults_from_the_home_tab_apply_where_a_channel_has
     form = slack.fake.of("views.open")[-1]["view"]
     assert form["callback_id"] == b.WORKSPACE_SETTINGS
     assert {block["block_id"] for block in form["blocks"] if block["type"] == "input"} == {
-        "default_mode", "capacity", "cameras", "cooldown", "expiry"}
-    await slack.submit(ADMIN, b.WORKSPACE_SETTINGS, form_values(default_mode="event", capacity="40", expiry="120"),
-                       channel=form["private_metadata"])
+        "default_mode",
+        "capacity",
+        "cameras",
+        "cooldown",
+        "expiry",
+    }
+    await slack.submit(
+        ADMIN,
+        b.WORKSPACE_SETTINGS,
+        form_values(default_mode="event", capacity="40", expiry="120"),
+        channel=form["private_metadata"],
+    )
     told = "\n".join(slack.fake.told(ADMIN)[-1:])
     assert "The workspace's stage capacity is now 40 for every channel" in told
     assert slack.fake.of("views.publish")[-1]["user_id"] == ADMIN  # the Home tab is redrawn
