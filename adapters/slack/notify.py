@@ -11,8 +11,8 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack import blocks
 from adapters.slack.huddle import StageGate
+from adapters.slack.notices import notification, room_announcement
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import WORKSPACE_CHANNEL
 from core import events as ev
@@ -54,15 +54,15 @@ class Deliverer:
                     continue
                 for moderator in await self._stage.moderators(key):
                     if moderator not in (item.actor, getattr(event, "user", None)):
-                        await self._stage.tell(key, moderator, blocks.notification(event, moderator, key))
+                        await self._stage.tell(key, moderator, notification(event, moderator, key))
             elif recipient != item.actor:
-                await self._stage.tell(key, recipient, blocks.notification(event, recipient, key))
+                await self._stage.tell(key, recipient, notification(event, recipient, key))
         await self._gate.apply(key, event)
         self._stage.roster.mark(key)
         self._last_id = item.id
 
     async def _announce(self, item: LoggedEvent) -> None:
-        message = blocks.room_announcement(item.event, item.room)
+        message = room_announcement(item.event, item.room)
         try:
             await self._stage.client.chat_postMessage(
                 channel=item.room.channel, text=message.text, blocks=message.blocks

@@ -8,7 +8,7 @@ import time
 
 import aiohttp
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from adapters.slack.http_mode import EVENTS_PATH, run_http
 from adapters.slack.roster import RosterBoard
 from adapters.slack.state import SlackState

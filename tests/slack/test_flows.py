@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, BEA, BOTUSER, CAL, CHANNEL, MOD, live_session
 
 ROOM = f"{CHANNEL}|"
@@ -258,7 +258,7 @@ async def test_J8_invitations_expire_and_both_sides_are_told(slack):
     await slack.command(ADMIN, "expiry 30")
     await slack.command(ADMIN, f"invite <@{ALEX}>")
     slack.clock.now += 31
-    await slack.bot.tick()
+    await slack.bot.uses.tick()
     await slack.deliver()
     assert "Your invitation to the stage expired" in last(slack, ALEX)
     assert "The invitation to <@UALEX0001> expired" in last(slack, ADMIN)

@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, live_session
 from tests.slack.fake_slack import BOT_USER, PLATFORM
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, CHANNEL
 
 OTHER = "C0OTHER01"  # a channel with no settings of its own
