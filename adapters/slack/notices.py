@@ -1,18 +1,15 @@
-"""The messages stagedoor sends people: answers, notices with their buttons, announcements, help."""
+"""The messages stagedoor sends people: answers to a click or command, Slack's own notices, help."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from adapters.present import Notice, present, present_error
 from adapters.slack.kit import (
-    APPROVE,
     ASK_LEAVE,
-    CANCEL,
-    DECLINE,
-    DECLINE_INVITATION,
     INVITE,
-    JOIN,
-    PANEL,
+    MESSAGE_BLOCKS,
     Blocks,
     Message,
     actions,
@@ -21,9 +18,12 @@ from adapters.slack.kit import (
     mention,
     section,
     value_for,
+    words,
 )
-from adapters.slack.words import describe
+from adapters.slack.panels import status_table
+from adapters.slack.render import buttons, mrkdwn
 from core import events as ev
+from core.errors import BadArgument, StageError
 from core.room import RoomKey
 
 
@@ -41,9 +41,21 @@ def slack_failure(action: str, error: str) -> str:
     return f":warning: Slack refused to {action} ({error}). {hints.get(error, 'Try again in a moment.')}"
 
 
-def usage_error(problem: str, hint: str) -> str:
+def refusal(error: StageError, actor: str = "") -> Message:
+    """Word a refusal the adapter makes itself (A3 checks on buttons, /stage input it cannot read)."""
+    return words(mrkdwn(present_error(ev.ErrorReply.of(actor, error))))
+
+
+def usage_error(problem: str, hint: str) -> Message:
     """Explain input /stage could not read, and what to type instead."""
-    return f":no_entry_sign: {problem} {hint}"
+    return refusal(BadArgument(f"{problem} {hint}"))
+
+
+def for_viewer(notices: Sequence[Notice], viewer: str) -> Notice | None:
+    """Pick the notice a person sees of an event: their own, else the moderators' (they acted on someone)."""
+    mine = [notice for notice in notices if notice.recipient == viewer]
+    theirs = [notice for notice in notices if notice.recipient == ev.MODERATORS]
+    return next(iter(mine or theirs), None)
 
 
 def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message | None:
@@ -52,52 +64,25 @@ def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message | None:
     Room-wide news (session started or ended, mode changed) is posted in the channel for everyone,
     so it is left out here; with nothing else to say there is no reply.
     """
-    events = [event for event in events if event.told != ev.ROOM]
-    if not events:
+    lines: list[str] = []
+    found: list[dict[str, Any]] = []
+    for event in events:
+        if event.told == ev.ROOM:
+            continue
+        notice = for_viewer(present(event, events), viewer)
+        if notice is None:
+            continue
+        text = mrkdwn(notice)
+        if isinstance(event, ev.StatusReply) and event.live:
+            text = clip("\n".join([text, *status_table(event)]))
+        lines.append(text)
+        found = buttons(notice, key) or found  # the last event with answers decides the buttons
+    if not lines:
         return None
-    lines = [describe(event, viewer) for event in events]
-    blocks: Blocks = [section(line) for line in lines[:45]]
-    extra = _buttons_for(events, viewer, key)
-    if extra:
-        blocks.append(extra)
-    return Message(clip("\n".join(lines) or "Done.", 3000), blocks)
-
-
-def notification(event: ev.Event, viewer: str, key: RoomKey) -> Message:
-    """Tell one person about an event, with the buttons that answer it."""
-    text = describe(event, viewer)
-    blocks: Blocks = [section(text)]
-    extra = _buttons_for([event], viewer, key)
-    if extra:
-        blocks.append(extra)
-    return Message(text, blocks)
-
-
-def _buttons_for(events: list[ev.Event], viewer: str, key: RoomKey) -> dict[str, Any] | None:
-    for event in reversed(events):
-        user = getattr(event, "user", None)
-        if isinstance(event, ev.InvitationSent | ev.RequestApproved) and user == viewer:
-            return actions(
-                button("Join stage", JOIN, value_for(key), "primary"),
-                button("Decline invitation", DECLINE_INVITATION, value_for(key)),
-            )
-        if isinstance(event, ev.RequestCreated) and user and user != viewer:
-            return actions(
-                button("Bring to stage", APPROVE, value_for(key, user), "primary"),
-                button("Decline", DECLINE, value_for(key, user), "danger"),
-                button("Moderator panel", PANEL, value_for(key)),
-            )
-        if isinstance(event, ev.RequestCreated) and user == viewer:
-            return actions(button("Cancel request", CANCEL, value_for(key)))
-        if isinstance(event, ev.HandRaised) and user and user != viewer:
-            return actions(button("Invite on stage", INVITE, value_for(key, user), "primary"))
-    return None
-
-
-def room_announcement(event: ev.Event, key: RoomKey) -> Message:
-    """Post a room-wide happening (session started or ended, mode changed) in the channel."""
-    text = describe(event, None)
-    return Message(text, [section(text)])
+    blocks: Blocks = [section(line) for line in lines[: MESSAGE_BLOCKS - 5]]
+    if found:
+        blocks.append(actions(*found))
+    return Message(clip("\n".join(lines)), blocks)
 
 
 def huddle_alert(user: str, key: RoomKey) -> Message:

@@ -48,18 +48,22 @@ PANEL_ROWS = 15  # people per section in the moderator panel: 2 blocks each for 
 Row = dict[str, Any]
 
 
-def status_words(status: ev.StatusReply) -> str:
-    """Summarise the room for `/stage status`."""
-    if not status.live:
-        return f"No session is live. The next one starts in *{mode_label(status.mode)}* mode."
-    lines = [
-        f"*{mode_label(status.mode)}* — on stage: {status.count} / {status.capacity}",
+def status_table(status: ev.StatusReply) -> list[str]:
+    """List who is where in a live session, for `/stage status` and the moderator panel."""
+    return [
+        f"On stage: {status.count} / {status.capacity}",
         f"On camera: {people(status.on_camera)}",
         f"Queue: {queue_text(status.requests)}",
         f"Invited: {people(status.invitations)}",
         f"Hands: {people(status.hands)}",
     ]
-    return "\n".join(lines)
+
+
+def status_words(status: ev.StatusReply) -> str:
+    """Summarise the room at the top of the moderator panel."""
+    if not status.live:
+        return f"No session is live. The next one starts in *{mode_label(status.mode)}* mode."
+    return "\n".join([f"*{mode_label(status.mode)}*", *status_table(status)])
 
 
 def roster(status: ev.StatusReply, key: RoomKey, stage_channel: str | None = None) -> Message:

@@ -33,11 +33,10 @@ from adapters.slack.kit import (
     words,
 )
 from adapters.slack.listeners.common import Body, action_of, room_of, team_of, user_of, uses_of
-from adapters.slack.notices import leave_request
+from adapters.slack.notices import leave_request, refusal
 from adapters.slack.panels import panel
 from adapters.slack.state import workspace_room
 from adapters.slack.uses import SlackUses, TargetCommand
-from adapters.slack.words import refusal
 from core import commands as c
 from core.commands import Actor
 from core.errors import NotAdmin, NotModerator, StageError
@@ -215,9 +214,9 @@ def _panel_id(body: Body) -> str | None:
 
 
 async def _refuse(uses: SlackUses, key: RoomKey, user: str, error: StageError) -> None:
-    await uses.stage.tell(key, user, words(refusal(error)))
+    await uses.stage.tell(key, user, refusal(error, user))
 
 
 async def _refuse_in_dm(uses: SlackUses, user: str, error: StageError) -> None:
-    message = words(refusal(error))
+    message = refusal(error, user)
     await uses.stage.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from adapters.slack.kit import words
 from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
 from adapters.slack.notices import help_message, usage_error
 from adapters.slack.parse import parse
@@ -32,11 +31,11 @@ async def run_stage_command(uses: SlackUses, body: Body) -> None:
     key, user = room_of(body), user_of(body)
     parsed = parse(body.get("text") or "")
     if key.channel.startswith("D") and parsed.special != "help":
-        text = usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
-        await stage.tell(key, user, words(text))
+        message = usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
+        await stage.tell(key, user, message)
         return
     if parsed.problem:
-        await stage.tell(key, user, words(usage_error(parsed.problem, "Type `/stage help` for the list.")))
+        await stage.tell(key, user, usage_error(parsed.problem, "Type `/stage help` for the list."))
         return
     if parsed.special == "help":
         await stage.tell(key, user, help_message())
