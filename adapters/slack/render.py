@@ -7,7 +7,6 @@ note cannot mention `<!channel>` or open a link.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from adapters.present import Action, ActionKind, Notice
@@ -127,9 +126,6 @@ def _button(action: Action, key: RoomKey) -> dict[str, Any]:
 
 class _Missing(dict[str, str]):
     """A template's placeholder with nothing to fill stays visible instead of failing the notice."""
-
-    def __init__(self, filling: Mapping[str, str]) -> None:
-        super().__init__(filling)
 
     def __missing__(self, name: str) -> str:
         return "{" + name + "}"
