@@ -12,6 +12,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from adapters.present import Notice, present
+from adapters.present.batch import same_command
 from adapters.slack.huddle import StageGate
 from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
@@ -52,7 +53,7 @@ class Deliverer:
         if isinstance(event, ev.SessionStarted):
             await self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
         held = self._held.get(key)
-        if held and (held[0].at, held[0].actor) != (item.at, item.actor):
+        if held and not same_command(held[0], item):
             await self._release(key)  # another command: the switch was never logged after all
         if key in self._held or (isinstance(event, ev.RequestCancelled) and event.reason == "mode_changed"):
             self._held.setdefault(key, []).append(item)
