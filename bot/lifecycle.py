@@ -23,8 +23,11 @@ from bot.health import Health, serve_health
 
 if TYPE_CHECKING:
     from aiohttp import web
+    from pydantic import SecretStr
 
+    from adapters.slack.options import SlackOptions
     from bot.bootstrap import Stagedoor
+    from bot.settings import Settings
 
 log = logging.getLogger("stagedoor")
 
@@ -48,8 +51,27 @@ def build_platforms(app: Stagedoor, names: Sequence[str], health: Health) -> lis
             from adapters.slack import SlackPlatform
 
             shared = settings.slack_mode == "http" and settings.health_port == settings.slack_http_port
-            platforms.append(SlackPlatform(app, health.add_routes if shared else None))
+            platforms.append(SlackPlatform(slack_options(settings), app, health.add_routes if shared else None))
     return platforms
+
+
+def slack_options(settings: Settings) -> SlackOptions:
+    """Hand the Slack side its own settings, secrets unwrapped."""
+    from adapters.slack.options import SlackOptions
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    return SlackOptions(
+        bot_token=secret(settings.slack_bot_token),
+        signing_secret=secret(settings.slack_signing_secret),
+        app_token=secret(settings.slack_app_token),
+        api_url=settings.slack_api_url,
+        mode=settings.slack_mode,
+        http_host=settings.slack_http_host,
+        http_port=settings.slack_http_port,
+        data_dir=settings.data_dir,
+    )
 
 
 class Service:

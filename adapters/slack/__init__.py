@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from adapters.slack.app import SlackBot, build_app
-from adapters.slack.service import SlackPlatform
+from adapters.slack.options import SlackOptions
+from adapters.slack.service import Core, SlackPlatform
 
-if TYPE_CHECKING:
-    from bot.bootstrap import Stagedoor
-
-__all__ = ["SlackBot", "SlackPlatform", "build_app", "serve"]
+__all__ = ["SlackBot", "SlackOptions", "SlackPlatform", "build_app", "serve"]
 
 
-async def serve(app: Stagedoor) -> None:
+async def serve(options: SlackOptions, app: Core) -> None:
     """Run the Slack app (Socket Mode, or HTTP on the configured host and port) until cancelled."""
-    platform = SlackPlatform(app)
+    platform = SlackPlatform(options, app)
     try:
         await platform.start()
         await platform.run()

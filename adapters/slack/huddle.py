@@ -15,7 +15,8 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack import blocks
+from adapters.slack.kit import mention, words
+from adapters.slack.notices import huddle_alert, slack_failure
 from adapters.slack.stage import SlackStage
 from core import events as ev
 from core.commands import Actor, Arrive, MovedToAudience, Speak
@@ -81,7 +82,7 @@ class HuddleWatch:
             return
         if (await self._stage.roles.actor(key, user)).moderator:
             return  # moderators may be in the huddle to run it (J11)
-        alert = blocks.huddle_alert(user, key)
+        alert = huddle_alert(user, key)
         for moderator in await self._stage.moderators(key):
             await self._stage.tell(key, moderator, alert)
 
@@ -127,7 +128,7 @@ class StageGate:
             if code not in ALREADY_IN:
                 # X4: Slack will not let them in, so the roster must not say they are on stage.
                 await self._stage.service.handle(key, MovedToAudience(Actor(user)))
-                await self._report(key, f"add {blocks.mention(user)} to the stage channel", code)
+                await self._report(key, f"add {mention(user)} to the stage channel", code)
                 return
         await self._remember(key, user, True)
 
@@ -137,7 +138,7 @@ class StageGate:
         except SlackApiError as error:
             code = str(error.response.get("error"))
             if code not in ALREADY_OUT:
-                await self._report(key, f"remove {blocks.mention(user)} from the stage channel", code)
+                await self._report(key, f"remove {mention(user)} from the stage channel", code)
                 return
         await self._remember(key, user, False)
 
@@ -161,7 +162,6 @@ class StageGate:
             await self._stage.state.save(key)
 
     async def _report(self, key: RoomKey, action: str, code: str) -> None:
-        text = blocks.slack_failure(action, code)
-        message = blocks.Message(text, [blocks.section(text)])
+        message = words(slack_failure(action, code))
         for moderator in await self._stage.moderators(key):
             await self._stage.tell(key, moderator, message)

@@ -11,11 +11,14 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from adapters.slack import blocks
+from adapters.present import Notice, present
+from adapters.present.batch import same_command
 from adapters.slack.huddle import StageGate
+from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import WORKSPACE_CHANNEL
 from core import events as ev
+from core.room import RoomKey
 from core.service import LoggedEvent
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,9 @@ class Deliverer:
         self._stage = stage
         self._gate = gate
         self._last_id = 0
+        # M4: a mode switch's events, from the first request it closed to the switch itself (logged last):
+        # what the requesters are told depends on the new mode. Only telling waits; nothing else does.
+        self._held: dict[RoomKey, list[LoggedEvent]] = {}
 
     async def deliver(self, item: LoggedEvent) -> None:
         """Tell the recipients of one logged event and mark its roster dirty."""
@@ -46,26 +52,44 @@ class Deliverer:
         await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
             await self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
-        for recipient in event.recipients():
-            if recipient == ev.ROOM:
-                await self._announce(item)
-            elif recipient == ev.MODERATORS:
-                if isinstance(event, ev.RequestCreated) and event.position > TELL_MODERATORS_UP_TO:
-                    continue
-                for moderator in await self._stage.moderators(key):
-                    if moderator not in (item.actor, getattr(event, "user", None)):
-                        await self._stage.tell(key, moderator, blocks.notification(event, moderator, key))
-            elif recipient != item.actor:
-                await self._stage.tell(key, recipient, blocks.notification(event, recipient, key))
+        held = self._held.get(key)
+        if held and not same_command(held[0], item):
+            await self._release(key)  # another command: the switch was never logged after all
+        if key in self._held or (isinstance(event, ev.RequestCancelled) and event.reason == "mode_changed"):
+            self._held.setdefault(key, []).append(item)
+            if isinstance(event, ev.ModeChanged):
+                await self._release(key)
+        else:
+            await self._tell(item, present(event))
         await self._gate.apply(key, event)
         self._stage.roster.mark(key)
         self._last_id = item.id
 
-    async def _announce(self, item: LoggedEvent) -> None:
-        message = blocks.room_announcement(item.event, item.room)
+    async def _release(self, key: RoomKey) -> None:
+        held = self._held.pop(key, [])
+        batch = [item.event for item in held]
+        for item in held:
+            await self._tell(item, present(item.event, batch))
+
+    async def _tell(self, item: LoggedEvent, notices: list[Notice]) -> None:
+        key, event = item.room, item.event
+        about = getattr(event, "user", None)
+        for notice in notices:
+            if notice.recipient == ev.ROOM:
+                await self._announce(key, notice)
+            elif notice.recipient == ev.MODERATORS:
+                if isinstance(event, ev.RequestCreated) and event.position > TELL_MODERATORS_UP_TO:
+                    continue
+                message = render(notice, key)
+                for moderator in await self._stage.moderators(key):
+                    if moderator not in (item.actor, about):
+                        await self._stage.tell(key, moderator, message)
+            elif notice.recipient != item.actor:
+                await self._stage.tell(key, notice.recipient, render(notice, key))
+
+    async def _announce(self, key: RoomKey, notice: Notice) -> None:
+        message = render(notice, key)
         try:
-            await self._stage.client.chat_postMessage(
-                channel=item.room.channel, text=message.text, blocks=message.blocks
-            )
+            await self._stage.client.chat_postMessage(channel=key.channel, text=message.text, blocks=message.blocks)
         except SlackApiError as error:
-            log.warning("could not announce in %s: %s", item.room, error.response.get("error"))
+            log.warning("could not announce in %s: %s", key, error.response.get("error"))

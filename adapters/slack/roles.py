@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -49,7 +50,7 @@ class Roles:
             raise
         return bool(profile.get("is_bot") or profile.get("is_app_user") or profile.get("deleted"))
 
-    async def _user(self, user: str) -> dict:
+    async def _user(self, user: str) -> dict[str, Any]:
         response = await self._client.users_info(user=user)
         return dict(response["user"])
 

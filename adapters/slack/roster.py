@@ -15,8 +15,10 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack import blocks
+from adapters.slack.kit import Message
+from adapters.slack.panels import roster
 from adapters.slack.state import SlackState
 from core.events import StatusReply
 from core.room import RoomKey
@@ -125,7 +127,7 @@ class RosterBoard:
         """Render a room's roster and post or edit its message."""
         status = await self._status(key)
         channel = self._state.channel(key)
-        message = blocks.roster(status, key, channel.stage_channel)
+        message = roster(status, key, channel.stage_channel)
         if channel.roster_ts:
             try:
                 await self._client.chat_update(
@@ -141,8 +143,8 @@ class RosterBoard:
         channel.roster_ts = response["ts"]
         await self._state.save(key)
 
-    async def _post(self, key: RoomKey, message: blocks.Message) -> dict:
-        async def post() -> Any:
+    async def _post(self, key: RoomKey, message: Message) -> dict[str, Any]:
+        async def post() -> AsyncSlackResponse:
             return await self._client.chat_postMessage(channel=key.channel, text=message.text, blocks=message.blocks)
 
         try:
@@ -153,4 +155,4 @@ class RosterBoard:
             # A public channel the app was never added to: join it, then post.
             await self._client.conversations_join(channel=key.channel)
             response = await post()
-        return dict(response.data)  # type: ignore[arg-type]
+        return dict(response.data) if isinstance(response.data, dict) else {}

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import aiohttp
 from aiohttp import web
@@ -19,12 +19,12 @@ from adapters.slack.app import SlackBot, build_app
 from adapters.slack.client import make_client
 from adapters.slack.http_mode import Intake, run_http
 from adapters.slack.notify import CONSUMER
-from adapters.slack.state import LEGACY_FILE, SlackState
+from adapters.slack.options import SlackOptions
+from adapters.slack.state import LEGACY_FILE, AdapterStateStore, SlackState
+from core.service import EventLog, StageService
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    from bot.bootstrap import Stagedoor
 
 log = logging.getLogger("stagedoor.slack")
 
@@ -35,12 +35,40 @@ BOT_TOKEN_HELP = "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth 
 APP_TOKEN_HELP = "create an app-level token (xapp-…) with connections:write under Basic Information"
 
 
+class Store(EventLog, AdapterStateStore, Protocol):
+    """The database as the Slack side uses it: the outbox's log and the adapter's own state."""
+
+
+class Commits(Protocol):
+    """Wakes the outbox after a local commit."""
+
+    def subscribe(self) -> asyncio.Event:
+        """Return an event set after every commit that logged events."""
+        ...
+
+
+class Core(Protocol):
+    """What the Slack side runs on: the stage service, its store, its clock and its commit signal."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def service(self) -> StageService: ...
+    @property
+    def clock(self) -> Callable[[], float]: ...
+    @property
+    def commits(self) -> Commits: ...
+
+
 class SlackPlatform:
     """The Bolt app with its outbox, roster and tick loops, over HTTP or Socket Mode."""
 
     name = NAME
 
-    def __init__(self, app: Stagedoor, health: Callable[[web.Application], None] | None = None) -> None:
+    def __init__(
+        self, options: SlackOptions, app: Core, health: Callable[[web.Application], None] | None = None
+    ) -> None:
+        self._options = options
         self._app = app
         self._health = health  # health routes to serve on the Slack port, when the two ports are one
         self.bot: SlackBot | None = None
@@ -55,36 +83,37 @@ class SlackPlatform:
 
     @property
     def http(self) -> bool:
-        return self._app.settings.slack_mode == "http"
+        return self._options.mode == "http"
 
     async def start(self) -> None:
         """Check the bot token with auth.test, then listen (HTTP) or connect (Socket Mode)."""
-        settings = self._app.settings
-        if not settings.slack_bot_token:
+        options = self._options
+        if not options.bot_token:
             raise PlatformFailure(
                 NAME, "SLACK_BOT_TOKEN is not set: create the app from slack/manifest.yml and install it"
             )
-        if self.http and not settings.slack_signing_secret:
+        if self.http and not options.signing_secret:
             raise PlatformFailure(NAME, "HTTP mode needs SLACK_SIGNING_SECRET to verify Slack's requests")
-        if not self.http and not settings.slack_app_token:
+        if not self.http and not options.app_token:
             raise PlatformFailure(NAME, "Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)")
-        client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-        await _check_bot_token(client, settings.slack_api_url)
+        client = make_client(options.bot_token, options.api_url)
+        await _check_bot_token(client, options.api_url)
         state = await SlackState.load(self._app.store)  # in the same database as the stage
-        await state.import_file(settings.data_dir / LEGACY_FILE)
-        bot = self.bot = build_app(settings, self._app.service, self._app.clock, client=client, state=state)
+        if options.data_dir is not None:
+            await state.import_file(options.data_dir / LEGACY_FILE)
+        bot = self.bot = build_app(options, self._app.service, self._app.clock, client=client, state=state)
         self._delivery = asyncio.create_task(
             pump(self._app.store, CONSUMER, bot.deliverer.deliver, self._wake, stop=self._stop_delivery)
         )
         self._roster = asyncio.create_task(bot.stage.roster.run())
-        self._tick = asyncio.create_task(bot.tick_forever())
+        self._tick = asyncio.create_task(bot.uses.tick_forever())
         if self.http:
             await self._listen(bot)
         else:
             await self._connect(bot)
 
     async def _listen(self, bot: SlackBot) -> None:
-        host, port = self._app.settings.slack_http_host, self._app.settings.slack_http_port
+        host, port = self._options.http_host, self._options.http_port
         try:
             self._runner = await run_http(bot.app, host, port, self._intake, self._health)
         except OSError as error:
@@ -93,22 +122,21 @@ class SlackPlatform:
     async def _connect(self, bot: SlackBot) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-        token = self._app.settings.slack_app_token
+        token = self._options.app_token
         assert token is not None
         try:
             # Asked once here: slack_sdk's own connect retries a refused app token for ever.
-            await bot.app.client.apps_connections_open(app_token=token.get_secret_value())
+            await bot.app.client.apps_connections_open(app_token=token)
         except SlackApiError as error:
             code = error.response.get("error")
             raise PlatformFailure(NAME, f"Slack refused SLACK_APP_TOKEN ({code}): {APP_TOKEN_HELP}") from None
-        handler = self._handler = AsyncSocketModeHandler(bot.app, token.get_secret_value())
+        handler = self._handler = AsyncSocketModeHandler(bot.app, token)
         await handler.connect_async()  # type: ignore[no-untyped-call]
 
     def listening(self) -> list[str]:
         """Say where Slack's input arrives."""
-        settings = self._app.settings
         if self.http:
-            return [f"Slack HTTP mode on http://{settings.slack_http_host}:{settings.slack_http_port}/slack/events"]
+            return [f"Slack HTTP mode on http://{self._options.http_host}:{self._options.http_port}/slack/events"]
         return ["Slack Socket Mode (outbound WebSocket)"]
 
     async def connected(self) -> bool:
@@ -204,5 +232,5 @@ async def _check_bot_token(client: AsyncWebClient, url: str) -> None:
         raise PlatformFailure(NAME, f"cannot reach Slack at {url} ({_reason(error)}); check SLACK_API_URL") from None
 
 
-def _reason(error: Any) -> str:
+def _reason(error: BaseException) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__

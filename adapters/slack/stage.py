@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import blocks
+from adapters.slack.kit import Message
+from adapters.slack.notices import reply
 from adapters.slack.roles import Roles
 from adapters.slack.roster import RosterBoard
 from adapters.slack.state import SlackState, is_group
@@ -123,7 +124,7 @@ class SlackStage:
         return list(names)
 
     # -- answering -------------------------------------------------------------------------------
-    async def tell(self, key: RoomKey, user: str, message: blocks.Message) -> bool:
+    async def tell(self, key: RoomKey, user: str, message: Message) -> bool:
         """Show a message to one person in the room's channel; say whether Slack took it."""
         try:
             await self.client.chat_postEphemeral(
@@ -145,6 +146,6 @@ class SlackStage:
 
     async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
         """Answer the clicker or typer with what their action did."""
-        message = blocks.reply(events, user, key)
+        message = reply(events, user, key)
         if message is not None:
             await self.tell(key, user, message)

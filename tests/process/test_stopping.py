@@ -96,7 +96,7 @@ async def test_a_stop_right_after_the_ack_keeps_the_request_and_tells_everyone_o
     room = await room_status(run.database, fake_slack.team)
     assert [request["user"] for request in room.requests] == [ALEX]
     told_alex = ephemerals_to(fake_slack, ALEX, since)
-    assert len(told_alex) == 1 and "request" in told_alex[0].lower(), told_alex
+    assert len(told_alex) == 1 and "asked to join the stage" in told_alex[0], told_alex
     told_admin = ephemerals_to(fake_slack, ADMIN, since)
     assert len(told_admin) == 1 and ALEX in told_admin[0], told_admin
     rosters = [

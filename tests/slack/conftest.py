@@ -17,11 +17,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.outbox import drain
-from adapters.slack import SlackBot, build_app
+from adapters.slack import SlackBot, SlackOptions, build_app
 from adapters.slack.client import make_client
 from adapters.slack.notify import CONSUMER
 from adapters.slack.state import SlackState
-from bot.settings import Settings
 from core.room import RoomKey
 from core.service import StageService
 from tests.conftest import open_store
@@ -75,16 +74,10 @@ class SlackHarness:
         """Build (or rebuild, after a restart) the store, the service and the Bolt app."""
         self.store = await open_store(self.tmp / "stagedoor.db", self.template)
         service = StageService(self.store.unit_of_work, self.clock)
-        settings = Settings(
-            SLACK_BOT_TOKEN=TOKEN,
-            SLACK_SIGNING_SECRET=SECRET,
-            SLACK_API_URL=self.fake.url,
-            STAGEDOOR_SLACK_MODE="http",
-            STAGEDOOR_DATA_DIR=str(self.tmp),
-        )
+        options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
         client = make_client(TOKEN, self.fake.url)
         state = await SlackState.load(self.store)
-        self.bot = build_app(settings, service, self.clock, client=client, state=state, roster_interval=0)
+        self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
 
     async def restart(self) -> None:
         """Stop this process's app and start a new one on the same database."""

@@ -8,7 +8,7 @@ import time
 
 import aiohttp
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from adapters.slack.http_mode import EVENTS_PATH, run_http
 from adapters.slack.roster import RosterBoard
 from adapters.slack.state import SlackState
@@ -96,7 +96,7 @@ async def test_X2_retried_event_delivery_changes_nothing(slack):
     assert response.status == 200
     await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
     await slack.submit(CAL, b.GET_READY)
-    assert "moved to the audience to make room" in slack.fake.told(ALEX)[-1]
+    assert "so you made room for" in slack.fake.told(ALEX)[-1]
     assert (await status(slack)).on_stage == [BEA, CAL]
 
 
@@ -126,7 +126,7 @@ async def test_X4_server_errors_are_retried(slack):
     await live_session(slack, "request")
     slack.fake.server_error("chat.postEphemeral", times=1, status=503)
     await slack.command(ALEX, "ask")
-    assert "number 1 in the queue" in slack.fake.told(ALEX)[-1]
+    assert "number 1 in line" in slack.fake.told(ALEX)[-1]
 
 
 async def test_X4_a_failed_roster_edit_stays_dirty_until_it_lands(slack):

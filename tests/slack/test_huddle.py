@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, live_session
 from tests.slack.fake_slack import BOT_USER, PLATFORM
 
@@ -110,7 +110,7 @@ async def test_C4_huddle_presence_counts_as_activity(slack):
     slack.clock.now += 10
     await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
     await slack.submit(CAL, b.GET_READY)
-    assert "moved to the audience to make room" in slack.fake.told(BEA)[-1]
+    assert "so you made room for" in slack.fake.told(BEA)[-1]
 
 
 # -- gated mode -----------------------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ async def test_C4_talking_in_the_gated_stage_channel_counts_for_the_room(slack):
     slack.clock.now += 10
     await slack.click(CAL, b.JOIN, f"{CHANNEL}|")
     await slack.submit(CAL, b.GET_READY)
-    assert "moved to the audience to make room" in slack.fake.told(BEA)[-1]
+    assert "so you made room for" in slack.fake.told(BEA)[-1]
     assert BEA not in slack.fake.members[stage_channel]
 
 

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from adapters.slack import serve
 from bot.bootstrap import CommitSignal, Stagedoor
+from bot.lifecycle import slack_options
 from bot.settings import Settings
 from core.service import StageService
 from tests.slack.conftest import ADMIN, SECRET, TOKEN, Clock, SlackHarness
@@ -39,7 +40,9 @@ async def test_serve_in_http_mode_answers_slack_and_delivers_the_roster(slack: S
     commits = CommitSignal()
     clock = Clock()
     service = StageService(slack.store.unit_of_work, clock, on_commit=commits)
-    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, commits)))
+    running = asyncio.create_task(
+        serve(slack_options(settings), Stagedoor(settings, slack.store, service, clock, commits))
+    )
     try:
         async with aiohttp.ClientSession() as http:
             deadline = time.monotonic() + 10  # serve() starts in the background
@@ -84,7 +87,9 @@ async def test_serve_in_socket_mode_takes_slack_envelopes_and_acks_them(slack: S
     commits = CommitSignal()
     clock = Clock()
     service = StageService(slack.store.unit_of_work, clock, on_commit=commits)
-    running = asyncio.create_task(serve(Stagedoor(settings, slack.store, service, clock, commits)))
+    running = asyncio.create_task(
+        serve(slack_options(settings), Stagedoor(settings, slack.store, service, clock, commits))
+    )
     try:
         form = dict(parse_qsl(slack.command_body(ADMIN, "start invite")))
         ack = await slack.fake.push(

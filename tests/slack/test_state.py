@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from adapters.slack.notify import CONSUMER
 from adapters.slack.state import LEGACY_FILE, ChannelState, SlackState
 from core import commands as c

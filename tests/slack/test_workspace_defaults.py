@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.slack import blocks as b
+from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, CHANNEL
 
 OTHER = "C0OTHER01"  # a channel with no settings of its own
@@ -59,17 +59,17 @@ async def test_M2_workspace_defaults_from_the_home_tab_apply_where_a_channel_has
         channel=form["private_metadata"],
     )
     told = "\n".join(slack.fake.told(ADMIN)[-1:])
-    assert "The workspace's stage capacity is now 40 for every channel" in told
+    assert "The stage now holds up to 40 people in every channel without a capacity of its own" in told
     assert slack.fake.of("views.publish")[-1]["user_id"] == ADMIN  # the Home tab is redrawn
 
-    assert "(open)* — on stage: 0 / 40" in await status_line(slack, OTHER)
-    assert "(open)* — on stage: 0 / 7" in await status_line(slack, CHANNEL)
+    assert "*Everyone on stage* mode.\nOn stage: 0 / 40" in await status_line(slack, OTHER)
+    assert "*Everyone on stage* mode.\nOn stage: 0 / 7" in await status_line(slack, CHANNEL)
     # Nothing was posted for the workspace itself: it is not a channel.
     channels = {call.args.get("channel") for call in slack.fake.calls}
     assert "*" not in channels
 
     await slack.restart()
-    assert "on stage: 0 / 40" in await status_line(slack, "C0THIRD01")
+    assert "On stage: 0 / 40" in await status_line(slack, "C0THIRD01")
 
 
 async def test_A2_only_admins_open_or_save_workspace_defaults(slack):
@@ -81,7 +81,7 @@ async def test_A2_only_admins_open_or_save_workspace_defaults(slack):
     answer = json.loads(response.body)
     assert answer["response_action"] == "errors"
     assert "Only admins can change workspace defaults" in answer["errors"]["default_mode"]
-    assert "on stage: 0 / 100" in await status_line(slack, OTHER)
+    assert "On stage: 0 / 100" in await status_line(slack, OTHER)
 
 
 async def test_M2_a_refused_workspace_value_is_explained_and_changes_nothing(slack):
@@ -89,5 +89,5 @@ async def test_M2_a_refused_workspace_value_is_explained_and_changes_nothing(sla
     await slack.submit(ADMIN, b.WORKSPACE_SETTINGS, form_values(capacity="0", cooldown="30"), channel="*")
     told = slack.fake.told(ADMIN)[-1]
     assert ":no_entry_sign:" in told and "capacity must be from" in told
-    assert "wait after a declined request is now 30 s" in told
-    assert "on stage: 0 / 100" in await status_line(slack, OTHER)
+    assert "people now wait 30 s before asking again, in every channel" in told
+    assert "On stage: 0 / 100" in await status_line(slack, OTHER)

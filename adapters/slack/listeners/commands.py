@@ -2,47 +2,46 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 
-from adapters.slack import blocks
-from adapters.slack.listeners.common import room_of, user_of
+from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
+from adapters.slack.notices import help_message, usage_error
 from adapters.slack.parse import parse
+from adapters.slack.uses import SlackUses
 from core.commands import Actor, Arrive
 
-if TYPE_CHECKING:
-    from adapters.slack.app import SlackBot
 
-
-def register(app: AsyncApp, bot: SlackBot) -> None:
+def register(app: AsyncApp) -> None:
     """Listen for the /stage slash command."""
-
-    @app.command("/stage")
-    async def stage_command(ack: AsyncAck, body: dict[str, Any]) -> None:
-        """Acknowledge, then run /stage."""
-        async with bot.stage.busy():
-            await ack()
-            await run_stage_command(bot, body)
+    app.command("/stage")(stage_command)
 
 
-async def run_stage_command(bot: SlackBot, body: dict[str, Any]) -> None:
+async def stage_command(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
+    """Acknowledge, then run /stage."""
+    uses = uses_of(context)
+    async with uses.stage.busy():
+        await ack()
+        await run_stage_command(uses, body)
+
+
+async def run_stage_command(uses: SlackUses, body: Body) -> None:
     """Do what the /stage text asks."""
-    stage = bot.stage
+    stage = uses.stage
     key, user = room_of(body), user_of(body)
     parsed = parse(body.get("text") or "")
     if key.channel.startswith("D") and parsed.special != "help":
-        text = blocks.usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
-        await stage.tell(key, user, _words(text))
+        message = usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
+        await stage.tell(key, user, message)
         return
     if parsed.problem:
-        await stage.tell(key, user, _words(blocks.usage_error(parsed.problem, "Type `/stage help` for the list.")))
+        await stage.tell(key, user, usage_error(parsed.problem, "Type `/stage help` for the list."))
         return
     if parsed.special == "help":
-        await stage.tell(key, user, blocks.help_message())
+        await stage.tell(key, user, help_message())
         return
     if parsed.special == "join":
-        await bot.open_get_ready(key, body.get("trigger_id"), user)
+        await uses.open_get_ready(key, body.get("trigger_id"), user)
         return
     assert parsed.build is not None
     target_is_bot = False
@@ -54,7 +53,3 @@ async def run_stage_command(bot: SlackBot, body: dict[str, Any]) -> None:
     build = parsed.build
     events = await stage.act(key, user, lambda actor: build(actor, target_is_bot))
     await stage.answer(key, user, events)
-
-
-def _words(text: str) -> blocks.Message:
-    return blocks.Message(text, [blocks.section(text)])
