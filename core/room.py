@@ -8,12 +8,8 @@ from enum import StrEnum
 
 from core.commands import Actor
 from core.eviction import EvictionQueue, Seat
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY
 from core.modes import FALLBACK_MODE, Mode
-
-DEFAULT_CAPACITY = 100
-DEFAULT_CAMERAS = 25
-DEFAULT_COOLDOWN = 0
-DEFAULT_EXPIRY = 600
 
 
 @dataclass(frozen=True)
@@ -158,19 +154,19 @@ class Room:
 
     @property
     def capacity(self) -> int:
-        return self._setting("capacity", DEFAULT_CAPACITY)
+        return self._setting("capacity", CAPACITY.default)
 
     @property
     def cameras(self) -> int:
-        return self._setting("cameras", DEFAULT_CAMERAS)
+        return self._setting("cameras", CAMERAS.default)
 
     @property
     def cooldown(self) -> int:
-        return self._setting("cooldown", DEFAULT_COOLDOWN)
+        return self._setting("cooldown", COOLDOWN.default)
 
     @property
     def expiry(self) -> int:
-        return self._setting("expiry", DEFAULT_EXPIRY)
+        return self._setting("expiry", EXPIRY.default)
 
     @property
     def default_mode(self) -> Mode:

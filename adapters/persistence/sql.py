@@ -28,6 +28,7 @@ from adapters.persistence.connect import (
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.statements import Statements
 from core.events import Event
+from core.modes import FALLBACK_MODE
 from core.room import Room, RoomKey, Settings
 from core.service import LoggedEvent
 
@@ -273,7 +274,7 @@ class SqlUnitOfWork:
             run.begin()
             rows = run.rows(st.bump_room, params)
             if not rows:
-                run.run(st.create_room, {**params, "live": False, "mode": "request"})
+                run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
                 rows = run.rows(st.bump_room, params)
         else:
             rows = run.rows(st.read_room, params)
