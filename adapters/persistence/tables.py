@@ -71,7 +71,6 @@ class PersonRow(SQLModel, table=True):
     present: bool
     position: str
     seq: int
-    since: float
     note: str | None = None
     expires_at: float | None = None
     last_active: float
