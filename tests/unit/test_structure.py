@@ -1,4 +1,4 @@
-"""The packages keep their shape: no import cycles, no oversized modules, adapters never reach into bot/."""
+"""The packages keep their shape: no import cycles, short modules, adapters apart from bot/ and on core's limits."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
 KNOWN_OVERSIZE: dict[str, str] = {
     "adapters/slack/blocks.py": "Block Kit primitives, wording, replies, roster, modals and Home tab in one module",
     "adapters/discord/render.py": "wording, embeds, components and the panel in one module",
+}
+KNOWN_LITERAL_LIMITS: dict[str, str] = {
+    "adapters/discord/commands.py": "slash-command ranges typed in: import CAPACITY, CAMERAS, ... from core.limits",
+    "adapters/discord/render.py": "the decline reason's max_length typed in: use core.limits.NOTE_LIMIT",
+    "adapters/slack/blocks.py": "the ask note's max_length typed in: use core.limits.NOTE_LIMIT",
 }
 KNOWN_BOT_IMPORTS: dict[tuple[str, str], str] = {
     ("adapters.discord.invite", "bot.settings"): "the invite URL reads Settings instead of being handed its values",
@@ -180,10 +185,47 @@ def describe(cycle: list[str], lines: Mapping[tuple[str, str], int]) -> str:
     return " -> ".join([*steps, cycle[-1]])
 
 
+def package_of(module: str) -> str:
+    """Return the top-level package of a dotted module name."""
+    return module.split(".")[0]
+
+
+def line_count(path: Path) -> int:
+    """Return how many lines a file has."""
+    return len(path.read_text().splitlines())
+
+
+LIMIT_WORDS = {"max_length", "min_length", "max_value", "min_value"}
+
+
+def literal_limits(tree: ast.AST) -> list[str]:
+    """Return every limit written as a number where a form or option states one (core.limits names them)."""
+    found: list[str] = []
+
+    def number(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Constant) and type(node.value) is int
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in LIMIT_WORDS and number(node.value):
+            found.append(f"line {node.value.lineno}: {node.arg}={ast.unparse(node.value)}")
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in LIMIT_WORDS and number(value):
+                    found.append(f"line {value.lineno}: {key.value!r}: {ast.unparse(value)}")
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value).split(".")[-1] == "Range":
+            kind, *bounds = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            for place, bound in enumerate(bounds):
+                no_minimum = place == 0 and ast.unparse(kind) == "str" and ast.unparse(bound) == "0"
+                if number(bound) and not no_minimum:
+                    found.append(f"line {bound.lineno}: {ast.unparse(node)}")
+    return found
+
+
 MODULES = module_names(ROOT, PACKAGES)
 EDGES = import_graph(MODULES)
 FIRST_LINE = {(edge.importer, edge.imported): edge.line for edge in reversed(EDGES)}
 GROUPS = cyclic_groups(FIRST_LINE)
+ADAPTER_SOURCES = sorted(path for name, path in MODULES.items() if package_of(name) == "adapters")
 
 
 def test_the_packages_have_modules_to_check() -> None:
@@ -206,7 +248,7 @@ def test_no_source_module_is_longer_than_the_limit(path: Path) -> None:
     relative = path.relative_to(ROOT).as_posix()
     if relative in KNOWN_OVERSIZE:
         pytest.skip(f"known oversized module: {KNOWN_OVERSIZE[relative]}")
-    lines = len(path.read_text().splitlines())
+    lines = line_count(path)
     assert lines <= MAX_LINES, f"{relative} has {lines} lines (limit {MAX_LINES}): split it by concern"
 
 
@@ -236,14 +278,32 @@ def test_every_known_bot_import_is_still_there() -> None:
     assert not stale, f"gone; remove from KNOWN_BOT_IMPORTS: {stale}"
 
 
-def package_of(module: str) -> str:
-    """Return the top-level package of a dotted module name."""
-    return module.split(".")[0]
+@pytest.mark.parametrize("path", ADAPTER_SOURCES, ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_adapters_take_their_form_limits_from_core(path: Path) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    if relative in KNOWN_LITERAL_LIMITS:
+        pytest.skip(f"known: {KNOWN_LITERAL_LIMITS[relative]}")
+    found = literal_limits(ast.parse(path.read_text(), str(path)))
+    assert not found, f"{relative} types limits in ({found}); import them from core.limits"
 
 
-def line_count(path: Path) -> int:
-    """Return how many lines a file has."""
-    return len(path.read_text().splitlines())
+def test_every_known_literal_limit_is_still_there() -> None:
+    stale = [
+        name
+        for name in KNOWN_LITERAL_LIMITS
+        if not (ROOT / name).exists() or not literal_limits(ast.parse((ROOT / name).read_text()))
+    ]
+    assert not stale, f"no typed-in limits left; remove from KNOWN_LITERAL_LIMITS: {stale}"
+
+
+def test_the_limit_check_catches_numbers_and_passes_names() -> None:
+    offender = ast.parse(
+        "f(max_length=200)\n{'max_length': 200}\ndef g(a: app_commands.Range[int, 1, 10000], "
+        "b: Range[str, 0, 200]): ...\n"
+    )
+    assert len(literal_limits(offender)) == 5
+    clean = ast.parse("f(max_length=NOTE_LIMIT)\n{'max_length': NOTE_LIMIT}\ng: Range[str, 0, NOTE_LIMIT]\n")
+    assert literal_limits(clean) == []
 
 
 def test_the_import_walk_sees_function_local_type_checking_and_relative_imports(tmp_path: Path) -> None:
