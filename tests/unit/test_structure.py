@@ -214,10 +214,13 @@ def literal_limits(tree: ast.AST) -> list[str]:
                     found.append(f"line {value.lineno}: {key.value!r}: {ast.unparse(value)}")
         elif isinstance(node, ast.Subscript) and ast.unparse(node.value).split(".")[-1] == "Range":
             kind, *bounds = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-            for place, bound in enumerate(bounds):
-                no_minimum = place == 0 and ast.unparse(kind) == "str" and ast.unparse(bound) == "0"
-                if number(bound) and not no_minimum:
-                    found.append(f"line {bound.lineno}: {ast.unparse(node)}")
+            typed = [  # a text option's minimum of 0 means "no minimum", not a limit core states
+                ast.unparse(bound)
+                for place, bound in enumerate(bounds)
+                if number(bound) and not (place == 0 and ast.unparse(kind) == "str" and ast.unparse(bound) == "0")
+            ]
+            if typed:
+                found.append(f"line {node.lineno}: {', '.join(typed)} in {ast.unparse(node)}")
     return found
 
 
@@ -301,7 +304,7 @@ def test_the_limit_check_catches_numbers_and_passes_names() -> None:
         "f(max_length=200)\n{'max_length': 200}\ndef g(a: app_commands.Range[int, 1, 10000], "
         "b: Range[str, 0, 200]): ...\n"
     )
-    assert len(literal_limits(offender)) == 5
+    assert len(literal_limits(offender)) == 4
     clean = ast.parse("f(max_length=NOTE_LIMIT)\n{'max_length': NOTE_LIMIT}\ng: Range[str, 0, NOTE_LIMIT]\n")
     assert literal_limits(clean) == []
 
