@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import json
 import sys
 from typing import Any
@@ -30,21 +29,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(arguments)
 
 
-def measure_persisted(quick: bool) -> dict[str, Any] | None:
-    """Run benchmarks.persisted if it is there; None when it is not."""
-    try:
-        from benchmarks.persisted import measure_persisted as measure
-    except ImportError:
-        return None
-    wants_count = "commands" in inspect.signature(measure).parameters
-    result = measure(commands=QUICK_PERSISTED_COMMANDS) if quick and wants_count else measure()
-    if inspect.isawaitable(result):
-        result = asyncio.run(_awaited(result))
-    return dict(result)
+def measure_persisted(quick: bool) -> dict[str, Any]:
+    """Measure the persisted command rate on SQLite (fewer commands when quick)."""
+    from benchmarks.persisted import measure_persisted as measure
 
-
-async def _awaited(result: Any) -> Any:
-    return await result
+    run = measure(commands=QUICK_PERSISTED_COMMANDS) if quick else measure()
+    return dict(asyncio.run(run))
 
 
 def core_table(core: dict[str, Any]) -> list[str]:

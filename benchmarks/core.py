@@ -13,7 +13,7 @@ import gc
 import random
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core import commands as c
@@ -65,7 +65,7 @@ class Bench:
         self.now += 0.001
         return list(rules.handle(self.room, command, self.now))
 
-    def timed(self, commands: list[c.Command]) -> float:
+    def timed(self, commands: Sequence[c.Command]) -> float:
         """Run commands; return the seconds they took (refusals would be a broken benchmark)."""
         send, room, now = rules.handle, self.room, self.now
         started = time.perf_counter()

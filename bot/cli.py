@@ -12,9 +12,14 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from pydantic_core import ErrorDetails
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Stagedoor
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2  # options, database or input that cannot be used
@@ -62,7 +67,7 @@ def load_settings() -> Settings:
         raise Refusal(f"the settings cannot be read: {error}. See .env.example.") from None
 
 
-def _settings_problem(item: Any) -> str:
+def _settings_problem(item: ErrorDetails) -> str:
     """Say one problem as `VARIABLE=value: what is expected`, never printing a secret's value."""
     variable = ".".join(str(part) for part in item["loc"])
     message = str(item["msg"]).removeprefix("Value error, ")
@@ -199,7 +204,7 @@ def _writer(stream: TextIO) -> Callable[[str], None]:
 # -- storage -------------------------------------------------------------------------
 
 
-async def _open(settings: Settings, clock: Callable[[], float]) -> Any:
+async def _open(settings: Settings, clock: Callable[[], float]) -> Stagedoor:
     """Open the composition root, turning an unusable database into a one-line refusal."""
     from adapters.persistence.sql import StoreUnavailable
     from bot.bootstrap import open_stagedoor

@@ -8,12 +8,8 @@ from enum import StrEnum
 
 from core.commands import Actor
 from core.eviction import EvictionQueue, Seat
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY
 from core.modes import FALLBACK_MODE, Mode
-
-DEFAULT_CAPACITY = 100
-DEFAULT_CAMERAS = 25
-DEFAULT_COOLDOWN = 0
-DEFAULT_EXPIRY = 600
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,6 @@ class Person:
     present: bool = True
     position: Position = Position.AUDIENCE
     seq: int = 0  # order within the position: asking time, invitation time, joining time
-    since: float = 0.0  # when they took the position
     note: str | None = None
     expires_at: float | None = None
     last_active: float = 0.0
@@ -158,19 +153,19 @@ class Room:
 
     @property
     def capacity(self) -> int:
-        return self._setting("capacity", DEFAULT_CAPACITY)
+        return self._setting("capacity", CAPACITY.default)
 
     @property
     def cameras(self) -> int:
-        return self._setting("cameras", DEFAULT_CAMERAS)
+        return self._setting("cameras", CAMERAS.default)
 
     @property
     def cooldown(self) -> int:
-        return self._setting("cooldown", DEFAULT_COOLDOWN)
+        return self._setting("cooldown", COOLDOWN.default)
 
     @property
     def expiry(self) -> int:
-        return self._setting("expiry", DEFAULT_EXPIRY)
+        return self._setting("expiry", EXPIRY.default)
 
     @property
     def default_mode(self) -> Mode:
@@ -193,9 +188,6 @@ class Room:
             or actor.user in self.channel.moderators
             or actor.user in self.workspace.moderators
         )
-
-    def is_listed_moderator(self, user: str) -> bool:
-        return self.is_moderator(Actor(user))
 
     # -- people ----------------------------------------------------------------
     def person(self, user: str) -> Person:
@@ -232,12 +224,11 @@ class Room:
         return list(self.stage)[-cameras:]
 
     # -- moves (no checks here: core.rules checks before calling) ---------------
-    def set_position(self, person: Person, position: Position, now: float) -> None:
+    def set_position(self, person: Person, position: Position) -> None:
         """Move someone to a position, keeping the ordered indexes true (J9)."""
         for index in (self.stage, self.requests, self.invitations):
             index.pop(person.user, None)
         person.position = position
-        person.since = now
         person.expires_at = None
         if position is Position.AUDIENCE:
             person.note = None
@@ -271,7 +262,7 @@ class Room:
         return due
 
     def seat_on_stage(self, person: Person, now: float, moderator: bool) -> None:
-        self.set_position(person, Position.ON_STAGE, now)
+        self.set_position(person, Position.ON_STAGE)
         person.last_active = now
         person.seat_moderator = moderator
         self._reindex_seat(person)

@@ -1,7 +1,11 @@
 """The application service: one command at a time per room, inside a unit of work.
 
-It knows storage only through the UnitOfWork protocol below; the SQL one
-lives in adapters/persistence and an in-memory one in the same package.
+Not domain code: the rules are in core.rules and core.room. It lives in core
+because it is as pure as they are (standard library only, storage through the
+UnitOfWork and EventLog protocols below, time through a clock it is handed),
+and because those protocols are the ports every adapter implements or calls:
+adapters depend on core, never core on an adapter. The SQL unit of work lives
+in adapters/persistence and an in-memory one in the same package.
 """
 
 from __future__ import annotations

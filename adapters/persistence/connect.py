@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 import aiosqlite
@@ -58,7 +57,7 @@ class OpenDatabase:
     database: Database
     engine: AsyncEngine
     dialect: str  # "sqlite" or "postgresql"
-    close_driver: Any = None
+    close_driver: aiosqlite.Connection | None = None  # SQLite: the one connection, closed with the store
 
 
 def describe(url: str | URL) -> str:

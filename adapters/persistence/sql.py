@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Executable, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import mapping
 from adapters.persistence.connect import (
@@ -28,6 +30,7 @@ from adapters.persistence.connect import (
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.statements import Statements
 from core.events import Event
+from core.modes import FALLBACK_MODE
 from core.room import Room, RoomKey, Settings
 from core.service import LoggedEvent
 
@@ -81,11 +84,11 @@ class SqlStore:
         return cls(opened)
 
     @property
-    def engine(self) -> Any:
+    def engine(self) -> AsyncEngine:
         """The SQLAlchemy async engine (migrations and schema checks use it)."""
         return self._opened.engine
 
-    def connection(self) -> Any:
+    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
         """Borrow a connection for one step."""
         return self._opened.database.connection()
 
@@ -182,7 +185,7 @@ class SqlUnitOfWork:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
         self._statements = store.statements
-        self._borrowed: Any = None
+        self._borrowed: AbstractAsyncContextManager[StepConnection] | None = None
         self._connection: StepConnection | None = None
         self._loaded: dict[RoomKey, _Loaded] = {}
         self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
@@ -209,7 +212,8 @@ class SqlUnitOfWork:
             if not self._committed and self._connection is not None:
                 await self._connection.rollback()
         finally:
-            await self._borrowed.__aexit__(kind, error, tb)
+            if self._borrowed is not None:
+                await self._borrowed.__aexit__(kind, error, tb)
 
     def _conn(self) -> StepConnection:
         if self._connection is None:
@@ -273,7 +277,7 @@ class SqlUnitOfWork:
             run.begin()
             rows = run.rows(st.bump_room, params)
             if not rows:
-                run.run(st.create_room, {**params, "live": False, "mode": "request"})
+                run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
                 rows = run.rows(st.bump_room, params)
         else:
             rows = run.rows(st.read_room, params)

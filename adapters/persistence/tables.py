@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.modes import FALLBACK_MODE
+
 
 class RoomRow(SQLModel, table=True):
     """A channel: its settings, its session, and the version that orders every write to it."""
@@ -23,7 +25,7 @@ class RoomRow(SQLModel, table=True):
     # Bumped by every unit of work that loads the room; also the room's write lock.
     version: int = 0
     live: bool = False
-    mode: str = "request"
+    mode: str = FALLBACK_MODE.value
     started_by: str | None = None
     started_at: float | None = None
     next_seq: int = 1
@@ -69,7 +71,6 @@ class PersonRow(SQLModel, table=True):
     present: bool
     position: str
     seq: int
-    since: float
     note: str | None = None
     expires_at: float | None = None
     last_active: float

@@ -8,20 +8,13 @@ from collections.abc import Callable
 from core import commands as c
 from core import errors as e
 from core import events as ev
+from core.limits import NAME_LIMIT as NAME_LIMIT  # re-exported: core.rules names them
+from core.limits import NOTE_LIMIT as NOTE_LIMIT
 from core.modes import Mode, parse_default, parse_mode
 from core.room import Person, Room
 
-NOTE_LIMIT = 200
-# Names (participants, moderators) are keys in the store; PostgreSQL's b-tree index refuses very long ones.
-NAME_LIMIT = 80
 # ASCII digits only: int() would also take "١٢", "1_0", "+5" and fullwidth digits.
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
-LIMITS = {  # setting: (lowest, highest)
-    "capacity": (1, 10_000),
-    "cameras": (0, 1_000),
-    "cooldown": (0, 86_400),
-    "expiry": (1, 86_400),
-}
 
 ASK_HINT = "Ask to join with /stage ask, or raise your hand with /stage hand."
 HAND_HINT = "Raise your hand with /stage hand so moderators see you."

@@ -5,9 +5,10 @@ from __future__ import annotations
 from core import commands as c
 from core import errors as e
 from core import events as ev
+from core.limits import NUMBER_SETTINGS
 from core.modes import parse_default
 from core.room import Position, Room, Settings
-from core.rules.checks import LIMITS, Events, mode_from, require_admin, require_name, whole_number
+from core.rules.checks import Events, mode_from, require_admin, require_name, whole_number
 
 
 def _scope(room: Room, cmd: c.ChangeDefaults, setting: str) -> Settings:
@@ -36,7 +37,8 @@ def set_default(room: Room, cmd: c.SetDefaultMode, now: float) -> Events:
 
 def _set_number(room: Room, cmd: c.ChangeDefaults, setting: str, raw: str) -> Events:
     settings = _scope(room, cmd, f"the {setting}")
-    value = whole_number(setting, raw, *LIMITS[setting])
+    limits = NUMBER_SETTINGS[setting]
+    value = whole_number(setting, raw, limits.low, limits.high)
     overridden = cmd.workspace and room.channel.capacity is not None  # the channel's own capacity still rules
     if setting == "capacity" and room.session.live and value < len(room.stage) and not overridden:
         raise e.BadArgument(

@@ -23,7 +23,7 @@ def expire_invitations(room: Room, now: float) -> Events:
     """J8: invitations past their time lapse; both sides are told."""
     events: Events = []
     for person in room.due_invitations(now):
-        room.set_position(person, Position.AUDIENCE, now)
+        room.set_position(person, Position.AUDIENCE)
         events.append(ev.InvitationExpired(person.user))
     return events
 
@@ -39,7 +39,7 @@ def _seat(room: Room, person: Person, now: float, moderator: bool) -> Events:
     if person.position is Position.REQUESTED:  # a moderator's own pending request
         events.append(ev.RequestCancelled(person.user, "withdrawn"))
     if evicted is not None:
-        room.set_position(room.people[evicted], Position.AUDIENCE, now)
+        room.set_position(room.people[evicted], Position.AUDIENCE)
         events.append(ev.StageLeft(evicted, "evicted", person.user))
     if person.hand is not None:  # J10: joining lowers the hand
         room.lower_hand(person)
@@ -84,7 +84,7 @@ def ask(room: Room, cmd: c.AskToJoin, now: float) -> Events:
         left = person.declined_at + room.cooldown - now
         if left > 0:
             raise e.Cooldown(int(left) if left == int(left) else int(left) + 1)
-    room.set_position(person, Position.REQUESTED, now)
+    room.set_position(person, Position.REQUESTED)
     person.note = note
     person.answered_by = person.answer = None
     return [ev.RequestCreated(person.user, len(room.requests), note)]
@@ -96,7 +96,7 @@ def cancel(room: Room, cmd: c.CancelRequest, now: float) -> Events:
     person = require_self(room, cmd)
     if person.position is not Position.REQUESTED:
         raise _no_request(person, you=True)
-    room.set_position(person, Position.AUDIENCE, now)
+    room.set_position(person, Position.AUDIENCE)
     return [ev.RequestCancelled(person.user, "withdrawn")]
 
 
@@ -117,7 +117,7 @@ def _answer(room: Room, cmd: c.Targeted, action: str) -> Person:
 
 
 def _invite(room: Room, person: Person, by: str, now: float, answer: str) -> None:
-    room.set_position(person, Position.INVITED, now)
+    room.set_position(person, Position.INVITED)
     room.set_expiry(person, now + room.expiry)
     person.answered_by, person.answer = by, answer
 
@@ -137,7 +137,7 @@ def decline_request(room: Room, cmd: c.DeclineRequest, now: float) -> Events:
     reason = clean_text(cmd.reason, "reason")  # A5: arguments before the request's state
     if person.position is not Position.REQUESTED:
         raise _no_request(person)
-    room.set_position(person, Position.AUDIENCE, now)
+    room.set_position(person, Position.AUDIENCE)
     person.declined_at = now
     person.answered_by, person.answer = cmd.actor.user, "declined"
     return [ev.RequestDeclined(person.user, cmd.actor.user, reason)]
@@ -161,5 +161,5 @@ def decline_invitation(room: Room, cmd: c.DeclineInvitation, now: float) -> Even
     person = require_self(room, cmd)
     if person.position is not Position.INVITED:
         raise e.NoInvitation(person.user)
-    room.set_position(person, Position.AUDIENCE, now)
+    room.set_position(person, Position.AUDIENCE)
     return [ev.InvitationDeclined(person.user)]

@@ -46,11 +46,11 @@ def remove(room: Room, cmd: c.RemoveFromStage, now: float) -> Events:
     person = require_target(room, cmd)
     if person.position is not Position.ON_STAGE:
         raise e.NotOnStage(person.user)
-    room.set_position(person, Position.AUDIENCE, now)
+    room.set_position(person, Position.AUDIENCE)
     return [ev.StageLeft(person.user, "removed", cmd.actor.user)]
 
 
-def _close_everything(room: Room, person: Person, now: float, stage_reason: str, by: str | None) -> Events:
+def _close_everything(room: Room, person: Person, stage_reason: str, by: str | None) -> Events:
     events: Events = []
     user = person.user
     if person.position is Position.ON_STAGE:
@@ -60,7 +60,7 @@ def _close_everything(room: Room, person: Person, now: float, stage_reason: str,
     elif person.position is Position.INVITED:
         events.append(ev.InvitationCancelled(user, "left_room"))
     if person.position is not Position.AUDIENCE:
-        room.set_position(person, Position.AUDIENCE, now)
+        room.set_position(person, Position.AUDIENCE)
     return events
 
 
@@ -69,7 +69,7 @@ def leave(room: Room, cmd: c.Leave, now: float) -> Events:
     person = room.people.get(cmd.actor.user)
     if person is None or not person.present:
         return []
-    events = _close_everything(room, person, now, "left_room", None)
+    events = _close_everything(room, person, "left_room", None)
     if person.hand is not None:
         room.lower_hand(person)
         events.append(ev.HandLowered(person.user, None))
@@ -83,7 +83,7 @@ def moved_to_audience(room: Room, cmd: c.MovedToAudience, now: float) -> Events:
     person = room.people.get(cmd.actor.user)
     if person is None or person.position is not Position.ON_STAGE:
         return []
-    room.set_position(person, Position.AUDIENCE, now)
+    room.set_position(person, Position.AUDIENCE)
     return [ev.StageLeft(person.user, "removed" if cmd.by else "left_room", cmd.by)]
 
 

@@ -28,13 +28,13 @@ def end(room: Room, cmd: c.EndSession, now: float) -> Events:
     by = cmd.actor.user
     events: Events = []
     for user in list(room.stage):
-        room.set_position(room.people[user], Position.AUDIENCE, now)
+        room.set_position(room.people[user], Position.AUDIENCE)
         events.append(ev.StageLeft(user, "session_ended", by))
     for user in list(room.requests):
-        room.set_position(room.people[user], Position.AUDIENCE, now)
+        room.set_position(room.people[user], Position.AUDIENCE)
         events.append(ev.RequestCancelled(user, "session_ended"))
     for user in list(room.invitations):
-        room.set_position(room.people[user], Position.AUDIENCE, now)
+        room.set_position(room.people[user], Position.AUDIENCE)
         events.append(ev.InvitationCancelled(user, "session_ended"))
     for user in list(room.hands):
         room.lower_hand(room.people[user])
@@ -60,7 +60,7 @@ def change_mode(room: Room, cmd: c.ChangeMode, now: float) -> Events:
     if room.session.mode is Mode.REQUEST:
         pending = list(room.requests)
         for user in pending:
-            room.set_position(room.people[user], Position.AUDIENCE, now)
+            room.set_position(room.people[user], Position.AUDIENCE)
             events.append(ev.RequestCancelled(user, "mode_changed"))
         if mode is Mode.INVITE:
             for user in pending:

@@ -13,7 +13,6 @@ EVERY_PERSON_FIELD = Person(
     present=False,
     position=Position.INVITED,
     seq=41,
-    since=1001.25,
     note="a note with 'quotes' and ünïcode",
     expires_at=1601.25,
     last_active=999.5,

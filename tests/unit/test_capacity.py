@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import commands as c
-from core.room import DEFAULT_CAMERAS, DEFAULT_CAPACITY
+from core.limits import CAMERAS, CAPACITY
 from tests.unit.stage import ADMIN, MODERATOR, PEOPLE, Stage, names
 
 CROWD = tuple(f"p{i:03}" for i in range(130))
@@ -18,7 +18,7 @@ def full_stage(capacity: int, *seated: str, mode: str = "open") -> Stage:
 
 
 def test_C1_default_capacity_is_100_and_counts_moderators() -> None:
-    assert DEFAULT_CAPACITY == 100
+    assert CAPACITY.default == 100
     stage = Stage(mode="open", people=CROWD)
     stage.join(MODERATOR, *CROWD[:99])
     status = stage.status()
@@ -61,7 +61,7 @@ def test_C1_capacity_must_be_a_whole_number_in_range() -> None:
 
 
 def test_C2_the_most_recent_joiners_are_on_camera_the_rest_audio_only() -> None:
-    assert DEFAULT_CAMERAS == 25
+    assert CAMERAS.default == 25
     stage = Stage(mode="open", people=CROWD)
     stage.join(*CROWD[:30])
     status = stage.status("ann")

@@ -30,6 +30,21 @@ def imported_roots(tree: ast.AST) -> set[str]:
     return roots
 
 
+def dynamic_imports(tree: ast.AST) -> list[str]:
+    """Return every import the import statements would not show: `__import__`, `importlib`, `import_module`."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in ("__import__", "import_module"):
+                found.append(f"line {node.lineno}: {name}()")
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            found += [f"line {node.lineno}: imports {module}" for module in modules if module.startswith("importlib")]
+    return found
+
+
 def clock_reads(tree: ast.AST) -> list[str]:
     """Return every call in a module that reads the clock."""
     found: list[str] = []
@@ -62,6 +77,12 @@ def test_core_imports_only_the_standard_library_and_itself(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
+def test_core_imports_only_by_import_statements_the_check_can_see(path: Path) -> None:
+    found = dynamic_imports(ast.parse(path.read_text(), str(path)))
+    assert not found, f"{path.name} imports dynamically ({found}); write a plain import statement"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.name)
 def test_core_never_reads_the_clock_itself(path: Path) -> None:
     reads = clock_reads(ast.parse(path.read_text(), str(path)))
     assert not reads, f"{path.name} reads the clock ({reads}); take `now` or a clock as a parameter"
@@ -71,3 +92,5 @@ def test_the_checks_themselves_catch_offenders() -> None:
     offender = ast.parse("import sqlalchemy\nfrom datetime import datetime\nimport time\ndatetime.now()\ntime.time()")
     assert imported_roots(offender) - set(sys.stdlib_module_names) == {"sqlalchemy"}
     assert len(clock_reads(offender)) == 3
+    hidden = ast.parse("import importlib\nfrom importlib import import_module\n__import__('x')\nimport_module('y')")
+    assert len(dynamic_imports(hidden)) == 4

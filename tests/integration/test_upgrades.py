@@ -1,0 +1,45 @@
+"""Upgrading a database made by an older stagedoor keeps everyone in it."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from adapters.persistence.connect import alembic_config
+from core import commands as c
+from core.room import Position
+from tests.integration.stage import ROOM, errors, start_process
+
+
+async def test_dropping_the_unread_since_column_keeps_every_person_and_their_place(database_url: str) -> None:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0002"))
+        await connection.execute(
+            text(
+                "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators, admins)"
+                " VALUES ('slack', 'T1', 'C1', 1, true, 'open', 2, '[]', '[]')"
+            )
+        )
+        await connection.execute(
+            text(
+                'INSERT INTO people (room_id, "user", written_at, present, position, seq, since, last_active,'
+                " seat_moderator) VALUES (1, 'ann', 1, true, 'on_stage', 1, 5.0, 6.0, false)"
+            )
+        )
+    await engine.dispose()
+    process = await start_process(database_url)  # migrates to head
+    try:
+        assert not errors(await process.do(c.Arrive(c.Actor("bob"))))
+        assert not errors(await process.do(c.JoinStage(c.Actor("bob"))))  # a new person's row is written
+        async with process.store.unit_of_work() as uow:
+            room = await uow.load(ROOM)
+        assert list(room.stage) == ["ann", "bob"]
+        assert (room.people["ann"].position, room.people["ann"].last_active) == (Position.ON_STAGE, 6.0)
+        if database_url.startswith("sqlite"):
+            async with process.store.engine.connect() as connection:
+                schema = (await connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'people'"))).one()
+            assert "WITHOUT ROWID" in schema[0] and "since" not in schema[0]
+    finally:
+        await process.close()
