@@ -32,9 +32,9 @@ from adapters.slack.kit import (
     value_for,
 )
 from core import events as ev
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NOTE_LIMIT
 from core.modes import parse_mode
-from core.room import Room, RoomKey
-from core.rules.checks import NOTE_LIMIT
+from core.room import RoomKey
 
 MODE_CHOICES = ["open", "request", "invite", "event", "webinar"]
 LABEL_LIMIT = 2000
@@ -132,14 +132,13 @@ def _gated_input(stage_channel: str | None) -> InputBlock:
 
 def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | None) -> dict[str, Any]:
     """A2: the channel's defaults as a form; blank fields stay as they are."""
-    built_in = Room(key)  # a room with no settings of its own has the built-in defaults
     blocks: list[dict[str, Any] | Block] = [
         section(f"Settings for <#{key.channel}>. Leave a field blank to keep it."),
         _mode_input(),
         _number_input("capacity", "Stage capacity", f"Now {status.capacity}. People on stage, moderators included."),
-        _number_input("cameras", "Camera slots", f"The most recent joiners are on camera; default {built_in.cameras}."),
-        _number_input("cooldown", "Cooldown after a declined request (seconds)", f"Default {built_in.cooldown}."),
-        _number_input("expiry", "Invitation expiry (seconds)", f"Default {built_in.expiry}."),
+        _number_input("cameras", "Camera slots", f"The most recent joiners are on camera; default {CAMERAS.default}."),
+        _number_input("cooldown", "Cooldown after a declined request (seconds)", f"Default {COOLDOWN.default}."),
+        _number_input("expiry", "Invitation expiry (seconds)", f"Default {EXPIRY.default}."),
         _users_input("moderators_add", "Add moderators"),
         _users_input("moderators_remove", "Remove moderators"),
         _gated_input(stage_channel),
@@ -149,7 +148,6 @@ def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | Non
 
 def workspace_form(key: RoomKey) -> dict[str, Any]:
     """M2, A2: the workspace's defaults as a form, inherited by every channel without its own value."""
-    built_in = Room(key)  # a room with no settings of its own has the built-in defaults
     blocks: Blocks = [
         section(
             "Defaults for *every channel* of this workspace. A channel's own setting still wins. "
@@ -161,14 +159,14 @@ def workspace_form(key: RoomKey) -> dict[str, Any]:
         _number_input(
             "capacity",
             "Stage capacity",
-            f"Built-in default {built_in.capacity}. People on stage, moderators included.",
+            f"Built-in default {CAPACITY.default}. People on stage, moderators included.",
         ),
         _number_input(
-            "cameras", "Camera slots", f"Built-in default {built_in.cameras}. The most recent joiners are on camera."
+            "cameras", "Camera slots", f"Built-in default {CAMERAS.default}. The most recent joiners are on camera."
         ),
         _number_input(
-            "cooldown", "Cooldown after a declined request (seconds)", f"Built-in default {built_in.cooldown}."
+            "cooldown", "Cooldown after a declined request (seconds)", f"Built-in default {COOLDOWN.default}."
         ),
-        _number_input("expiry", "Invitation expiry (seconds)", f"Built-in default {built_in.expiry}."),
+        _number_input("expiry", "Invitation expiry (seconds)", f"Built-in default {EXPIRY.default}."),
     ]
     return modal(WORKSPACE_SETTINGS, "Workspace defaults", [*blocks, *inputs], key, submit="Save")
