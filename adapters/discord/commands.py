@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord import render
-from adapters.discord.actions import act, answer, room_of
-from adapters.discord.enforce import place_for
-from adapters.discord.runtime import room_key
+from adapters.discord import replies
+from adapters.discord.actions import act, answer, member_in, room_of
+from adapters.discord.kit import Message, place_for
+from adapters.discord.roster import status_embed
+from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
-
-if TYPE_CHECKING:
-    from adapters.discord.runtime import Runtime
 
 MODES = [
     app_commands.Choice(name="Everyone on stage (open)", value="open"),
@@ -58,12 +55,12 @@ class StageCommands(
     ) -> None:
         channel = room_of(interaction)
         if channel is None:
-            await answer(interaction, render.wrong_channel())
+            await answer(interaction, replies.wrong_channel())
             return
         await act(self.runtime, interaction, channel, build, target=target, needs_connection=needs_connection)
 
     async def _on(self, interaction: discord.Interaction, kind: type[c.Targeted], member: discord.Member) -> None:
-        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        is_bot = member.bot or self.runtime.is_me(member.id)
         await self._run(interaction, lambda a: kind(a, target=str(member.id), target_is_bot=is_bot), target=member)
 
     # -- sessions (moderators) ----------------------------------------------------------------------
@@ -134,7 +131,7 @@ class StageCommands(
         scope: Scope = None,
     ) -> None:
         kind = c.AddModerator if action.value == "add" else c.RemoveModerator
-        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        is_bot = member.bot or self.runtime.is_me(member.id)
         await self._run(
             interaction,
             lambda a: kind(a, target=str(member.id), target_is_bot=is_bot, workspace=server_wide(scope)),
@@ -172,15 +169,18 @@ class StageCommands(
     async def status(self, interaction: discord.Interaction) -> None:
         channel = room_of(interaction)
         if channel is None:
-            await answer(interaction, render.wrong_channel())
+            await answer(interaction, replies.wrong_channel())
             return
-        member = interaction.user
-        actor = self.runtime.actor(member, channel)  # type: ignore[arg-type]
+        place = place_for(channel)
+        member = await member_in(interaction, channel.guild)
+        if member is None:
+            await answer(interaction, replies.not_a_member(place))
+            return
+        actor = self.runtime.actor(member, channel)
         events = await self.runtime.handle(room_key(channel.guild.id, channel.id), c.Status(actor))
         status = next(e for e in events if isinstance(e, ev.StatusReply))
-        place = place_for(channel)
-        embed = render.status_embed(status, place, title=f"Stage · {channel.name}")
-        await answer(interaction, render.Message(embed=embed))
+        embed = status_embed(status, place, title=f"Stage · {channel.name}")
+        await answer(interaction, Message(embed=embed))
 
     # -- moderators acting on someone ------------------------------------------------------------------
     @app_commands.command(name="approve", description="Bring someone who asked to the stage (moderators)")

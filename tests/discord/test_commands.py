@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import simcord
 
+from bot.lifecycle import discord_options
 from bot.settings import Settings
 from tests.discord.world import World, bot_for, click, said, slash
 
@@ -76,7 +77,7 @@ async def test_C1_lowering_capacity_below_the_stage_is_refused_with_the_count(wo
 
 @pytest.mark.parametrize("how", ["dm", "panel"])
 async def test_moderators_hear_of_requests_as_configured(world: World, how: str) -> None:
-    world.app.settings.discord_notify_moderators = how
+    world.app.options.notify_moderators = how
     for name in ("mo", "alex"):
         await world.connect(name)
     await slash(world, "mo", "start", mode="request")
@@ -87,7 +88,8 @@ async def test_moderators_hear_of_requests_as_configured(world: World, how: str)
 
 
 async def test_commands_sync_to_the_dev_guild_when_one_is_set(app) -> None:
-    app.settings = Settings(_env_file=None, DISCORD_DEV_GUILD_ID="1456000000000000001")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, DISCORD_DEV_GUILD_ID="1456000000000000001")  # type: ignore[call-arg]
+    app.options = discord_options(settings)
     env = simcord.Env(bot_for(app))
     env.create_guild("Dev", id=1456000000000000001)
     await env.start()
@@ -127,7 +129,7 @@ async def test_a_configured_moderator_role_moderates_and_is_pinged(world: World)
     hosts = world.guild.create_role("Hosts")
     host = world.guild.add_member(world.env.create_user("hana"), roles=[hosts])
     world.people["hana"] = host
-    world.app.settings.discord_moderator_role_ids = [hosts.id]
+    world.app.options.moderator_roles = frozenset({hosts.id})
     for name in ("hana", "alex"):
         await world.connect(name)
     await slash(world, "hana", "start", mode="request")

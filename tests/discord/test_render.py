@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.discord.render import Place, error_words, reply
+from adapters.discord.kit import Place
+from adapters.discord.notices import error_words, reply
 from core.events import ErrorReply, StageJoined
 
 PLACE = Place(guild_id=1, channel_id=222, stage=True)
