@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
+
+from core.errors import StageError
 
 # Recipients: a person's name, or one of these two groups.
 ROOM = "room"
@@ -165,8 +167,18 @@ class ErrorReply(Event):
     actor: str
     code: str
     message: str
+    # The refusal itself, for words made from its data; never serialised (the log and JSON keep code + message).
+    refusal: StageError | None = field(default=None, compare=False, repr=False)
     name: ClassVar[str] = "error"
     told: ClassVar[str] = "actor"
+
+    @classmethod
+    def of(cls, actor: str, refusal: StageError) -> ErrorReply:
+        """Answer `actor` with a refusal, keeping its data."""
+        return cls(actor, refusal.code, refusal.message, refusal)
+
+    def fields(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message}
 
     @property
     def is_reply(self) -> bool:
@@ -195,29 +207,29 @@ class StatusReply(Event):
         return True
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.name: cls
-    for cls in (
-        SessionStarted,
-        SessionEnded,
-        ModeChanged,
-        StageJoined,
-        StageLeft,
-        RequestCreated,
-        RequestCancelled,
-        RequestApproved,
-        RequestDeclined,
-        InvitationSent,
-        InvitationDeclined,
-        InvitationExpired,
-        InvitationCancelled,
-        HandRaised,
-        HandLowered,
-        SettingsChanged,
-        ErrorReply,
-        StatusReply,
-    )
-}
+# Every event type: the presenter matches over this union, so a new type without words fails the type check.
+AnyEvent = (
+    SessionStarted
+    | SessionEnded
+    | ModeChanged
+    | StageJoined
+    | StageLeft
+    | RequestCreated
+    | RequestCancelled
+    | RequestApproved
+    | RequestDeclined
+    | InvitationSent
+    | InvitationDeclined
+    | InvitationExpired
+    | InvitationCancelled
+    | HandRaised
+    | HandLowered
+    | SettingsChanged
+    | ErrorReply
+    | StatusReply
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.name: cls for cls in get_args(AnyEvent)}
 
 
 def event_from_dict(data: dict[str, Any], actor: str | None = None) -> Event:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 
-from adapters.console.render import as_json, as_text, welcome
+from adapters.console.render import as_json, as_text
 from adapters.console.runner import Console, Roles, VirtualClock
 from adapters.console.source import NotText, decode_text, read_stream
+from adapters.console.words import welcome
 
 __all__ = [
     "Console",

@@ -6,11 +6,11 @@ the event log (the outbox); replies (errors, status) come back from the call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from adapters.console.parser import Action, Problem, Wait, parse_line
-from adapters.console.render import Delivery, deliveries, problem_reply
+from adapters.console.render import deliveries
+from adapters.console.words import Delivery, problem_reply
 from adapters.outbox import drain
 from core import commands as c
 from core.events import Event
@@ -102,10 +102,6 @@ class Console:
             said.deliveries += deliveries(reply)
             said.events.append(reply)
         return said
-
-    async def play_all(self, lines: Iterable[str]) -> list[Said]:
-        """Apply lines in order."""
-        return [await self.play(line) for line in lines]
 
     async def _act(self, action: Action) -> list[Event]:
         """Bring everyone the line names into the room, then apply the action."""

@@ -56,5 +56,5 @@ def handle(room: Room, command: c.Command, now: float) -> Events:
         require_actor_name(command)  # A5: who acts comes first, and a name the store cannot key is nobody
         events += HANDLERS[type(command)](room, command, now)
     except e.StageError as refusal:
-        events.append(ev.ErrorReply(command.actor.user, refusal.code, refusal.message))
+        events.append(ev.ErrorReply.of(command.actor.user, refusal))
     return events

@@ -200,10 +200,17 @@ async def test_text_mode_reads_like_a_chat(stage: Stage) -> None:
 
 
 def test_every_public_event_has_readable_words() -> None:
-    from adapters.console.render import _TEXT
+    from adapters.console.render import as_text
     from core.events import EVENT_TYPES
+    from tests.golden.catalogue import cases_of
 
-    assert set(EVENT_TYPES) == set(_TEXT) == EVENT_NAMES
+    assert set(EVENT_TYPES) == EVENT_NAMES
+    for event_type in EVENT_TYPES.values():
+        assert cases_of(event_type), f"the golden catalogue has no {event_type.name}"
+        for case in cases_of(event_type):
+            for recipient in case.event.recipients():
+                label, _, words = as_text((recipient, case.event), case.batch).partition("] ")
+                assert label and words.strip(), case.name
 
 
 async def test_webinar_example_reads_like_a_chat(stage_factory: StageFactory) -> None:

@@ -1,0 +1,11 @@
+"""One presenter for every platform: who is told what about each event, and which actions they get.
+
+Renderers (console, Slack, Discord) only format the notices: people ids become mentions or
+names, `*emphasis*` becomes the platform's, actions become buttons or commands to type.
+"""
+
+from adapters.present.events import present
+from adapters.present.notice import Action, ActionKind, Notice
+from adapters.present.refusals import present_error
+
+__all__ = ["Action", "ActionKind", "Notice", "present", "present_error"]
