@@ -1,4 +1,9 @@
-"""What each event means to whom, in Discord's words: answers to the clicker and notices from the event log."""
+"""The presenter's notices in Discord's format: `**bold**`, mentions, buttons, and Discord's own hints.
+
+What each event means to whom is decided once, in adapters/present; here a notice
+becomes content and components. The channel is the place notices are about: DMs
+name it first, since a DM has no channel of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,101 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
-from adapters.discord.forms import invitation_view
-from adapters.discord.kit import Message, Place, mention, mode_label
+from adapters.discord.buttons import StageButton
+from adapters.discord.kit import Message, Place, mention
 from adapters.discord.roster import status_embed
+from adapters.present import Action, ActionKind, Notice, present, present_error
 from core import events as ev
-from core.modes import Mode
 
-SNOWFLAKE = re.compile(r"\b(\d{15,21})\b")
-SERVER_PREFIX = "workspace."  # the core's name for a server-wide setting
-SERVER_SETTING_WORDS = {"default": "default mode"}
+EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+SPEAK_HINT = "discord.accept_invitation_to_speak"
+MAX_BUTTONS = 25  # five rows of five: all a message may hold
+# Moderators are pinged in the chat only where they have something to answer; the panel shows the rest.
+MODERATOR_PINGS = (ev.RequestCreated, ev.InvitationDeclined, ev.InvitationExpired)
+
+# The button for each action: custom-id action, label, style.
+BUTTONS: dict[ActionKind, tuple[str, str, discord.ButtonStyle]] = {
+    ActionKind.JOIN_STAGE: ("join", "Join stage", discord.ButtonStyle.success),
+    ActionKind.DECLINE_INVITATION: ("decinv", "Decline invitation", discord.ButtonStyle.secondary),
+    ActionKind.CANCEL_REQUEST: ("cancel", "Cancel request", discord.ButtonStyle.secondary),
+    ActionKind.ASK_TO_JOIN: ("ask", "Ask to join stage", discord.ButtonStyle.primary),
+    ActionKind.RAISE_HAND: ("hand", "Raise hand", discord.ButtonStyle.secondary),
+    ActionKind.LOWER_HAND: ("lower", "Lower hand", discord.ButtonStyle.secondary),
+    ActionKind.BRING_TO_STAGE: ("bring", "Bring to stage", discord.ButtonStyle.success),
+    ActionKind.DECLINE_REQUEST: ("decline", "Decline request", discord.ButtonStyle.danger),
+    ActionKind.INVITE: ("invite", "Invite on stage", discord.ButtonStyle.primary),
+    ActionKind.REMOVE: ("remove", "Remove from stage", discord.ButtonStyle.secondary),
+}
+INVITATION = (ActionKind.JOIN_STAGE, ActionKind.DECLINE_INVITATION)
+# Discord's words for refusals that mean something more precise here: the room is a voice connection.
+NOT_CONNECTED_YOU = "You are not connected to {channel}. Connect to it first, then try again."
+NOT_CONNECTED = "{user} is not connected to {channel}. Pick someone who is, or wait until they connect."
 
 
-def mentions_in(text: str) -> str:
-    """Turn the ids inside a core message into mentions."""
-    return SNOWFLAKE.sub(lambda m: f"<@{m.group(1)}>", text)
+def words(notice: Notice, place: Place) -> str:
+    """Return a notice's text in Discord's markdown, people as mentions, with Discord's own hint added."""
+    template = _template(notice)
+    names: dict[str, str | int] = {"channel": place.channel, **notice.values}
+    names.update({key: mention(user) for key, user in notice.people.items()})
+    names.update({key: ", ".join(mention(user) for user in group) for key, group in notice.groups.items()})
+    text = EMPHASIS.sub(r"**\1**", template).format_map(names)
+    hint = _hint(notice, place)
+    return f"{text} {hint}" if hint else text
+
+
+def _template(notice: Notice) -> str:
+    if notice.key == "error.unknown_user.you.actor":
+        return NOT_CONNECTED_YOU
+    if notice.key == "error.unknown_user.actor":
+        return NOT_CONNECTED
+    return notice.text
+
+
+def _hint(notice: Notice, place: Place) -> str | None:
+    """Discord's own addition: a stage channel asks the speaker to accept Discord's invitation to speak."""
+    if notice.hint != SPEAK_HINT:
+        return None
+    kinds = tuple(action.kind for action in notice.actions)
+    if kinds == INVITATION:
+        if place.stage:
+            return "Accept Discord's invitation to speak (or press **Join stage**), or press **Decline invitation**."
+        return (
+            "Get ready: check your microphone and camera, then press **Join stage**; or press **Decline invitation**."
+        )
+    return "Accept Discord's invitation to speak to start talking." if place.stage else None
+
+
+def view_of(actions: Iterable[Action], place: Place, ready: bool = False) -> discord.ui.View | None:
+    """Return the buttons for a notice's actions (none for a target Discord cannot name)."""
+    view = discord.ui.View(timeout=None)
+    seen: set[Action] = set()
+    for action in actions:
+        if action in seen or len(seen) >= MAX_BUTTONS:
+            continue
+        target = action.target
+        if target is not None and not target.isdigit():
+            continue
+        seen.add(action)
+        name, label, style = BUTTONS[action.kind]
+        if name == "join" and ready and not place.stage:
+            name = "ready"  # the words already gave the get-ready step (J1)
+        view.add_item(
+            StageButton(
+                name, place.guild_id, place.channel_id, int(target) if target else None, label=label, style=style
+            )
+        )
+    return view if view.children else None
+
+
+def message(notice: Notice, place: Place) -> Message:
+    """Return one notice as a Discord message."""
+    ready = notice.hint == SPEAK_HINT  # invitations in a voice channel say how to get ready
+    return Message(content=words(notice, place), view=view_of(notice.actions, place, ready))
+
+
+def for_recipient(event: ev.Event, recipient: str, batch: Sequence[ev.Event] = ()) -> Notice | None:
+    """Return the notice a recipient gets about an event, if any."""
+    return next((notice for notice in present(event, batch) if notice.recipient == recipient), None)
 
 
 # -- answers to the person who clicked or typed -------------------------------------------------
@@ -28,189 +114,67 @@ def mentions_in(text: str) -> str:
 
 def error_words(error: ev.ErrorReply, place: Place) -> str:
     """Say what went wrong and what to do, in Discord's words."""
-    if error.code == "unknown_user":
-        target = SNOWFLAKE.search(error.message)
-        if target is None or target.group(1) == error.actor:
-            return f"You are not connected to {place.channel}. Connect to it first, then try again."
-        return (
-            f"{mention(target.group(1))} is not connected to {place.channel}. "
-            "Pick someone who is, or wait until they connect."
-        )
-    return mentions_in(error.message)
+    return words(present_error(error), place)
 
 
-def describe(event: ev.Event, viewer: str, place: Place) -> str | None:
-    """Tell the viewer what an event means to them; None when it is not theirs to hear."""
-    you = getattr(event, "user", None) == viewer
-    who = mention(getattr(event, "user", None))
-    match event:
-        case ev.SessionStarted(mode=mode):
-            return f"The session is live in **{mode_label(mode)}** mode."
-        case ev.SessionEnded():
-            return "The session has ended; everyone is back in the audience."
-        case ev.ModeChanged(mode=mode):
-            return f"The stage is now in **{mode_label(mode)}** mode."
-        case ev.StageJoined(evicted=evicted):
-            text = "You are on stage." if you else f"{who} is on stage."
-            if you and place.stage:
-                text += " Accept Discord's invitation to speak to start talking."
-            if evicted:
-                text += f" To make room, {mention(evicted)} moved to the audience."
-            return text
-        case ev.StageLeft(reason=reason, by=by):
-            return _stage_left(you, who, reason, by)
-        case ev.RequestCreated(position=position, note=note):
-            if you:
-                return f"You asked to join the stage. You are number {position} in the queue."
-            return f"{who} wants to join the stage (position {position})." + (f" Note: {note}" if note else "")
-        case ev.RequestCancelled(reason=reason):
-            return _request_cancelled(you, who, reason)
-        case ev.RequestApproved() | ev.InvitationSent():
-            return _invitation_text(place) if you else f"Invitation sent to {who}."
-        case ev.RequestDeclined(reason=reason):
-            because = f" Reason: {reason}" if reason else ""
-            if you:
-                return f"Your request to join the stage was declined.{because} You may ask again later."
-            return f"Declined {who}'s request.{because}"
-        case ev.InvitationDeclined():
-            return "You declined the invitation." if you else f"{who} declined the invitation to join the stage."
-        case ev.InvitationExpired():
-            return "Your invitation to join the stage expired." if you else f"{who}'s invitation expired."
-        case ev.InvitationCancelled(reason=reason):
-            why = "you left the channel" if reason == "left_room" else "the session ended"
-            return f"Your invitation was closed because {why}." if you else f"{who}'s invitation was closed."
-        case ev.HandRaised(by=by):
-            if you:
-                return "Your hand is raised; moderators see it." if by == viewer else "Your hand is raised."
-            return f"{who} raised their hand."
-        case ev.HandLowered(by=by):
-            if you:
-                return "Your hand is lowered." if by in (viewer, None) else f"{mention(by)} lowered your hand."
-            return f"{who}'s hand is lowered."
-        case ev.SettingsChanged(setting=setting, value=value) if setting.startswith(SERVER_PREFIX):
-            return _server_setting(setting.removeprefix(SERVER_PREFIX), value)
-        case ev.SettingsChanged(setting="moderators", value=value):
-            return f"This channel's own moderators: {_people(value)}."
-        case ev.SettingsChanged(setting=setting, value=value):
-            return f"The channel's {SERVER_SETTING_WORDS.get(setting, setting)} is now **{value}**."
-    return None
-
-
-def _people(value: object) -> str:
-    return ", ".join(mention(str(user)) for user in value) if isinstance(value, list) and value else "nobody"
-
-
-def _server_setting(setting: str, value: object) -> str:
-    if setting == "moderators":
-        listed = _people(value)
-        return (
-            f"Server-wide moderators: {listed}. They moderate every stage and voice channel in this server, "
-            "alongside each channel's own moderators."
-        )
-    word = SERVER_SETTING_WORDS.get(setting, setting)
-    return (
-        f"The server-wide {word} is now **{value}**. It applies to every stage and voice channel in this server "
-        f"that has no {word} of its own."
-    )
-
-
-def _stage_left(you: bool, who: str, reason: str, by: str | None) -> str:
-    if reason == "evicted":
-        if you:
-            return (
-                "You were moved to the audience to make room on a full stage. "
-                "You can come back under the current mode's rules."
-            )
-        return f"{who} was moved to the audience to make room."
-    if reason == "session_ended":
-        return "The session ended; you are back in the audience." if you else f"{who} is back in the audience."
-    if reason == "removed":
-        return "You are now a viewer." if you else f"{who} is now a viewer."
-    return "You left the stage." if you else f"{who} left the stage."
-
-
-def _request_cancelled(you: bool, who: str, reason: str) -> str:
-    if reason == "withdrawn":
-        return "Your request is cancelled." if you else f"{who} cancelled their request."
-    if reason == "mode_changed":
-        return "A moderator changed the mode, so your request is closed." if you else f"{who}'s request closed."
-    if reason == "left_room":
-        return f"{who}'s request closed: they left the channel."
-    return "The session ended, so your request is closed." if you else f"{who}'s request closed."
-
-
-def _invitation_text(place: Place) -> str:
-    if place.stage:
-        return (
-            f"You have been invited to join the stage in {place.channel}. Accept Discord's invitation to speak "
-            "(or press **Join stage**), or press **Decline invitation**."
-        )
-    return (
-        f"You have been invited to join the stage in {place.channel}. Get ready: check your microphone and "
-        "camera, then press **Join stage**; or press **Decline invitation**."
-    )
-
-
-def reply(events: list[ev.Event], viewer: str, place: Place) -> Message:
+def reply(events: Sequence[ev.Event], viewer: str, place: Place) -> Message:
     """Answer the clicker from what their action caused (shown only to them)."""
     lines: list[str] = []
+    actions: list[Action] = []
     embed = None
     for event in events:
-        if isinstance(event, ev.ErrorReply):
-            lines.append(error_words(event, place))
-        elif isinstance(event, ev.StatusReply):
+        if isinstance(event, ev.StatusReply):
             embed = status_embed(event, place)
-        else:
-            text = describe(event, viewer, place)
-            if text:
-                lines.append(text)
+            continue
+        notice = _for_viewer(event, viewer, events)
+        if notice is not None:
+            lines.append(words(notice, place))
+            actions += notice.actions
     if not lines and embed is None:
         lines.append("Done.")
-    return Message(content="\n".join(lines), embed=embed)
+    ready = any(event.user == viewer for event in events if isinstance(event, (ev.InvitationSent, ev.RequestApproved)))
+    return Message(content="\n".join(lines), embed=embed, view=view_of(actions, place, ready))
+
+
+def _for_viewer(event: ev.Event, viewer: str, batch: Sequence[ev.Event]) -> Notice | None:
+    """The viewer's own notice, else the room's, else what moderators read."""
+    notices = present(event, batch)
+    for recipient in (viewer, ev.ROOM, ev.MODERATORS):
+        found = next((notice for notice in notices if notice.recipient == recipient), None)
+        if found is not None:
+            return found
+    return None
 
 
 # -- notices delivered from the event log -----------------------------------------------------------
 
 
-def mode_after(batch: Sequence[ev.Event]) -> str | None:
-    """Return the mode a command switched to, from the events it caused."""
-    return next((event.mode for event in batch if isinstance(event, ev.ModeChanged)), None)
-
-
 def personal_notice(event: ev.Event, place: Place, batch: Sequence[ev.Event] = ()) -> Message | None:
     """Tell a participant about something someone else did to them (a DM)."""
     user = getattr(event, "user", None)
-    if user is None:
+    notice = for_recipient(event, user, batch) if isinstance(user, str) else None
+    if notice is None:
         return None
-    if isinstance(event, ev.RequestCancelled) and event.reason == "mode_changed":
-        mode = mode_after(batch)
-        after = {
-            Mode.INVITE.value: " It became a raised hand, in the same order.",
-            Mode.OPEN.value: " Everyone may join now: press **Join stage** on the panel.",
-        }.get(mode or "", "")
-        return Message(content=f"{place.channel}: a moderator changed the mode, so your request is closed.{after}")
-    text = describe(event, user, place)
-    if text is None:
-        return None
-    view = invitation_view(place) if isinstance(event, (ev.InvitationSent, ev.RequestApproved)) else None
-    return Message(content=f"{place.channel}: {text}", view=view)
+    told = message(notice, place)
+    return Message(content=f"{place.channel}: {told.content}", view=told.view)
 
 
-def room_notice(event: ev.Event, place: Place) -> Message | None:
+def room_notice(event: ev.Event, place: Place, batch: Sequence[ev.Event] = ()) -> Message | None:
     """Tell everyone in the channel's chat (sessions and modes)."""
-    if isinstance(event, (ev.SessionStarted, ev.SessionEnded, ev.ModeChanged)):
-        return Message(content=describe(event, "", place) or "")
-    return None
+    notice = for_recipient(event, ev.ROOM, batch)
+    return message(notice, place) if notice is not None else None
 
 
-MODERATOR_EVENTS = (ev.RequestCreated, ev.InvitationDeclined, ev.InvitationExpired)
-
-
-def moderator_notice(event: ev.Event, place: Place, roles: Iterable[int] = ()) -> Message | None:
+def moderator_notice(
+    event: ev.Event, place: Place, roles: Iterable[int] = (), batch: Sequence[ev.Event] = ()
+) -> Message | None:
     """Tell moderators of a request, or of an invitation that came to nothing."""
-    if not isinstance(event, MODERATOR_EVENTS):
+    notice = for_recipient(event, ev.MODERATORS, batch) if isinstance(event, MODERATOR_PINGS) else None
+    if notice is None:
         return None
-    text = describe(event, "", place) or ""
+    told = message(notice, place)
     pings = " ".join(f"<@&{role}>" for role in roles)
-    content = f"{pings} {text}".strip() if pings else text
-    return Message(content=content, mentions=discord.AllowedMentions(roles=True, users=False, everyone=False))
+    content = f"{pings} {told.content}" if pings else told.content
+    return Message(
+        content=content, view=told.view, mentions=discord.AllowedMentions(roles=True, users=False, everyone=False)
+    )

@@ -98,7 +98,7 @@ class Notifier:
 
     async def _tell(self, item: LoggedEvent, channel: RoomChannel, batch: Sequence[ev.Event]) -> None:
         event, place = item.event, place_for(channel)
-        notice = notices.room_notice(event, place)
+        notice = notices.room_notice(event, place, batch)
         if notice is not None:
             await self.messenger.to_room(channel, notice)
         user = getattr(event, "user", None)
@@ -106,6 +106,6 @@ class Notifier:
             personal = notices.personal_notice(event, place, batch)
             if personal is not None:
                 await self.messenger.to_user(channel, user, personal)
-        moderators = notices.moderator_notice(event, place, self.runtime.moderator_roles)
+        moderators = notices.moderator_notice(event, place, self.runtime.moderator_roles, batch)
         if moderators is not None:
             await self.messenger.to_moderators(channel, moderators, skip=user)
