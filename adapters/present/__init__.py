@@ -4,8 +4,9 @@ Renderers (console, Slack, Discord) only format the notices: people ids become m
 names, `*emphasis*` becomes the platform's, actions become buttons or commands to type.
 """
 
+from adapters.present.batch import command_batches
 from adapters.present.events import present
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.refusals import present_error
 
-__all__ = ["Action", "ActionKind", "Notice", "present", "present_error"]
+__all__ = ["Action", "ActionKind", "Notice", "command_batches", "present", "present_error"]

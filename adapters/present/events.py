@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import assert_never
 
-from adapters.present.notice import Action, ActionKind, Notice
+from adapters.present.notice import Notice
+from adapters.present.personal import About, about
 from adapters.present.refusals import present_error
 from adapters.present.settings import settings_notice
-from adapters.present.words import MODERATORS, ROOM, USER, mode_label, notice
+from adapters.present.words import ROOM, key, mode_label, notice
 from core import events as ev
-from core.modes import Mode
-
-INVITED = "You have been invited to join the stage."
-INVITATION_ACTIONS = (Action(ActionKind.JOIN_STAGE), Action(ActionKind.DECLINE_INVITATION))
-# Discord's stage channels ask the speaker to accept Discord's own invitation to speak.
-SPEAK_HINT = "discord.accept_invitation_to_speak"
 
 
 def present(event: ev.Event, batch: Sequence[ev.Event] = ()) -> list[Notice]:
     """Return one notice per recipient of an event, in the order they are told; `batch` is the command's events."""
     if not isinstance(event, ev.AnyEvent):
         raise TypeError(f"not a stage event: {event!r}")
+    if isinstance(event, About):
+        return about(event, batch)
     match event:
         case ev.SessionStarted():
             by = "{by} started a session." if event.by else "A session started."
@@ -33,41 +30,6 @@ def present(event: ev.Event, batch: Sequence[ev.Event] = ()) -> list[Notice]:
             by = "{by} changed" if event.by else "The stage changed"
             text = by + (" the stage to *{mode}* mode." if event.by else " to *{mode}* mode.")
             return [_room(event, text, by=event.by, mode=event.mode)]
-        case ev.StageJoined():
-            return _stage_joined(event)
-        case ev.StageLeft():
-            return _stage_left(event)
-        case ev.RequestCreated():
-            return _request_created(event)
-        case ev.RequestCancelled():
-            return _request_cancelled(event, batch)
-        case ev.RequestApproved():
-            them = "{by} brought {user} to the stage. Invitation sent to {user}."
-            if event.by is None:
-                them = "{user} was brought to the stage. Invitation sent to {user}."
-            variant = "" if event.by else "unattributed"
-            return _pair(
-                event, variant, INVITED, them, {"by": event.by}, you_actions=INVITATION_ACTIONS, hint=SPEAK_HINT
-            )
-        case ev.RequestDeclined():
-            return _request_declined(event)
-        case ev.InvitationSent():
-            them = "Invitation sent to {user} (by {by})." if event.by else "Invitation sent to {user}."
-            variant = "" if event.by else "unattributed"
-            return _pair(
-                event, variant, INVITED, them, {"by": event.by}, you_actions=INVITATION_ACTIONS, hint=SPEAK_HINT
-            )
-        case ev.InvitationDeclined():
-            return _pair(event, "", "You declined the invitation to join the stage.", "{user} declined the invitation.")
-        case ev.InvitationExpired():
-            you = "Your invitation to join the stage expired. Ask again or raise your hand if you still want to speak."
-            return _pair(event, "", you, "{user}'s invitation expired unanswered.")
-        case ev.InvitationCancelled():
-            return _invitation_cancelled(event)
-        case ev.HandRaised():
-            return _hand_raised(event)
-        case ev.HandLowered():
-            return _hand_lowered(event, batch)
         case ev.SettingsChanged():
             return [settings_notice(event)]
         case ev.ErrorReply():
@@ -78,194 +40,12 @@ def present(event: ev.Event, batch: Sequence[ev.Event] = ()) -> list[Notice]:
             assert_never(event)
 
 
-def _key(event: ev.Event, variant: str, audience: str) -> str:
-    return ".".join(part for part in (event.name, variant, audience) if part)
-
-
 def _room(
     event: ev.SessionStarted | ev.SessionEnded | ev.ModeChanged, text: str, by: str | None, mode: str = ""
 ) -> Notice:
     variant = "" if by else "unattributed"
     values = {"mode": mode_label(mode)} if mode else {}
-    return notice(ev.ROOM, _key(event, variant, ROOM), text, {"by": by}, values)
-
-
-def _pair(
-    event: ev.Event,
-    variant: str,
-    you: str,
-    them: str,
-    people: Mapping[str, str | None] | None = None,
-    values: Mapping[str, str | int] | None = None,
-    you_actions: tuple[Action, ...] = (),
-    them_actions: tuple[Action, ...] = (),
-    hint: str | None = None,
-) -> list[Notice]:
-    """Tell the person the event is about (as "you"), then the moderators."""
-    user: str = getattr(event, "user")  # noqa: B009 - every event told to "user" has one
-    named = {"user": user, **(people or {})}
-    return [
-        notice(user, _key(event, variant, USER), you, named, values, you_actions, hint),
-        notice(MODERATORS, _key(event, variant, MODERATORS), them, named, values, them_actions),
-    ]
-
-
-def _stage_joined(event: ev.StageJoined) -> list[Notice]:
-    if event.evicted:
-        them = "{user} joined the stage, moving {evicted} to the audience to make room."
-        return _pair(event, "evicting", "You are on stage.", them, {"evicted": event.evicted}, hint=SPEAK_HINT)
-    return _pair(event, "", "You are on stage.", "{user} joined the stage.", hint=SPEAK_HINT)
-
-
-_LEFT: dict[str, tuple[str, str]] = {
-    "removed": (
-        "You are now a viewer: {by} removed you from the stage.",
-        "{user} is now a viewer: {by} removed them from the stage.",
-    ),
-    "evicted": (
-        "You are now a viewer: the stage was full and you had been quiet the longest, so you made room for {by}. "
-        "You may come back under the current mode's rules.",
-        "{user} was moved to the audience to make room for {by} (quiet the longest).",
-    ),
-    "left_room": ("You left the room, so you are off the stage.", "{user} left the room and is off the stage."),
-    "session_ended": ("The session ended; you are back in the audience.", "{user} left the stage: the session ended."),
-}
-_LEFT_UNATTRIBUTED: dict[str, tuple[str, str]] = {
-    "removed": (
-        "You are now a viewer: a moderator removed you from the stage.",
-        "{user} is now a viewer: a moderator removed them from the stage.",
-    ),
-    "evicted": (
-        "You are now a viewer: the stage was full and you had been quiet the longest, so you made room. "
-        "You may come back under the current mode's rules.",
-        "{user} was moved to the audience to make room (quiet the longest).",
-    ),
-}
-
-
-def _stage_left(event: ev.StageLeft) -> list[Notice]:
-    table = _LEFT if event.by or event.reason not in _LEFT_UNATTRIBUTED else _LEFT_UNATTRIBUTED
-    variant = event.reason if table is _LEFT else f"{event.reason}.unattributed"
-    you, them = table.get(event.reason, ("You left the stage.", "{user} left the stage."))
-    people = {"by": event.by} if "{by}" in you + them else {}
-    return _pair(event, variant, you, them, people)
-
-
-def _request_created(event: ev.RequestCreated) -> list[Notice]:
-    you = "You asked to join the stage; you are number {position} in line."
-    them = "{user} wants to join the stage (number {position} in line)"
-    values: dict[str, str | int] = {"position": event.position}
-    if event.note:
-        them += ': "{note}"'
-        values["note"] = event.note
-    answers = (Action(ActionKind.BRING_TO_STAGE, event.user), Action(ActionKind.DECLINE_REQUEST, event.user))
-    variant = "noted" if event.note else ""
-    return _pair(
-        event,
-        variant,
-        you,
-        them + ".",
-        values=values,
-        you_actions=(Action(ActionKind.CANCEL_REQUEST),),
-        them_actions=answers,
-    )
-
-
-_CANCELLED: dict[str, tuple[str, str]] = {
-    "withdrawn": ("You cancelled your request to join the stage.", "{user} cancelled their request."),
-    "left_room": (
-        "Your request was cancelled because you left the room.",
-        "{user}'s request was cancelled: they left the room.",
-    ),
-    "session_ended": ("The session ended, so your request is closed.", "{user}'s request closed: the session ended."),
-}
-
-
-def _request_cancelled(event: ev.RequestCancelled, batch: Sequence[ev.Event]) -> list[Notice]:
-    if event.reason != "mode_changed":
-        you, them = _CANCELLED.get(event.reason, ("Your request was cancelled.", "{user}'s request was cancelled."))
-        return _pair(event, event.reason, you, them)
-    # M4/M5: what a closed request becomes depends on the mode the same command switched to.
-    mode = next((e.mode for e in batch if isinstance(e, ev.ModeChanged)), None)
-    closed = "Requests are closed since the stage changed to *{mode}* mode; "
-    theirs = "{user}'s request is closed since the stage changed to *{mode}* mode; "
-    if mode is None:
-        closed, theirs = (
-            "Requests are closed since the stage changed mode; ",
-            "{user}'s request is closed since the stage changed mode; ",
-        )
-    values = {"mode": mode_label(mode)} if mode else {}
-    if mode == Mode.OPEN:
-        return _pair(
-            event,
-            "mode_changed.open",
-            closed + "you can now join directly.",
-            theirs + "{user} can now join directly.",
-            values=values,
-            you_actions=(Action(ActionKind.JOIN_STAGE),),
-        )
-    if mode == Mode.INVITE:
-        you = closed + "you keep your place as a raised hand."
-        return _pair(
-            event, "mode_changed.invite", you, theirs + "{user} keeps their place as a raised hand.", values=values
-        )
-    return _pair(event, "mode_changed", closed + "you lose nothing.", theirs + "{user} loses nothing.", values=values)
-
-
-def _request_declined(event: ev.RequestDeclined) -> list[Notice]:
-    you = ("{by} declined" if event.by else "A moderator declined") + " your request to join the stage."
-    them = ("{by} declined" if event.by else "A moderator declined") + " {user}'s request."
-    values: dict[str, str | int] = {}
-    if event.reason:
-        you += ' Reason: "{reason}".'
-        them += ' Reason: "{reason}".'
-        values["reason"] = event.reason
-    variant = ".".join(
-        part for part in ("" if event.by else "unattributed", "reasoned" if event.reason else "") if part
-    )
-    return _pair(event, variant, you + " You may ask again later.", them, {"by": event.by}, values)
-
-
-def _invitation_cancelled(event: ev.InvitationCancelled) -> list[Notice]:
-    if event.reason == "left_room":
-        you, them = "you left the room", "they left the room"
-    else:
-        you = them = "the session ended"
-    return _pair(
-        event,
-        event.reason,
-        f"Your invitation was withdrawn: {you}.",
-        "{user}'s invitation was withdrawn: " + them + ".",
-    )
-
-
-def _hand_raised(event: ev.HandRaised) -> list[Notice]:
-    invite = (Action(ActionKind.INVITE, event.user),)
-    if event.by == event.user:
-        return _pair(event, "", "Your hand is raised.", "{user} raised their hand.", them_actions=invite)
-    # M5: a request closed by a switch to invite-only mode becomes a raised hand.
-    you = "Your request is now a raised hand (the stage is invite only)."
-    return _pair(event, "from_request", you, "{user}'s request is now a raised hand.", them_actions=invite)
-
-
-def _hand_lowered(event: ev.HandLowered, batch: Sequence[ev.Event]) -> list[Notice]:
-    if event.by == event.user:
-        return _pair(event, "", "Your hand is lowered.", "{user} lowered their hand.")
-    if any(isinstance(e, ev.SessionEnded) for e in batch):
-        return _pair(
-            event,
-            "session_ended",
-            "Your hand is lowered: the session ended.",
-            "{user}'s hand is lowered: the session ended.",
-        )
-    if event.by is None:
-        return _pair(
-            event,
-            "left_room",
-            "Your hand is lowered: you left the room.",
-            "{user}'s hand is lowered: they left the room.",
-        )
-    return _pair(event, "by_moderator", "{by} lowered your hand.", "{by} lowered {user}'s hand.", {"by": event.by})
+    return notice(ev.ROOM, key(event, variant, ROOM), text, {"by": by}, values)
 
 
 def _status(event: ev.StatusReply) -> Notice:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from adapters.present.notice import Action, Notice
+from core import events as ev
 from core.modes import Mode
 
 USER = "user"  # the audience part of a key for the person an event is about
@@ -19,6 +20,11 @@ def mode_label(mode: str) -> str:
         return Mode(mode).label
     except ValueError:
         return mode
+
+
+def key(event: ev.Event, variant: str, audience: str) -> str:
+    """Return a notice's stable key: the event's name, its variant, and who reads it."""
+    return ".".join(part for part in (event.name, variant, audience) if part)
 
 
 def notice(

@@ -154,9 +154,29 @@ def test_the_refusal_is_kept_out_of_the_error_s_public_form_and_its_equality() -
     with_data = ev.ErrorReply.of("ann", e.NotOnStage("bob"))
     assert with_data.as_dict() == {"event": "error", "code": "not_on_stage", "message": "bob is not on stage."}
     assert with_data == ev.ErrorReply("ann", "not_on_stage", "bob is not on stage.")
-    assert ev.event_from_dict(with_data.as_dict(), actor="ann").refusal is None
+    rebuilt = ev.event_from_dict(with_data.as_dict(), actor="ann")
+    assert isinstance(rebuilt, ev.ErrorReply) and rebuilt.refusal is None
 
 
 def test_an_error_without_its_refusal_is_still_worded_from_its_message() -> None:
     notice = present_error(ev.ErrorReply("ann", "bad_argument", "Could not read that."))
     assert (notice.text, notice.values) == ("{problem}", {"problem": "Could not read that."})
+
+
+def test_logged_events_are_grouped_by_the_command_that_caused_them_so_a_deliverer_has_the_batch() -> None:
+    from adapters.present import command_batches
+    from core.service import LoggedEvent
+    from tests.unit.stage import KEY
+
+    stage = Stage(mode="request")
+    stage.ok("ann", c.AskToJoin)
+    asked = stage.send(c.AskToJoin(stage.actor("bob")))
+    stage.wait(1)
+    switched = stage.send(c.ChangeMode(stage.actor(MODERATOR), "open"))
+    items = [LoggedEvent(i, KEY, 1_000.0, "bob", event) for i, event in enumerate(asked)]
+    items += [LoggedEvent(10 + i, KEY, 1_001.0, MODERATOR, event) for i, event in enumerate(switched)]
+    groups = command_batches(items)
+    assert [[item.event for item in group] for group in groups] == [asked, switched]
+    batch = [item.event for item in groups[1]]
+    (told,) = [n for n in present(batch[0], batch) if n.recipient == "ann"]
+    assert told.actions == (Action(ActionKind.JOIN_STAGE),)
