@@ -46,7 +46,12 @@ NOT_CONNECTED = "{user} is not connected to {channel}. Pick someone who is, or w
 def words(notice: Notice, place: Place) -> str:
     """Return a notice's text in Discord's markdown, people as mentions, with Discord's own hint added."""
     template = _template(notice)
-    names: dict[str, str | int] = {"channel": place.channel, **notice.values}
+    # What people typed (a note, a reason) is shown as typed, never read as Discord markdown.
+    names: dict[str, str | int] = {
+        key: discord.utils.escape_markdown(value) if isinstance(value, str) else value
+        for key, value in notice.values.items()
+    }
+    names["channel"] = place.channel
     names.update({key: mention(user) for key, user in notice.people.items()})
     names.update({key: ", ".join(mention(user) for user in group) for key, group in notice.groups.items()})
     text = EMPHASIS.sub(r"**\1**", template).format_map(names)

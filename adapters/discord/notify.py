@@ -17,6 +17,7 @@ from adapters.discord.kit import place_for
 from adapters.discord.messenger import Messenger
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
+from adapters.present import command_batches
 from core import events as ev
 from core.service import EventLog, LoggedEvent
 
@@ -33,18 +34,6 @@ VOICE_EVENTS = (
     ev.InvitationExpired,
     ev.InvitationCancelled,
 )
-
-
-def batches(items: Sequence[LoggedEvent]) -> list[list[LoggedEvent]]:
-    """Group logged events by the command that caused them (same room, time and actor, in a row)."""
-    out: list[list[LoggedEvent]] = []
-    for item in items:
-        last = out[-1][-1] if out else None
-        if last is not None and (last.room, last.at, last.actor) == (item.room, item.at, item.actor):
-            out[-1].append(item)
-        else:
-            out.append([item])
-    return out
 
 
 class Notifier:
@@ -67,7 +56,7 @@ class Notifier:
             pending = await self.events.read(CONSUMER, PAGE)
             if not pending:
                 return delivered
-            groups = batches(pending)
+            groups = command_batches(pending)
             if len(pending) == PAGE and len(groups) > 1:
                 groups.pop()  # the page may have cut this command short: it leads the next page
             for group in groups:
