@@ -40,10 +40,17 @@ class Notifier:
     """The outbox consumer "discord"."""
 
     def __init__(
-        self, runtime: Runtime, events: EventLog, messenger: Messenger, panels: PanelKeeper, enforcer: Enforcer
+        self,
+        runtime: Runtime,
+        events: EventLog,
+        messenger: Messenger,
+        panels: PanelKeeper,
+        enforcer: Enforcer,
+        page: int = PAGE,
     ) -> None:
         self.runtime = runtime
         self.events = events
+        self.page = page
         self.messenger = messenger
         self.panels = panels
         self.enforcer = enforcer
@@ -53,11 +60,11 @@ class Notifier:
         """Deliver everything after the cursor, a command's events together; return how many."""
         delivered = 0
         while True:
-            pending = await self.events.read(CONSUMER, PAGE)
+            pending = await self.events.read(CONSUMER, self.page)
             if not pending:
                 return delivered
             groups = command_batches(pending)
-            if len(pending) == PAGE and len(groups) > 1:
+            if len(pending) == self.page and len(groups) > 1:
                 groups.pop()  # the page may have cut this command short: it leads the next page
             for group in groups:
                 batch = [item.event for item in group]
