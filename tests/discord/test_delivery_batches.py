@@ -16,7 +16,6 @@ from core import events as ev
 from core.service import LoggedEvent
 from tests.discord.conftest import App
 
-
 Seen = list[tuple[ev.Event, Sequence[ev.Event]]]
 
 
