@@ -15,6 +15,11 @@ from adapters.discord.roster import status_embed
 from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
+from core.rules import NOTE_LIMIT
+from core.rules.checks import LIMITS
+
+# The ranges Discord checks before a setting reaches the core: the core's own.
+CAPACITY, CAMERAS, COOLDOWN, EXPIRY = (LIMITS[setting] for setting in ("capacity", "cameras", "cooldown", "expiry"))
 
 MODES = [
     app_commands.Choice(name="Everyone on stage (open)", value="open"),
@@ -92,7 +97,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def capacity(
-        self, interaction: discord.Interaction, people: app_commands.Range[int, 1, 10000], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        people: app_commands.Range[int, CAPACITY[0], CAPACITY[1]],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCapacity(a, str(people), workspace=server_wide(scope)))
 
@@ -100,7 +108,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cameras(
-        self, interaction: discord.Interaction, slots: app_commands.Range[int, 0, 1000], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        slots: app_commands.Range[int, CAMERAS[0], CAMERAS[1]],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCameras(a, str(slots), workspace=server_wide(scope)))
 
@@ -108,7 +119,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cooldown(
-        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        seconds: app_commands.Range[int, COOLDOWN[0], COOLDOWN[1]],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds), workspace=server_wide(scope)))
 
@@ -116,7 +130,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def expiry(
-        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 86400], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        seconds: app_commands.Range[int, EXPIRY[0], EXPIRY[1]],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds), workspace=server_wide(scope)))
 
@@ -145,7 +162,9 @@ class StageCommands(
 
     @app_commands.command(name="ask", description="Ask to join the stage")
     @app_commands.describe(note="What you want to say (optional, shown to moderators)")
-    async def ask(self, interaction: discord.Interaction, note: app_commands.Range[str, 0, 200] | None = None) -> None:
+    async def ask(
+        self, interaction: discord.Interaction, note: app_commands.Range[str, 0, NOTE_LIMIT] | None = None
+    ) -> None:
         await self._run(interaction, lambda a: c.AskToJoin(a, note))
 
     @app_commands.command(name="cancel", description="Cancel your request to join the stage")
@@ -196,7 +215,7 @@ class StageCommands(
         self,
         interaction: discord.Interaction,
         member: discord.Member | None = None,
-        reason: app_commands.Range[str, 0, 200] | None = None,
+        reason: app_commands.Range[str, 0, NOTE_LIMIT] | None = None,
     ) -> None:
         if member is None:
             await self._run(interaction, lambda a: c.DeclineInvitation(a))
