@@ -56,6 +56,7 @@ class Messenger:
                     continue
                 if self.runtime.actor(member, channel).moderator:
                     try:
-                        await member.send(content=f"{channel.mention}: {message.content}")
+                        told = Message(content=f"{channel.mention}: {message.content}", view=message.view)
+                        await member.send(**told.kwargs())
                     except discord.HTTPException as error:
                         log.info("DM to moderator %s refused (%s)", member.id, error.code)
