@@ -287,7 +287,7 @@ def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.discord import invite_url
 
     try:
-        print(invite_url(settings))
+        print(invite_url(settings.discord_application_id))
     except ValueError as error:
         raise Refusal(str(error)) from None
     return EXIT_OK

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from aiohttp import web
     from pydantic import SecretStr
 
+    from adapters.discord import DiscordOptions
     from adapters.slack.options import SlackOptions
     from bot.bootstrap import Stagedoor
     from bot.settings import Settings
@@ -38,15 +39,28 @@ LAST_RETRY = 60.0
 STABLE_SECONDS = 60.0  # a connection that held this long starts the back-off afresh when it drops
 
 
+def discord_options(settings: Settings) -> DiscordOptions:
+    """Return what the Discord side reads from the settings."""
+    from adapters.discord import DiscordOptions
+
+    token = settings.discord_token
+    return DiscordOptions(
+        token=token.get_secret_value() if token is not None else None,
+        moderator_roles=settings.discord_moderator_roles,
+        notify_moderators=settings.discord_notify_moderators,
+        dev_guild_id=settings.discord_dev_guild_id,
+    )
+
+
 def build_platforms(app: Stagedoor, names: Sequence[str], health: Health) -> list[Platform]:
     """Make each named platform; Slack's HTTP server carries health when the two ports are one."""
     settings = app.settings
     platforms: list[Platform] = []
     for name in names:
         if name == "discord":
-            from adapters.discord import DiscordPlatform
+            from adapters.discord import DiscordParts, DiscordPlatform
 
-            platforms.append(DiscordPlatform(app))
+            platforms.append(DiscordPlatform(DiscordParts(app.service, app.store, discord_options(settings))))
         elif name == "slack":
             from adapters.slack import SlackPlatform
 

@@ -14,8 +14,8 @@ from adapters.console.words import Delivery, problem_reply
 from adapters.outbox import drain
 from core import commands as c
 from core.events import Event
+from core.limits import NAME_LIMIT
 from core.room import RoomKey
-from core.rules import NAME_LIMIT
 from core.service import EventLog, LoggedEvent, StageService
 
 ROOM = RoomKey("console", "local", "stage")

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import render
-from adapters.discord.enforce import place_for
-from adapters.discord.runtime import is_room_channel, room_key
+from adapters.discord import replies
+from adapters.discord.kit import Message, place_for
+from adapters.discord.notices import reply
+from adapters.discord.runtime import RoomChannel, Runtime, is_room_channel, room_key
 from core import commands as c
 from core import events as ev
 
-if TYPE_CHECKING:
-    from adapters.discord.runtime import RoomChannel, Runtime
 
-
-async def answer(interaction: discord.Interaction, message: render.Message) -> None:
+async def answer(interaction: discord.Interaction, message: Message) -> None:
     """Answer only the person who clicked or typed."""
     kwargs = message.kwargs()
     if kwargs.get("content") is None:
@@ -44,26 +41,16 @@ async def member_in(interaction: discord.Interaction, guild: discord.Guild) -> d
 def room_of(interaction: discord.Interaction) -> RoomChannel | None:
     """Return the room a slash command means: the channel typed in, else the one the typer is connected to."""
     if is_room_channel(interaction.channel):
-        return interaction.channel  # type: ignore[return-value]
-    voice = getattr(interaction.user, "voice", None)
+        return interaction.channel
+    voice = interaction.user.voice if isinstance(interaction.user, discord.Member) else None
     if voice is not None and is_room_channel(voice.channel):
-        return voice.channel  # type: ignore[no-any-return]
+        return voice.channel
     return None
 
 
 def connected(channel: RoomChannel, user_id: int) -> bool:
     """Say whether someone is connected to the room's voice channel."""
     return user_id in channel.voice_states
-
-
-def names_in(channel: RoomChannel, users: list[str]) -> dict[str, str]:
-    """Return display names for the core's user ids that Discord has cached."""
-    names: dict[str, str] = {}
-    for user in users:
-        member = channel.guild.get_member(int(user)) if user.isdigit() else None
-        if member is not None:
-            names[user] = member.display_name
-    return names
 
 
 async def act(
@@ -79,10 +66,10 @@ async def act(
     member = await member_in(interaction, channel.guild)
     place = place_for(channel)
     if member is None:
-        await answer(interaction, render.Message(content=f"You are not a member of the server of {place.channel}."))
+        await answer(interaction, replies.not_a_member(place))
         return []
     if needs_connection and not connected(channel, member.id):
-        await answer(interaction, render.not_connected(place))
+        await answer(interaction, replies.not_connected(place))
         return []
     key = room_key(channel.guild.id, channel.id)
     actor = runtime.actor(member, channel)
@@ -92,7 +79,7 @@ async def act(
         # An invitation for someone not connected waits until they connect (or expires, J8).
         await runtime.handle(key, c.Arrive(c.Actor(str(target.id))))
         events = await runtime.handle(key, command)
-    await answer(interaction, render.reply(events, actor.user, place))
+    await answer(interaction, reply(events, actor.user, place))
     return events
 
 

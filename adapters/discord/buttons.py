@@ -1,18 +1,54 @@
 """Persistent buttons and member pickers: their ids carry what they act on, never who may act.
 
-They are DynamicItems, so a click finds its handler from the custom id alone,
-after any restart. Who clicked, and what they may do, is decided at the click (A3).
+They are DynamicItems, so a click finds its item from the custom id alone,
+after any restart. The item hands the click to the handler the bot was given
+in setup_hook; who clicked, and what they may do, is decided there (A3).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 
+log = logging.getLogger(__name__)
+
 TEMPLATE = r"sd:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)(?::(?P<user>\d+))?"
 PICKER_TEMPLATE = r"sdp:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)"
+
+
+@dataclass(frozen=True)
+class Click:
+    """One click: what the item asks for, in which room, and on whom (a moderator's answer or pick)."""
+
+    action: str
+    guild_id: int
+    channel_id: int
+    user_id: int | None = None
+
+
+ClickHandler = Callable[[discord.Interaction, Click], Awaitable[None]]
+
+
+@runtime_checkable
+class TakesClicks(Protocol):
+    """A client that was given a click handler (StageBot, in its setup_hook)."""
+
+    click_handler: ClickHandler | None
+
+
+async def dispatch(interaction: discord.Interaction, click: Click) -> None:
+    """Hand a click to the handler the client was given."""
+    client = interaction.client
+    handler = client.click_handler if isinstance(client, TakesClicks) else None
+    if handler is None:
+        log.warning("a click on %s arrived before the bot was set up; ignored", click.action)
+        return
+    await handler(interaction, click)
 
 
 def custom_id(action: str, guild_id: int, channel_id: int, user_id: int | None = None) -> str:
@@ -42,7 +78,7 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
         super().__init__(
             discord.ui.Button(label=label, style=style, custom_id=custom_id(action, guild_id, channel_id, user_id))
         )
-        self.action, self.guild_id, self.channel_id, self.user_id = action, guild_id, channel_id, user_id
+        self.click = Click(action, guild_id, channel_id, user_id)
 
     @classmethod
     async def from_custom_id(
@@ -61,11 +97,8 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Hand the click to the panel's click handler."""
-        # Imported here: the click handlers render replies, and rendering builds these buttons.
-        from adapters.discord.panel import clicked
-
-        await clicked(interaction, self.action, self.guild_id, self.channel_id, self.user_id)
+        """Hand the click to the bot's click handler."""
+        await dispatch(interaction, self.click)
 
 
 class StagePicker(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=PICKER_TEMPLATE):
@@ -88,8 +121,6 @@ class StagePicker(discord.ui.DynamicItem[discord.ui.UserSelect[Any]], template=P
         return cls(match["action"], int(match["guild"]), int(match["channel"]), placeholder=placeholder or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        """Hand the click to the panel's click handler."""
-        from adapters.discord.panel import clicked
-
+        """Hand the pick to the bot's click handler."""
         chosen = self.item.values[0] if self.item.values else None
-        await clicked(interaction, self.action, self.guild_id, self.channel_id, chosen.id if chosen else None)
+        await dispatch(interaction, Click(self.action, self.guild_id, self.channel_id, chosen.id if chosen else None))

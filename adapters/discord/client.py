@@ -1,4 +1,4 @@
-"""The bot: built inside a function, its parts wired in setup_hook."""
+"""The bot: its parts built in dependency order and handed to each other; commands and clicks wired in setup_hook."""
 
 from __future__ import annotations
 
@@ -10,21 +10,20 @@ from typing import Any
 import discord
 from discord.ext import commands, tasks
 
-from adapters.discord.buttons import StageButton, StagePicker
+from adapters.discord.buttons import ClickHandler, StageButton, StagePicker
+from adapters.discord.clicks import Clicks
 from adapters.discord.commands import StageCommands
 from adapters.discord.enforce import Enforcer
 from adapters.discord.invite import intents
+from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
-from adapters.discord.runtime import Runtime
+from adapters.discord.runtime import DiscordParts, Runtime
 from adapters.discord.voice import VoiceWatcher
-from adapters.outbox import drain
 from adapters.platform import wait_for_tasks
 from core import commands as c
 
 log = logging.getLogger(__name__)
-
-OUTBOX_CONSUMER = "discord"
 
 
 class StageBot(commands.Bot):
@@ -32,7 +31,7 @@ class StageBot(commands.Bot):
 
     def __init__(
         self,
-        app: Any,
+        parts: DiscordParts,
         *,
         beat_seconds: float = 1.0,
         poll_seconds: float = 2.0,
@@ -40,10 +39,13 @@ class StageBot(commands.Bot):
         retry_delay: float = 1.0,
     ) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
-        self.runtime = Runtime(app, self)
-        self.runtime.panels = PanelKeeper(self.runtime)
-        self.runtime.enforcer = Enforcer(self.runtime, first_delay=retry_delay)
-        self.runtime.notifier = Notifier(self.runtime)
+        runtime = self.runtime = Runtime(parts, self)
+        self.messenger = Messenger(runtime)
+        self.panels = PanelKeeper(runtime)
+        self.enforcer = Enforcer(runtime, self.messenger, self.panels, first_delay=retry_delay)
+        self.notifier = Notifier(runtime, parts.events, self.messenger, self.panels, self.enforcer)
+        # Set in setup_hook: the persistent buttons hand every click to it.
+        self.click_handler: ClickHandler | None = None
         self._workers: list[asyncio.Task[None]] = []
         self._stopping = False  # set on shutdown: the outbox worker delivers what is committed, then ends
         self._poll_every = max(1, round(poll_seconds / beat_seconds))
@@ -57,18 +59,19 @@ class StageBot(commands.Bot):
         """Add the commands, listeners and persistent items; start the workers; sync /stage."""
         runtime = self.runtime
         await self.add_cog(StageCommands(runtime))
-        await self.add_cog(VoiceWatcher(runtime))
+        await self.add_cog(VoiceWatcher(runtime, self.enforcer, self.messenger, self.panels))
+        self.click_handler = Clicks(runtime)
         self.add_dynamic_items(StageButton, StagePicker)
         self._workers = [
             asyncio.create_task(self._deliver()),
-            asyncio.create_task(runtime.enforcer.run()),
+            asyncio.create_task(self.enforcer.run()),
         ]
         self._clock.start()
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
         """Sync /stage: to the dev guild at once when one is set, globally otherwise."""
-        dev_guild = self.runtime.app.settings.discord_dev_guild_id
+        dev_guild = self.runtime.options.dev_guild_id
         if dev_guild is not None:
             guild = discord.Object(id=dev_guild)
             self.tree.copy_global_to(guild=guild)
@@ -78,10 +81,9 @@ class StageBot(commands.Bot):
 
     async def _deliver(self) -> None:
         """Deliver the event log: at once after a commit here, and every few seconds for other processes'."""
-        store = self.runtime.app.store
         while True:
             try:
-                await drain(store, OUTBOX_CONSUMER, self.runtime.notifier.deliver)
+                await self.notifier.drain()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -103,7 +105,7 @@ class StageBot(commands.Bot):
         if await wait_for_tasks(delivery, deadline - loop.time()):
             left.append("events not yet delivered (delivered after the next start)")
         try:
-            await asyncio.wait_for(self.runtime.panels.beat(), max(deadline - loop.time(), 0.1))
+            await asyncio.wait_for(self.panels.beat(), max(deadline - loop.time(), 0.1))
         except TimeoutError:
             left.append("panel edits")
         return left
@@ -111,8 +113,8 @@ class StageBot(commands.Bot):
     async def _beat(self) -> None:
         self._beats += 1
         try:
-            await self.runtime.panels.beat()
-            self.runtime.enforcer.retry_due()
+            await self.panels.beat()
+            self.enforcer.retry_due()
             if self._beats % self._poll_every == 0:
                 self.runtime.outbox.fire()  # events other processes committed
             if self._beats % self._tick_every == 0:
@@ -141,6 +143,6 @@ class StageBot(commands.Bot):
         await super().close()
 
 
-def build_bot(app: Any, **options: Any) -> StageBot:
-    """Build the bot for an app (bot.bootstrap.Stagedoor); nothing runs until it starts."""
-    return StageBot(app, **options)
+def build_bot(parts: DiscordParts, **options: Any) -> StageBot:
+    """Build the bot; nothing runs until it starts."""
+    return StageBot(parts, **options)

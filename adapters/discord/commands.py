@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord import render
-from adapters.discord.actions import act, answer, room_of
-from adapters.discord.enforce import place_for
-from adapters.discord.runtime import room_key
+from adapters.discord import replies
+from adapters.discord.actions import act, answer, member_in, room_of
+from adapters.discord.kit import Message, place_for
+from adapters.discord.roster import status_embed
+from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NOTE_LIMIT
 
-if TYPE_CHECKING:
-    from adapters.discord.runtime import Runtime
+# The ranges Discord checks before a setting reaches the core: the core's own.
 
 MODES = [
     app_commands.Choice(name="Everyone on stage (open)", value="open"),
@@ -58,12 +58,12 @@ class StageCommands(
     ) -> None:
         channel = room_of(interaction)
         if channel is None:
-            await answer(interaction, render.wrong_channel())
+            await answer(interaction, replies.wrong_channel())
             return
         await act(self.runtime, interaction, channel, build, target=target, needs_connection=needs_connection)
 
     async def _on(self, interaction: discord.Interaction, kind: type[c.Targeted], member: discord.Member) -> None:
-        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        is_bot = member.bot or self.runtime.is_me(member.id)
         await self._run(interaction, lambda a: kind(a, target=str(member.id), target_is_bot=is_bot), target=member)
 
     # -- sessions (moderators) ----------------------------------------------------------------------
@@ -95,7 +95,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def capacity(
-        self, interaction: discord.Interaction, people: app_commands.Range[int, 1, 10000], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        people: app_commands.Range[int, CAPACITY.low, CAPACITY.high],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCapacity(a, str(people), workspace=server_wide(scope)))
 
@@ -103,7 +106,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cameras(
-        self, interaction: discord.Interaction, slots: app_commands.Range[int, 0, 1000], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        slots: app_commands.Range[int, CAMERAS.low, CAMERAS.high],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCameras(a, str(slots), workspace=server_wide(scope)))
 
@@ -111,7 +117,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cooldown(
-        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 0, 86400], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        seconds: app_commands.Range[int, COOLDOWN.low, COOLDOWN.high],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds), workspace=server_wide(scope)))
 
@@ -119,7 +128,10 @@ class StageCommands(
     @app_commands.describe(scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def expiry(
-        self, interaction: discord.Interaction, seconds: app_commands.Range[int, 1, 86400], scope: Scope = None
+        self,
+        interaction: discord.Interaction,
+        seconds: app_commands.Range[int, EXPIRY.low, EXPIRY.high],
+        scope: Scope = None,
     ) -> None:
         await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds), workspace=server_wide(scope)))
 
@@ -134,7 +146,7 @@ class StageCommands(
         scope: Scope = None,
     ) -> None:
         kind = c.AddModerator if action.value == "add" else c.RemoveModerator
-        is_bot = member.bot or member.id == self.runtime.bot.user.id  # type: ignore[union-attr]
+        is_bot = member.bot or self.runtime.is_me(member.id)
         await self._run(
             interaction,
             lambda a: kind(a, target=str(member.id), target_is_bot=is_bot, workspace=server_wide(scope)),
@@ -148,7 +160,9 @@ class StageCommands(
 
     @app_commands.command(name="ask", description="Ask to join the stage")
     @app_commands.describe(note="What you want to say (optional, shown to moderators)")
-    async def ask(self, interaction: discord.Interaction, note: app_commands.Range[str, 0, 200] | None = None) -> None:
+    async def ask(
+        self, interaction: discord.Interaction, note: app_commands.Range[str, 0, NOTE_LIMIT] | None = None
+    ) -> None:
         await self._run(interaction, lambda a: c.AskToJoin(a, note))
 
     @app_commands.command(name="cancel", description="Cancel your request to join the stage")
@@ -172,15 +186,18 @@ class StageCommands(
     async def status(self, interaction: discord.Interaction) -> None:
         channel = room_of(interaction)
         if channel is None:
-            await answer(interaction, render.wrong_channel())
+            await answer(interaction, replies.wrong_channel())
             return
-        member = interaction.user
-        actor = self.runtime.actor(member, channel)  # type: ignore[arg-type]
+        place = place_for(channel)
+        member = await member_in(interaction, channel.guild)
+        if member is None:
+            await answer(interaction, replies.not_a_member(place))
+            return
+        actor = self.runtime.actor(member, channel)
         events = await self.runtime.handle(room_key(channel.guild.id, channel.id), c.Status(actor))
         status = next(e for e in events if isinstance(e, ev.StatusReply))
-        place = place_for(channel)
-        embed = render.status_embed(status, place, title=f"Stage · {channel.name}")
-        await answer(interaction, render.Message(embed=embed))
+        embed = status_embed(status, place, title=f"Stage · {channel.name}")
+        await answer(interaction, Message(embed=embed))
 
     # -- moderators acting on someone ------------------------------------------------------------------
     @app_commands.command(name="approve", description="Bring someone who asked to the stage (moderators)")
@@ -196,7 +213,7 @@ class StageCommands(
         self,
         interaction: discord.Interaction,
         member: discord.Member | None = None,
-        reason: app_commands.Range[str, 0, 200] | None = None,
+        reason: app_commands.Range[str, 0, NOTE_LIMIT] | None = None,
     ) -> None:
         if member is None:
             await self._run(interaction, lambda a: c.DeclineInvitation(a))

@@ -11,17 +11,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import discord
 
-from adapters.discord import render
-from adapters.discord.runtime import Signal
+from adapters.discord import replies
+from adapters.discord.kit import mention, place_for
+from adapters.discord.messenger import Messenger
+from adapters.discord.panel import PanelKeeper
+from adapters.discord.runtime import RoomChannel, Runtime, Signal, is_transient
 from core import commands as c
 from core.room import RoomKey
-
-if TYPE_CHECKING:
-    from adapters.discord.runtime import RoomChannel, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +29,24 @@ NOT_CONNECTED = 40032  # "Target user is not connected to voice": an invitation 
 UNKNOWN_MEMBER = 10007
 
 
-def is_transient(error: discord.HTTPException) -> bool:
-    """Say whether trying again later may work (rate limit, outage)."""
-    return error.status == 429 or error.status >= 500
-
-
 def _now() -> float:
     return asyncio.get_running_loop().time()
-
-
-def place_for(channel: RoomChannel) -> render.Place:
-    """Return where a room is, for words and button ids."""
-    return render.Place(channel.guild.id, channel.id, isinstance(channel, discord.StageChannel))
 
 
 class Enforcer:
     """Converge each room's voice states on the core's roster, one room at a time."""
 
-    def __init__(self, runtime: Runtime, attempts: int = 5, first_delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        messenger: Messenger,
+        panels: PanelKeeper,
+        attempts: int = 5,
+        first_delay: float = 1.0,
+    ) -> None:
         self.runtime = runtime
+        self.messenger = messenger
+        self.panels = panels
         self.attempts = attempts
         self.first_delay = first_delay
         self._pending: dict[RoomKey, set[str]] = {}  # EVERYONE among them: all connected members
@@ -58,8 +56,6 @@ class Enforcer:
         self._retry: dict[tuple[RoomKey, str], tuple[int, float]] = {}
         # Server mute follows a member into every voice channel: remember whom the bot muted.
         self.muted: set[tuple[int, int]] = set()
-        # Users Discord still shows speaking although the core moved them off (shown on the panel).
-        self.warnings: dict[RoomKey, dict[str, str]] = {}
 
     # -- what the rest of the adapter calls ---------------------------------------------------------
 
@@ -81,8 +77,7 @@ class Enforcer:
 
     def settled(self, key: RoomKey, user: str) -> None:
         """Discord now shows someone in the audience: the warning about them is over."""
-        if self.warnings.get(key, {}).pop(user, None) is not None:
-            self.runtime.panels.touch(key)
+        self.panels.clear_warning(key, user)
 
     async def run(self) -> None:
         """Apply what was asked for, room by room, until cancelled."""
@@ -118,7 +113,7 @@ class Enforcer:
         for user_id in targets:
             state = states.get(user_id)
             member = channel.guild.get_member(user_id)
-            if state is None or (member is not None and member.bot) or user_id == self.runtime.bot.user.id:  # type: ignore[union-attr]
+            if state is None or (member is not None and member.bot) or self.runtime.is_me(user_id):
                 continue
             user = str(user_id)
             if stage:
@@ -184,27 +179,26 @@ class Enforcer:
             return
         place = place_for(channel)
         if to_audience:
-            self.warnings.setdefault(key, {})[user] = f"{render.mention(user)} still speaks in Discord"
-            self.runtime.panels.touch(key)
-            notice = render.failure_notice(
+            self.panels.warn(key, user, f"{mention(user)} still speaks in Discord")
+            notice = replies.failure_notice(
                 "move to the audience", user, error, place, "The panel marks them until Discord catches up."
             )
         elif on_stage:
             # The roster must not say "on stage" when Discord would not let them speak.
             await self.runtime.handle(key, c.MovedToAudience(c.Actor(user), by=self.runtime.me))
-            await self.runtime.notifier.to_user(channel, user, render.join_refused_by_discord(place))
-            notice = render.failure_notice(
+            await self.messenger.to_user(channel, user, replies.join_refused_by_discord(place))
+            notice = replies.failure_notice(
                 "bring on stage", user, error, place, "They are back in the audience on the roster."
             )
         else:
-            notice = render.failure_notice(
+            notice = replies.failure_notice(
                 "send Discord's invitation to speak to",
                 user,
                 error,
                 place,
                 "Their invitation stays open; they can still answer it with the panel's buttons.",
             )
-        await self.runtime.notifier.to_room(channel, notice)
+        await self.messenger.to_room(channel, notice)
 
     async def release(self, member: discord.Member) -> None:
         """Unmute someone the bot muted, now that they are somewhere the stage does not reach."""
@@ -233,4 +227,4 @@ class Enforcer:
             elif not live and channel.instance is not None:
                 await channel.instance.delete()
         except discord.HTTPException as error:
-            await self.runtime.notifier.to_room(channel, render.stage_instance_failure(live, error, place_for(channel)))
+            await self.messenger.to_room(channel, replies.stage_instance_failure(live, error, place_for(channel)))

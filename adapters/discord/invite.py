@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import discord
 
-from bot.settings import Settings
-
 
 def intents() -> discord.Intents:
     """Return the gateway intents the bot uses; none of them is privileged."""
@@ -30,15 +28,15 @@ def permissions() -> discord.Permissions:
     )
 
 
-def invite_url(settings: Settings) -> str:
+def invite_url(application_id: int | None) -> str:
     """Return the URL that adds the bot (and its slash commands) to a server."""
-    if settings.discord_application_id is None:
+    if application_id is None:
         raise ValueError(
             "DISCORD_APPLICATION_ID is not set. Copy the Application ID from the Discord developer portal "
             "(your application → General Information) into .env."
         )
     return discord.utils.oauth_url(
-        settings.discord_application_id,
+        application_id,
         permissions=permissions(),
         scopes=("bot", "applications.commands"),
     )

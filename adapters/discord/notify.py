@@ -1,27 +1,28 @@
 """Deliver the event log to Discord: tell people, move voice states, refresh the panel.
 
-The person whose own click caused an event was already answered ephemerally,
-so only others hear of it here. DMs that Discord refuses fall back to a
-mention in the channel's chat; a refused fallback is logged, never raised.
+The events of one command are delivered together, so each notice can be worded
+from what else the command did (M4: a request closed by a switch to open mode
+says the person may now join) without reading the room again. The person whose
+own click caused an event was already answered ephemerally, so only others hear
+of it here.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-import discord
-
-from adapters.discord import render
-from adapters.discord.enforce import place_for
-from adapters.discord.runtime import PLATFORM
+from adapters.discord import notices
+from adapters.discord.enforce import Enforcer
+from adapters.discord.kit import place_for
+from adapters.discord.messenger import Messenger
+from adapters.discord.panel import PanelKeeper
+from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
+from adapters.present import command_batches
 from core import events as ev
-from core.service import LoggedEvent
+from core.service import EventLog, LoggedEvent
 
-if TYPE_CHECKING:
-    from adapters.discord.runtime import RoomChannel, Runtime
-
-log = logging.getLogger(__name__)
+CONSUMER = "discord"
+PAGE = 100
 
 # Events that change who may speak: Discord's voice state must follow them.
 VOICE_EVENTS = (
@@ -38,11 +39,41 @@ VOICE_EVENTS = (
 class Notifier:
     """The outbox consumer "discord"."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        events: EventLog,
+        messenger: Messenger,
+        panels: PanelKeeper,
+        enforcer: Enforcer,
+        page: int = PAGE,
+    ) -> None:
         self.runtime = runtime
+        self.events = events
+        self.page = page
+        self.messenger = messenger
+        self.panels = panels
+        self.enforcer = enforcer
         self._last_delivered = 0  # the log is delivered in id order
 
-    async def deliver(self, item: LoggedEvent) -> None:
+    async def drain(self) -> int:
+        """Deliver everything after the cursor, a command's events together; return how many."""
+        delivered = 0
+        while True:
+            pending = await self.events.read(CONSUMER, self.page)
+            if not pending:
+                return delivered
+            groups = command_batches(pending)
+            if len(pending) == self.page and len(groups) > 1:
+                groups.pop()  # the page may have cut this command short: it leads the next page
+            for group in groups:
+                batch = [item.event for item in group]
+                for item in group:
+                    await self.deliver(item, batch)
+                    await self.events.ack(CONSUMER, item.id)
+                    delivered += 1
+
+    async def deliver(self, item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""
         if item.room.platform != PLATFORM or item.id <= self._last_delivered:
             return
@@ -50,66 +81,27 @@ class Notifier:
         if channel is None:
             return
         event, key = item.event, item.room
-        self.runtime.panels.touch(key)
+        self.panels.touch(key)
         if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
-            self.runtime.enforcer.want(key, None)
+            self.enforcer.want(key, None)
         elif isinstance(event, VOICE_EVENTS):
             users = [event.user] + ([event.evicted] if isinstance(event, ev.StageJoined) and event.evicted else [])
-            self.runtime.enforcer.want(key, users)
-        await self._tell(item, channel)
+            self.enforcer.want(key, users)
+        await self._tell(item, channel, batch)
         if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
-            await self.runtime.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
+            await self.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
         self._last_delivered = item.id
 
-    async def _tell(self, item: LoggedEvent, channel: RoomChannel) -> None:
+    async def _tell(self, item: LoggedEvent, channel: RoomChannel, batch: Sequence[ev.Event]) -> None:
         event, place = item.event, place_for(channel)
-        notice = render.room_notice(event, place)
+        notice = notices.room_notice(event, place, batch)
         if notice is not None:
-            await self.to_room(channel, notice)
+            await self.messenger.to_room(channel, notice)
         user = getattr(event, "user", None)
         if user is not None and user != item.actor and not isinstance(event, ev.ErrorReply):
-            mode = (await self.runtime.snapshot(item.room)).mode
-            personal = render.personal_notice(event, place, mode)
+            personal = notices.personal_notice(event, place, batch)
             if personal is not None:
-                await self.to_user(channel, user, personal)
-        moderators = render.moderator_notice(event, place, self.runtime.moderator_roles)
+                await self.messenger.to_user(channel, user, personal)
+        moderators = notices.moderator_notice(event, place, self.runtime.moderator_roles, batch)
         if moderators is not None:
-            await self.to_moderators(channel, moderators, skip=user)
-
-    async def to_room(self, channel: RoomChannel, message: render.Message) -> discord.Message | None:
-        """Post in the channel's chat; a refusal is logged, not raised."""
-        try:
-            return await channel.send(**message.kwargs())
-        except discord.HTTPException as error:
-            log.warning("could not post in %s: %s", channel.id, error)
-            return None
-
-    async def to_user(self, channel: RoomChannel, user: str, message: render.Message) -> None:
-        """DM someone; when Discord refuses, mention them in the channel's chat instead."""
-        try:
-            target = self.runtime.bot.get_user(int(user)) or await self.runtime.bot.fetch_user(int(user))
-            await target.send(**message.kwargs())
-            return
-        except discord.HTTPException as error:
-            log.info("DM to %s refused (%s); telling them in the channel", user, error.code)
-        fallback = render.Message(
-            content=f"{render.mention(user)} {message.content}",
-            view=message.view,
-            mentions=discord.AllowedMentions(users=[discord.Object(int(user))], roles=False, everyone=False),
-        )
-        await self.to_room(channel, fallback)
-
-    async def to_moderators(self, channel: RoomChannel, message: render.Message, skip: str | None) -> None:
-        """Tell moderators as the settings say: a ping in the chat, DMs, or only the panel."""
-        how = self.runtime.app.settings.discord_notify_moderators
-        if how == "ping":
-            await self.to_room(channel, message)
-        elif how == "dm":
-            for member in channel.members:
-                if member.bot or str(member.id) == skip:
-                    continue
-                if self.runtime.actor(member, channel).moderator:
-                    try:
-                        await member.send(content=f"{channel.mention}: {message.content}")
-                    except discord.HTTPException as error:
-                        log.info("DM to moderator %s refused (%s)", member.id, error.code)
+            await self.messenger.to_moderators(channel, moderators, skip=user)

@@ -1,8 +1,9 @@
-"""What every part of the Discord adapter shares: the core, the bot, and which rooms are live."""
+"""What every part of the Discord adapter shares: the core, the bot, the options, and which rooms are live."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, TypeGuard
 
 import discord
 
@@ -10,14 +11,38 @@ from adapters.discord import roles
 from core import commands as c
 from core import events as ev
 from core.room import RoomKey
-
-if TYPE_CHECKING:
-    from adapters.discord.enforce import Enforcer
-    from adapters.discord.notify import Notifier
-    from adapters.discord.panel import PanelKeeper
+from core.service import EventLog
 
 PLATFORM = "discord"
 RoomChannel = discord.VoiceChannel | discord.StageChannel
+NotifyModerators = Literal["ping", "dm", "panel"]
+
+
+class Service(Protocol):
+    """The application service as the adapter uses it: apply a command to a room."""
+
+    async def handle(self, key: RoomKey, command: c.Command) -> list[ev.Event]:
+        """Apply a command and return the events it caused."""
+        ...
+
+
+@dataclass
+class DiscordOptions:
+    """The settings the Discord side reads; built once from the process's settings."""
+
+    token: str | None = field(default=None, repr=False)
+    moderator_roles: frozenset[int] = frozenset()
+    notify_moderators: NotifyModerators = "ping"
+    dev_guild_id: int | None = None
+
+
+@dataclass
+class DiscordParts:
+    """What the Discord side is given: the service, the event log it delivers, and its options."""
+
+    service: Service
+    events: EventLog
+    options: DiscordOptions
 
 
 def room_key(guild_id: int, channel_id: int) -> RoomKey:
@@ -25,9 +50,14 @@ def room_key(guild_id: int, channel_id: int) -> RoomKey:
     return RoomKey(PLATFORM, str(guild_id), str(channel_id))
 
 
-def is_room_channel(channel: object) -> bool:
+def is_room_channel(channel: object) -> TypeGuard[RoomChannel]:
     """Say whether a channel can hold a stage."""
     return isinstance(channel, (discord.VoiceChannel, discord.StageChannel))
+
+
+def is_transient(error: discord.HTTPException) -> bool:
+    """Say whether trying again later may work (rate limit, outage)."""
+    return error.status == 429 or error.status >= 500
 
 
 class Signal:
@@ -56,14 +86,11 @@ class Signal:
 
 
 class Runtime:
-    """The adapter's parts, wired once per bot."""
+    """The core as the adapter's parts use it: commands in, events out, and which rooms are live."""
 
-    panels: PanelKeeper
-    enforcer: Enforcer
-    notifier: Notifier
-
-    def __init__(self, app: Any, bot: discord.Client) -> None:
-        self.app = app
+    def __init__(self, parts: DiscordParts, bot: discord.Client) -> None:
+        self.service = parts.service
+        self.options = parts.options
         self.bot = bot
         self.live: set[RoomKey] = set()
         # Fired after every commit made here, so the outbox delivers at once.
@@ -72,13 +99,17 @@ class Runtime:
     @property
     def moderator_roles(self) -> frozenset[int]:
         """Return the roles the settings name as moderators of every stage."""
-        return self.app.settings.discord_moderator_roles  # type: ignore[no-any-return]
+        return self.options.moderator_roles
 
     @property
     def me(self) -> str:
         """Return the bot's own name in the core (the `by` of its corrections)."""
         assert self.bot.user is not None
         return roles.user_name(self.bot.user)
+
+    def is_me(self, user_id: int) -> bool:
+        """Say whether a Discord user is this bot."""
+        return self.bot.user is not None and self.bot.user.id == user_id
 
     def system_actor(self) -> c.Actor:
         """Return the actor the bot uses for platform happenings it reports itself."""
@@ -96,7 +127,7 @@ class Runtime:
 
     async def handle(self, key: RoomKey, command: c.Command) -> list[ev.Event]:
         """Apply a command to a room and keep track of which rooms are live."""
-        events = await self.app.service.handle(key, command)
+        events = await self.service.handle(key, command)
         if any(not event.is_reply for event in events):
             self.outbox.fire()
         for event in events:
@@ -108,7 +139,7 @@ class Runtime:
 
     async def snapshot(self, key: RoomKey, moderator: bool = True) -> ev.StatusReply:
         """Return the room as the core sees it now."""
-        events = await self.app.service.handle(key, c.Status(c.Actor(self.me, moderator=moderator)))
+        events = await self.service.handle(key, c.Status(c.Actor(self.me, moderator=moderator)))
         status = next(event for event in events if isinstance(event, ev.StatusReply))
         if status.live:
             self.live.add(key)

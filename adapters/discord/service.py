@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 import aiohttp
 import discord
 
+from adapters.discord.client import StageBot, build_bot
+from adapters.discord.runtime import DiscordParts
 from adapters.platform import PlatformFailure, wait_for_tasks
 
 log = logging.getLogger("stagedoor.discord")
@@ -30,22 +31,20 @@ class DiscordPlatform:
 
     name = NAME
 
-    def __init__(self, app: Any) -> None:
-        self._app = app
-        self.bot: Any = None
+    def __init__(self, parts: DiscordParts) -> None:
+        self._parts = parts
+        self.bot: StageBot | None = None
 
     async def start(self) -> None:
         """Log in over HTTP (a wrong token is refused here, once); the gateway connects in run()."""
-        from adapters.discord.client import build_bot
-
-        token = self._app.settings.discord_token
+        token = self._parts.options.token
         if token is None:
             raise PlatformFailure(NAME, f"DISCORD_TOKEN is not set: {TOKEN_HELP}")
         logging.getLogger("discord.client").addFilter(_not_about_voice_playback)
-        bot = self.bot = build_bot(self._app)
+        bot = self.bot = build_bot(self._parts)
         await bot.__aenter__()
         try:
-            await bot.login(token.get_secret_value())
+            await bot.login(token)
         except discord.LoginFailure:
             raise PlatformFailure(NAME, f"Discord refused DISCORD_TOKEN (401 Unauthorized): {TOKEN_HELP}") from None
         except discord.HTTPException as error:
@@ -69,6 +68,8 @@ class DiscordPlatform:
     async def run(self) -> None:
         """Hold the gateway (discord.py resumes dropped connections itself); raise when it gives up."""
         bot = self.bot
+        if bot is None:
+            raise PlatformFailure(NAME, "the bot was never started")
         try:
             await bot.connect(reconnect=True)
         except discord.PrivilegedIntentsRequired:

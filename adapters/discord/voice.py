@@ -11,20 +11,19 @@ channel's chat count as activity for eviction (C4).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
 
-from adapters.discord import render
-from adapters.discord.enforce import place_for
-from adapters.discord.runtime import is_room_channel, room_key
+from adapters.discord.enforce import Enforcer
+from adapters.discord.kit import Message, place_for
+from adapters.discord.messenger import Messenger
+from adapters.discord.notices import error_words
+from adapters.discord.panel import PanelKeeper
+from adapters.discord.runtime import RoomChannel, Runtime, is_room_channel, room_key
 from core import commands as c
 from core import events as ev
 from core.modes import Mode
-
-if TYPE_CHECKING:
-    from adapters.discord.runtime import RoomChannel, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +34,11 @@ WORTH_TELLING = {"mode_forbids", "cooldown", "stage_full", "no_session", "alread
 class VoiceWatcher(commands.Cog):
     """Listen to voice states, stage instances and chat in stage and voice channels."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, enforcer: Enforcer, messenger: Messenger, panels: PanelKeeper) -> None:
         self.runtime = runtime
+        self.enforcer = enforcer
+        self.messenger = messenger
+        self.panels = panels
 
     # -- voice states ------------------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -48,20 +50,20 @@ class VoiceWatcher(commands.Cog):
             return
         old, new = before.channel, after.channel
         if old is not None and (new is None or new.id != old.id) and is_room_channel(old):
-            self.runtime.enforcer.forget(member.guild.id, member.id)
+            self.enforcer.forget(member.guild.id, member.id)
             await self.runtime.handle(room_key(member.guild.id, old.id), c.Leave(c.Actor(str(member.id))))
         arrived = new is not None and (old is None or old.id != new.id)
         if arrived and not (
             isinstance(new, discord.VoiceChannel) and room_key(member.guild.id, new.id) in self.runtime.live
         ):
-            await self.runtime.enforcer.release(member)  # server mute would follow them here
+            await self.enforcer.release(member)  # server mute would follow them here
         if new is not None and arrived and is_room_channel(new):
             key = room_key(member.guild.id, new.id)
             await self.runtime.handle(key, c.Arrive(c.Actor(str(member.id))))
             # A waiting invitation reaches them now; in a live voice channel the audience is muted.
-            self.runtime.enforcer.want(key, [str(member.id)])
+            self.enforcer.want(key, [str(member.id)])
         elif new is not None and old is not None and is_room_channel(new):
-            await self._changed(member, new, before, after)  # type: ignore[arg-type]
+            await self._changed(member, new, before, after)
 
     async def _changed(
         self, member: discord.Member, channel: RoomChannel, before: discord.VoiceState, after: discord.VoiceState
@@ -78,15 +80,15 @@ class VoiceWatcher(commands.Cog):
         field = "suppress" if stage else "mute"
         was_quiet, is_quiet = getattr(before, field), getattr(after, field)
         if was_quiet != is_quiet:
-            echo = self.runtime.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)
+            echo = self.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)
             if is_quiet:
-                self.runtime.enforcer.settled(key, user)
+                self.enforcer.settled(key, user)
                 if not echo:
                     await self.runtime.handle(key, c.MovedToAudience(c.Actor(user)))
             else:
                 await self._became_speaker(member, channel, echo)
         else:
-            self.runtime.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)  # unchanged: nothing awaited
+            self.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)  # unchanged: nothing awaited
         if was_quiet == is_quiet and stage and after.suppress:
             if before.requested_to_speak_at is None and after.requested_to_speak_at is not None:
                 await self._hand_up(member, channel)
@@ -104,7 +106,7 @@ class VoiceWatcher(commands.Cog):
         refusal = next((e for e in events if isinstance(e, ev.ErrorReply)), None)
         if refusal is not None:
             # The core said no, so Discord must not let them speak either.
-            self.runtime.enforcer.want(key, [user])
+            self.enforcer.want(key, [user])
             await self._tell(member, channel, refusal)
 
     async def _hand_up(self, member: discord.Member, channel: RoomChannel) -> None:
@@ -135,10 +137,8 @@ class VoiceWatcher(commands.Cog):
             await self.runtime.handle(key, c.LowerHand(actor))
 
     async def _tell(self, member: discord.Member, channel: RoomChannel, refusal: ev.ErrorReply) -> None:
-        text = render.error_words(refusal, place_for(channel))
-        await self.runtime.notifier.to_user(
-            channel, str(member.id), render.Message(content=f"{channel.mention}: {text}")
-        )
+        text = error_words(refusal, place_for(channel))
+        await self.messenger.to_user(channel, str(member.id), Message(content=f"{channel.mention}: {text}"))
 
     # -- stage instances ----------------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -191,5 +191,5 @@ class VoiceWatcher(commands.Cog):
         for user in waiting:
             if user not in here:
                 await self.runtime.handle(key, c.Leave(c.Actor(user)))
-        self.runtime.enforcer.want(key, None)
-        self.runtime.panels.touch(key)
+        self.enforcer.want(key, None)
+        self.panels.touch(key)

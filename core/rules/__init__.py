@@ -15,9 +15,9 @@ from core import errors as e
 from core import events as ev
 from core.room import Room
 from core.rules import defaults, joining, presence, session, status
-from core.rules.checks import NAME_LIMIT, NOTE_LIMIT, Events, require_actor_name
+from core.rules.checks import Events, require_actor_name
 
-__all__ = ["NAME_LIMIT", "NOTE_LIMIT", "HANDLERS", "handle"]
+__all__ = ["HANDLERS", "handle"]
 
 HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
     c.StartSession: session.start,

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from core import commands as c
 from core import errors as e
 from core import events as ev
-from core.limits import NAME_LIMIT as NAME_LIMIT  # re-exported: core.rules names them
-from core.limits import NOTE_LIMIT as NOTE_LIMIT
+from core.limits import NAME_LIMIT, NOTE_LIMIT
 from core.modes import Mode, parse_default, parse_mode
 from core.room import Person, Room
 

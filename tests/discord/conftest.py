@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,9 @@ import pytest
 import pytest_asyncio
 import simcord
 
+from adapters.discord import DiscordParts
 from adapters.persistence.sql import SqlStore
+from bot.lifecycle import discord_options
 from bot.settings import Settings
 from core.service import StageService
 from tests.conftest import open_store
@@ -20,13 +22,11 @@ from tests.discord.world import World, bot_for
 
 
 @dataclass
-class App:
-    """What bot.bootstrap.Stagedoor gives an adapter, built for a test."""
+class App(DiscordParts):
+    """What bot/ gives the Discord side, built for a test, with the store and clock the test drives."""
 
-    settings: Settings
-    store: SqlStore
-    service: StageService
-    clock: Any
+    store: SqlStore | None = None
+    clock_holder: dict[str, Any] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -37,23 +37,21 @@ def settings() -> Settings:
 @pytest_asyncio.fixture
 async def app(tmp_path: Path, settings: Settings, migrated_database: Path) -> AsyncIterator[App]:
     store = await open_store(tmp_path / "stage.db", migrated_database)
-    now = {"env": None}
+    now: dict[str, Any] = {"env": None}
 
     def clock() -> float:
         env = now["env"]
-        return env.now().timestamp() if env is not None else 0.0  # type: ignore[attr-defined]
+        return env.now().timestamp() if env is not None else 0.0  # type: ignore[no-any-return]
 
     service = StageService(store.unit_of_work, clock)
-    app = App(settings, store, service, clock)
-    app.clock_holder = now  # type: ignore[attr-defined]
-    yield app
+    yield App(service, store, discord_options(settings), store=store, clock_holder=now)
     await store.close()
 
 
 @pytest_asyncio.fixture
 async def env(app: App) -> AsyncIterator[simcord.Env]:
     env = simcord.Env(bot_for(app))
-    app.clock_holder["env"] = env  # type: ignore[attr-defined]
+    app.clock_holder["env"] = env
     await env.start()
     try:
         yield env

@@ -119,5 +119,5 @@ async def test_C3_eviction(world: World, kind: str) -> None:
     await world.settle(5)
     await world.unmute_self("alex")
     joined = await join(world, kind, "cy")
-    assert f"{world.mention('bea')} moved to the audience" in said(joined)
+    assert f"{world.mention('bea')} was moved to the audience to make room" in said(joined)
     assert not world.speaking("bea") and world.speaking("alex")

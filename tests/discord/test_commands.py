@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import simcord
 
+from bot.lifecycle import discord_options
 from bot.settings import Settings
 from tests.discord.world import World, bot_for, click, said, slash
 
@@ -13,7 +14,7 @@ async def test_M2_a_preset_sets_the_mode_the_next_session_starts_in(world: World
     await world.connect("ada")
     await slash(world, "ada", "default", mode="event")
     started = await slash(world, "ada", "start")
-    assert "live in **Everyone on stage** mode" in said(started)
+    assert "The stage is in **Everyone on stage** mode" in said(started)
 
 
 async def test_A2_an_admin_adds_a_channel_moderator_who_may_then_answer_requests(world: World) -> None:
@@ -24,7 +25,7 @@ async def test_A2_an_admin_adds_a_channel_moderator_who_may_then_answer_requests
     refused = await click(world, "bea", "Bring 1. alex")
     assert "Only moderators" in said(refused)
     added = await slash(world, "ada", "moderators", action="add", member=world.people["bea"])
-    assert "moderators" in said(added)
+    assert "Moderators of this channel" in said(added)
     brought = await click(world, "bea", "Bring 1. alex")
     assert "Invitation sent" in said(brought)
 
@@ -55,7 +56,7 @@ async def test_J5_cooldown_makes_a_declined_participant_wait(world: World) -> No
     early = await slash(world, "alex", "ask")
     assert "you can ask again in" in said(early)
     await world.settle(60)
-    assert "number 1 in the queue" in said(await slash(world, "alex", "ask"))
+    assert "number 1 in line" in said(await slash(world, "alex", "ask"))
 
 
 async def test_J12_actions_outside_a_session_are_refused(world: World) -> None:
@@ -76,7 +77,7 @@ async def test_C1_lowering_capacity_below_the_stage_is_refused_with_the_count(wo
 
 @pytest.mark.parametrize("how", ["dm", "panel"])
 async def test_moderators_hear_of_requests_as_configured(world: World, how: str) -> None:
-    world.app.settings.discord_notify_moderators = how
+    world.app.options.notify_moderators = how
     for name in ("mo", "alex"):
         await world.connect(name)
     await slash(world, "mo", "start", mode="request")
@@ -87,7 +88,8 @@ async def test_moderators_hear_of_requests_as_configured(world: World, how: str)
 
 
 async def test_commands_sync_to_the_dev_guild_when_one_is_set(app) -> None:
-    app.settings = Settings(_env_file=None, DISCORD_DEV_GUILD_ID="1456000000000000001")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, DISCORD_DEV_GUILD_ID="1456000000000000001")  # type: ignore[call-arg]
+    app.options = discord_options(settings)
     env = simcord.Env(bot_for(app))
     env.create_guild("Dev", id=1456000000000000001)
     await env.start()
@@ -127,7 +129,7 @@ async def test_a_configured_moderator_role_moderates_and_is_pinged(world: World)
     hosts = world.guild.create_role("Hosts")
     host = world.guild.add_member(world.env.create_user("hana"), roles=[hosts])
     world.people["hana"] = host
-    world.app.settings.discord_moderator_role_ids = [hosts.id]
+    world.app.options.moderator_roles = frozenset({hosts.id})
     for name in ("hana", "alex"):
         await world.connect(name)
     await slash(world, "hana", "start", mode="request")

@@ -183,7 +183,7 @@ async def test_A2_settings_need_an_admin(world: World) -> None:
     assert "Only admins can change the capacity" in said(refused)
     await world.connect("ada")
     done = await slash(world, "ada", "capacity", people=5)
-    assert "capacity is now **5**" in said(done)
+    assert "The stage now holds up to 5 people" in said(done)
 
 
 async def test_A4_bots_are_not_participants(world: World) -> None:
@@ -200,7 +200,7 @@ async def test_X4_an_invitation_discord_refuses_stays_open_and_moderators_know(w
     assert "couldn't send Discord's invitation to speak to" in world.chat()[-1]
     assert (await world.status()).invitations == [world.id("bea")]
     declined = await click(world, "bea", "Decline invitation", world.dms("bea")[-1])
-    assert "You declined the invitation." in said(declined)
+    assert "You declined the invitation to join the stage." in said(declined)
 
 
 async def test_a_stage_the_bot_cannot_open_is_reported_and_the_session_still_runs(world: World) -> None:
@@ -208,7 +208,7 @@ async def test_a_stage_the_bot_cannot_open_is_reported_and_the_session_still_run
     await start(world, "request", "alex")
     assert world.stage.id not in world.env.backend.stage_instances
     assert "couldn't open the Stage" in world.chat()[-1]
-    assert "number 1 in the queue" in said(await click(world, "alex", "Ask to join stage"))
+    assert "number 1 in line" in said(await click(world, "alex", "Ask to join stage"))
 
 
 async def test_after_a_restart_the_audience_is_still_unmuted_when_the_session_ends(world: World) -> None:

@@ -7,9 +7,11 @@ from urllib.parse import parse_qs, urlparse
 import discord
 import pytest
 
-from adapters.discord import invite_url, serve
+from adapters.discord import DiscordParts, invite_url, serve
 from adapters.discord.invite import intents, permissions
-from adapters.discord.render import Place, panel
+from adapters.discord.kit import Place
+from adapters.discord.roster import panel
+from bot.lifecycle import discord_options
 from bot.settings import Settings
 from core.events import StatusReply
 from tests.discord import spec
@@ -17,7 +19,7 @@ from tests.discord import spec
 
 def test_the_invite_url_asks_for_exactly_the_permissions_the_bot_uses() -> None:
     settings = Settings(_env_file=None, DISCORD_APPLICATION_ID="123456789012345678")  # type: ignore[call-arg]
-    query = parse_qs(urlparse(invite_url(settings)).query)
+    query = parse_qs(urlparse(invite_url(settings.discord_application_id)).query)
     assert query["client_id"] == ["123456789012345678"]
     assert set(query["scope"][0].split()) == {"bot", "applications.commands"}
     assert query["permissions"] == ["22105104"]
@@ -28,7 +30,7 @@ def test_the_invite_url_asks_for_exactly_the_permissions_the_bot_uses() -> None:
 
 def test_the_invite_url_explains_a_missing_application_id() -> None:
     with pytest.raises(ValueError, match="DISCORD_APPLICATION_ID"):
-        invite_url(Settings(_env_file=None))  # type: ignore[call-arg]
+        invite_url(Settings(_env_file=None).discord_application_id)  # type: ignore[call-arg]
 
 
 def test_no_privileged_intent_is_needed() -> None:
@@ -38,12 +40,10 @@ def test_no_privileged_intent_is_needed() -> None:
     assert permissions().value == 22105104
 
 
-async def test_serving_without_a_token_says_what_to_set() -> None:
-    class App:
-        settings = Settings(_env_file=None)  # type: ignore[call-arg]
-
+async def test_serving_without_a_token_says_what_to_set(app: DiscordParts) -> None:
+    app.options = discord_options(Settings(_env_file=None))  # type: ignore[call-arg]
     with pytest.raises(RuntimeError, match="DISCORD_TOKEN"):
-        await serve(App())
+        await serve(app)
 
 
 def test_a_crowded_panel_stays_inside_discords_limits() -> None:

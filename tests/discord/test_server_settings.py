@@ -12,30 +12,34 @@ async def test_M2_a_server_wide_default_applies_to_a_channel_without_its_own_and
 ) -> None:
     await slash(world, "ada", "default", mode="invite")  # the stage channel's own value
     answer = await slash(world, "ada", "default", mode="event", scope="server")
-    assert "server-wide default mode is now **open**" in (text := answer.response.content)
-    assert "every stage and voice channel in this server that has no default mode of its own" in text
+    assert "Sessions now start in **Everyone on stage** mode in every channel without a default mode" in (
+        text := answer.response.content
+    )
+    assert "every channel without a default mode of its own" in text
     assert answer.ephemeral
     await world.connect("ada")
     await world.connect("mo", world.voice)
     started = await slash(world, "mo", "start", channel=world.voice)
-    assert "live in **Everyone on stage** mode" in started.response.content
+    assert "The stage is in **Everyone on stage** mode" in started.response.content
     assert (await world.status(world.voice)).mode == "open"
-    assert "live in **Invite only** mode" in (await slash(world, "ada", "start")).response.content
+    assert "The stage is in **Invite only** mode" in (await slash(world, "ada", "start")).response.content
 
 
 async def test_M2_a_server_wide_capacity_reaches_the_other_channel(world: World) -> None:
     answer = await slash(world, "ada", "capacity", people=7, scope="server")
-    assert "server-wide capacity is now **7**" in answer.response.content
+    assert (
+        "The stage now holds up to 7 people in every channel without a capacity of its own" in answer.response.content
+    )
     assert (await world.status(world.voice)).capacity == 7
     assert (await world.status()).capacity == 7
 
 
 async def test_A2_a_server_moderator_moderates_every_channel(world: World) -> None:
     added = await slash(world, "ada", "moderators", action="add", member=world.people["bea"], scope="server")
-    assert f"Server-wide moderators: {world.mention('bea')}" in added.response.content
+    assert f"Moderators of every channel now include {world.mention('bea')}" in added.response.content
     await world.connect("bea", world.voice)
     started = await slash(world, "bea", "start", channel=world.voice, mode="open")
-    assert "live in **Everyone on stage** mode" in started.response.content
+    assert "The stage is in **Everyone on stage** mode" in started.response.content
 
 
 async def test_A2_a_non_admin_may_not_change_a_server_wide_setting(world: World) -> None:

@@ -19,7 +19,7 @@ def field(world: World, name: str, channel=None) -> str:
 async def test_J12_start_opens_the_stage_and_posts_one_panel(world: World) -> None:
     await world.connect("mo")
     answer = await slash(world, "mo", "start", mode="request")
-    assert "live in **Join by request** mode" in said(answer)
+    assert "The stage is in **Join by request** mode" in said(answer)
     assert world.stage.id in world.env.backend.stage_instances
     assert "on stage: 0 / 100" in world.panel().embeds[0].description
     again = await slash(world, "mo", "start")
@@ -30,8 +30,8 @@ async def test_J12_start_opens_the_stage_and_posts_one_panel(world: World) -> No
 async def test_J2_J4_ask_then_bring_to_stage_then_accept_discords_invitation(world: World) -> None:
     await start(world, "request", "alex")
     asked = await click(world, "alex", "Ask to join stage")
-    assert "number 1 in the queue" in said(asked)
-    assert f"{world.mention('alex')} wants to join the stage (position 1)." in world.chat()[-1]
+    assert "number 1 in line" in said(asked)
+    assert f"{world.mention('alex')} wants to join the stage (number 1 in line)." in world.chat()[-1]
     assert world.mention("alex") in field(world, "Requests")
     brought = await click(world, "mo", "Bring 1. alex")
     assert f"Invitation sent to {world.mention('alex')}" in said(brought)
@@ -49,7 +49,7 @@ async def test_J3_cancel_request_before_an_answer(world: World) -> None:
     await start(world, "request", "alex")
     await click(world, "alex", "Ask to join stage")
     cancelled = await click(world, "alex", "Cancel request")
-    assert "Your request is cancelled." in said(cancelled)
+    assert "You cancelled your request to join the stage." in said(cancelled)
     assert (await world.status()).requests == []
     again = await click(world, "alex", "Cancel request")
     assert "no pending request" in said(again)
@@ -59,10 +59,10 @@ async def test_J5_decline_with_reason_then_ask_again(world: World) -> None:
     await start(world, "request", "alex")
     await slash(world, "alex", "ask", note="a question about pricing")
     declined = await slash(world, "mo", "decline", member=world.people["alex"], reason="we're out of time")
-    assert f"Declined {world.mention('alex')}'s request." in said(declined)
-    assert "declined. Reason: we're out of time" in world.dms("alex")[-1].content
+    assert f"{world.mention('mo')} declined {world.mention('alex')}'s request." in said(declined)
+    assert "declined your request to join the stage. Reason: \"we're out of time" in world.dms("alex")[-1].content
     again = await click(world, "alex", "Ask to join stage")
-    assert "number 1 in the queue" in said(again)
+    assert "number 1 in line" in said(again)
 
 
 async def test_J1_open_mode_join_is_discords_accept_prompt(world: World) -> None:
@@ -108,8 +108,8 @@ async def test_J7_declining_an_invitation_tells_moderators(world: World) -> None
     await start(world, "invite", "bea")
     await pick(world, "mo", "invite", "bea")
     declined = await click(world, "bea", "Decline invitation", message=world.dms("bea")[-1])
-    assert "You declined the invitation." in said(declined)
-    assert f"{world.mention('bea')} declined the invitation to join the stage." in world.chat()
+    assert "You declined the invitation to join the stage." in said(declined)
+    assert f"{world.mention('bea')} declined the invitation." in world.chat()
     assert (await world.status()).invitations == []
     assert world.people["bea"].id not in world.speak_invitations  # Discord's prompt is withdrawn
     assert not world.speaking("bea")
@@ -123,7 +123,7 @@ async def test_J8_unanswered_invitation_expires_and_both_sides_are_told(world: W
     await world.settle(70)
     assert (await world.status()).invitations == []
     assert "Your invitation to join the stage expired." in world.dms("bea")[-1].content
-    assert f"{world.mention('bea')}'s invitation expired." in world.chat()
+    assert f"{world.mention('bea')}'s invitation expired unanswered." in world.chat()
     assert not world.speaking("bea")
 
 
@@ -154,9 +154,11 @@ async def test_L1_remove_from_stage_suppresses_and_tells_them(world: World) -> N
     await click(world, "alex", "Join stage")
     await world.accept_speak("alex")
     removed = await pick(world, "mo", "remove", "alex")
-    assert f"{world.mention('alex')} is now a viewer." in said(removed)
+    assert f"{world.mention('alex')} is now a viewer: {world.mention('mo')} removed them from the stage." in said(
+        removed
+    )
     assert not world.speaking("alex")
-    assert "You are now a viewer." in world.dms("alex")[-1].content
+    assert "You are now a viewer:" in world.dms("alex")[-1].content
 
 
 async def test_L2_leaving_the_channel_cancels_a_request(world: World) -> None:
@@ -173,7 +175,7 @@ async def test_L3_ending_returns_everyone_to_the_audience_and_closes_the_stage(w
     await world.accept_speak("alex")
     await click(world, "bea", "Raise hand")
     ended = await slash(world, "mo", "end")
-    assert "The session has ended" in said(ended)
+    assert "ended the session. Everyone is back in the audience." in said(ended)
     assert not world.speaking("alex")
     assert world.stage.id not in world.env.backend.stage_instances
     status = await world.status()
@@ -187,11 +189,11 @@ async def test_M3_M4_leaving_request_mode_turns_requests_into_hands(world: World
     await click(world, "alex", "Ask to join stage")
     await click(world, "bea", "Ask to join stage")
     changed = await slash(world, "mo", "mode", mode="invite")
-    assert "now in **Invite only** mode" in said(changed)
-    assert "The stage is now in **Invite only** mode." in world.chat()
+    assert "changed the stage to **Invite only** mode" in said(changed)
+    assert f"{world.mention('mo')} changed the stage to **Invite only** mode." in world.chat()
     status = await world.status()
     assert status.requests == [] and status.hands == [world.id("alex"), world.id("bea")]
-    assert any("It became a raised hand" in m.content for m in world.dms("alex"))
+    assert any("you keep your place as a raised hand" in m.content for m in world.dms("alex"))
 
 
 async def test_C1_C3_a_full_stage_moves_the_least_recently_active_to_the_audience(world: World) -> None:
@@ -204,9 +206,9 @@ async def test_C1_C3_a_full_stage_moves_the_least_recently_active_to_the_audienc
     await world.settle(10)
     await world.unmute_self("alex")  # C4: un-muting is activity
     joined = await click(world, "cy", "Join stage")
-    assert f"To make room, {world.mention('bea')} moved to the audience." in said(joined)
+    assert f"{world.mention('bea')} was moved to the audience to make room for {world.mention('cy')}" in said(joined)
     assert not world.speaking("bea")
-    assert "moved to the audience to make room" in world.dms("bea")[-1].content
+    assert "you made room for" in world.dms("bea")[-1].content
     assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
 
 
@@ -237,7 +239,7 @@ async def test_a_stage_instance_started_in_discord_starts_and_ends_the_session(w
     world.env.backend.create_stage_instance(world.stage.id, "Town hall")
     await world.settle()
     assert (await world.status()).live
-    assert "The session is live" in world.chat()[-1]
+    assert "started a session. The stage is in **Join by request** mode." in world.chat()[-1]
     world.env.backend.delete_stage_instance(world.stage.id)
     await world.settle()
     assert not (await world.status()).live
@@ -247,8 +249,9 @@ async def test_M4_going_from_request_to_open_tells_requesters_they_can_join(worl
     await start(world, "request", "alex")
     await click(world, "alex", "Ask to join stage")
     await slash(world, "mo", "mode", mode="open")
-    assert "Everyone may join now" in world.dms("alex")[-1].content
-    assert "You are on stage" in said(await click(world, "alex", "Join stage"))
+    told = world.dms("alex")[-1]
+    assert "you can now join directly" in told.content
+    assert "You are on stage" in said(await click(world, "alex", "Join stage", told))  # the DM's own button
 
 
 async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None:
@@ -289,10 +292,16 @@ async def test_J5_declining_from_the_panel_asks_for_an_optional_reason(world: Wo
     assert shown.modal is not None and shown.modal["title"] == "Decline a request"
     done = await world.people["mo"].submit_modal(shown, {"reason": "only two questions today"})
     await world.settle()
-    assert f"Declined {world.mention('alex')}'s request. Reason: only two questions today" in said(done)
-    assert "Reason: only two questions today" in world.dms("alex")[-1].content
+    assert (
+        f'{world.mention("mo")} declined {world.mention("alex")}\'s request. Reason: "only two questions today"'
+        in said(done)
+    )
+    assert 'Reason: "only two questions today"' in world.dms("alex")[-1].content
     shown = await world.people["mo"].click(world.panel(), label="Decline 1. bea")
     await world.people["mo"].submit_modal(shown, {})
     await world.settle()
     assert (await world.status()).requests == []
-    assert "declined." in world.dms("bea")[-1].content and "Reason" not in world.dms("bea")[-1].content
+    assert (
+        "declined your request to join the stage." in world.dms("bea")[-1].content
+        and "Reason" not in world.dms("bea")[-1].content
+    )

@@ -51,8 +51,8 @@ async def test_J7_decline_invitation_from_the_dm(world: World) -> None:
     await start(world, "invite", "bea")
     await pick(world, "mo", "invite", "bea", world.voice)
     declined = await click(world, "bea", "Decline invitation", world.dms("bea")[-1])
-    assert "You declined the invitation." in said(declined)
-    assert f"{world.mention('bea')} declined the invitation to join the stage." in world.chat(world.voice)
+    assert "You declined the invitation to join the stage." in said(declined)
+    assert f"{world.mention('bea')} declined the invitation." in world.chat(world.voice)
     assert not world.speaking("bea")
 
 

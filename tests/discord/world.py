@@ -18,8 +18,8 @@ import discord
 import simcord
 from simcord.backend.models import VoiceState
 
-from adapters.discord import render
 from adapters.discord.client import StageBot
+from adapters.discord.roster import PANEL_FOOTER
 
 MODERATOR_PERMISSIONS = discord.Permissions(manage_channels=True, mute_members=True, move_members=True)
 
@@ -140,7 +140,7 @@ class World:
         panels = [
             m
             for m in (channel or self.stage).history()
-            if m.author.bot and m.embeds and m.embeds[0].footer.text == render.PANEL_FOOTER
+            if m.author.bot and m.embeds and m.embeds[0].footer.text == PANEL_FOOTER
         ]
         assert panels, "no panel posted"
         return panels[-1]
@@ -149,7 +149,7 @@ class World:
         return [
             m
             for m in (channel or self.stage).history()
-            if m.author.bot and m.embeds and m.embeds[0].footer.text == render.PANEL_FOOTER
+            if m.author.bot and m.embeds and m.embeds[0].footer.text == PANEL_FOOTER
         ]
 
     def chat(self, channel: simcord.ChannelHandle | None = None) -> list[str]:

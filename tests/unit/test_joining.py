@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core import commands as c
+from core.limits import NOTE_LIMIT
 from core.room import Room
-from core.rules import NOTE_LIMIT
 from tests.unit.stage import ADMIN, MODERATOR, Stage, names
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from core import commands as c
-from core.rules import NAME_LIMIT
+from core.limits import NAME_LIMIT
 from tests.unit.stage import ADMIN, MODERATOR, Stage
 
 LONG = "x" * 3_000

@@ -13,40 +13,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "adapters", "bot", "benchmarks")
 MAX_LINES = 400
 
-# Today's known offenders, each with its reason: the Slack and Discord restructuring removes them. Empty these
-# when it lands; the stale-entry tests below fail until an entry that no longer offends is taken out.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset(
-        f"adapters.discord.{name}" for name in ("actions", "buttons", "enforce", "notify", "panel", "render", "runtime")
-    ): (
-        "render -> buttons -> (deferred) panel -> actions/render/enforce; Runtime is a service locator that"
-        " gets enforce, notify and panel attached after construction"
-    ),
-    frozenset(
-        f"adapters.slack.{name}"
-        for name in (
-            "app",
-            "listeners",
-            *(f"listeners.{n}" for n in ("actions", "commands", "errors", "events", "views")),
-        )
-    ): "app registers the listeners, and the listeners close over SlackBot from app",
-}
-KNOWN_OVERSIZE: dict[str, str] = {
-    "adapters/slack/blocks.py": "Block Kit primitives, wording, replies, roster, modals and Home tab in one module",
-    "adapters/discord/render.py": "wording, embeds, components and the panel in one module",
-}
-KNOWN_LITERAL_LIMITS: dict[str, str] = {
-    "adapters/discord/commands.py": "slash-command ranges typed in: import CAPACITY, CAMERAS, ... from core.limits",
-    "adapters/discord/render.py": "the decline reason's max_length typed in: use core.limits.NOTE_LIMIT",
-    "adapters/slack/blocks.py": "the ask note's max_length typed in: use core.limits.NOTE_LIMIT",
-}
-KNOWN_BOT_IMPORTS: dict[tuple[str, str], str] = {
-    ("adapters.discord.invite", "bot.settings"): "the invite URL reads Settings instead of being handed its values",
-    ("adapters.slack", "bot.bootstrap"): "the package names the Stagedoor bundle for a type",
-    ("adapters.slack.app", "bot.settings"): "the app reads Settings instead of being handed its values",
-    ("adapters.slack.service", "bot.bootstrap"): "the platform takes the Stagedoor bundle from bot/",
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -241,7 +207,6 @@ def test_no_module_imports_itself_back_through_any_chain_of_imports() -> None:
     cycles = [
         f"{describe(cycle_within(group, graph), FIRST_LINE)}  [all of {', '.join(sorted(group))} reach each other]"
         for group in GROUPS
-        if group not in KNOWN_CYCLES
     ]
     assert not cycles, "import cycles (break them by passing in what is needed):\n" + "\n".join(cycles)
 
@@ -249,8 +214,6 @@ def test_no_module_imports_itself_back_through_any_chain_of_imports() -> None:
 @pytest.mark.parametrize("path", sorted(MODULES.values()), ids=lambda path: path.relative_to(ROOT).as_posix())
 def test_no_source_module_is_longer_than_the_limit(path: Path) -> None:
     relative = path.relative_to(ROOT).as_posix()
-    if relative in KNOWN_OVERSIZE:
-        pytest.skip(f"known oversized module: {KNOWN_OVERSIZE[relative]}")
     lines = line_count(path)
     assert lines <= MAX_LINES, f"{relative} has {lines} lines (limit {MAX_LINES}): split it by concern"
 
@@ -259,44 +222,16 @@ def test_adapters_never_import_bot() -> None:
     reaching = [
         f"{edge.importer} (line {edge.line}) imports {edge.imported}"
         for edge in EDGES
-        if package_of(edge.importer) == "adapters"
-        and package_of(edge.imported) == "bot"
-        and (edge.importer, edge.imported) not in KNOWN_BOT_IMPORTS
+        if package_of(edge.importer) == "adapters" and package_of(edge.imported) == "bot"
     ]
     assert not reaching, "adapters import bot/ (pass settings down instead): " + ", ".join(reaching)
-
-
-def test_every_known_cycle_is_still_a_cycle_exactly() -> None:
-    stale = [sorted(group) for group in KNOWN_CYCLES if group not in GROUPS]
-    assert not stale, f"these groups are no longer import cycles as listed; update KNOWN_CYCLES: {stale}"
-
-
-def test_every_known_oversized_module_is_still_too_long() -> None:
-    stale = [name for name in KNOWN_OVERSIZE if not (ROOT / name).exists() or line_count(ROOT / name) <= MAX_LINES]
-    assert not stale, f"within the limit now; remove from KNOWN_OVERSIZE: {stale}"
-
-
-def test_every_known_bot_import_is_still_there() -> None:
-    stale = sorted(set(KNOWN_BOT_IMPORTS) - set(FIRST_LINE))
-    assert not stale, f"gone; remove from KNOWN_BOT_IMPORTS: {stale}"
 
 
 @pytest.mark.parametrize("path", ADAPTER_SOURCES, ids=lambda path: path.relative_to(ROOT).as_posix())
 def test_adapters_take_their_form_limits_from_core(path: Path) -> None:
     relative = path.relative_to(ROOT).as_posix()
-    if relative in KNOWN_LITERAL_LIMITS:
-        pytest.skip(f"known: {KNOWN_LITERAL_LIMITS[relative]}")
     found = literal_limits(ast.parse(path.read_text(), str(path)))
     assert not found, f"{relative} types limits in ({found}); import them from core.limits"
-
-
-def test_every_known_literal_limit_is_still_there() -> None:
-    stale = [
-        name
-        for name in KNOWN_LITERAL_LIMITS
-        if not (ROOT / name).exists() or not literal_limits(ast.parse((ROOT / name).read_text()))
-    ]
-    assert not stale, f"no typed-in limits left; remove from KNOWN_LITERAL_LIMITS: {stale}"
 
 
 def test_the_limit_check_catches_numbers_and_passes_names() -> None:

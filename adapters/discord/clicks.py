@@ -1,0 +1,113 @@
+"""Clicks on the panel, invitation and get-ready buttons, handed over by the items in buttons.py.
+
+The room and the target come from the button; whether the clicker may act comes
+from Discord at the moment of the click (A3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import discord
+
+from adapters.discord import forms, replies
+from adapters.discord.actions import act, answer, connected, member_in
+from adapters.discord.buttons import Click
+from adapters.discord.kit import place_for
+from adapters.discord.runtime import RoomChannel, Runtime, room_key
+from core import commands as c
+
+PERSONAL: dict[str, Callable[[c.Actor], c.Command]] = {
+    "ask": lambda a: c.AskToJoin(a),
+    "cancel": lambda a: c.CancelRequest(a),
+    "hand": lambda a: c.RaiseHand(a),
+    "lower": lambda a: c.LowerHand(a),
+    "decinv": lambda a: c.DeclineInvitation(a),
+}
+ON_SOMEONE: dict[str, type[c.Targeted]] = {
+    "bring": c.BringToStage,
+    "decline": c.DeclineRequest,
+    "invite": c.Invite,
+    "remove": c.RemoveFromStage,
+}
+
+
+class Clicks:
+    """The bot's click handler."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, interaction: discord.Interaction, click: Click) -> None:
+        """Handle a click: the room and the target come from the button, the permission from Discord now."""
+        runtime = self.runtime
+        channel = runtime.channel_for(room_key(click.guild_id, click.channel_id))
+        if channel is None:
+            await answer(interaction, replies.unknown_room())
+            return
+        place = place_for(channel)
+        action, user_id = click.action, click.user_id
+        if action == "join" and not place.stage and await self._may_get_ready(channel, interaction):
+            # J1: a voice channel has no accept prompt of its own, so show the get-ready step first.
+            if not connected(channel, interaction.user.id):
+                await answer(interaction, replies.not_connected(place))
+            else:
+                await answer(interaction, forms.get_ready(place))
+            return
+        if action in ("join", "ready"):
+            await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
+        elif action in PERSONAL:
+            await act(runtime, interaction, channel, PERSONAL[action])
+        elif action == "decline" and user_id is not None and await self._moderates(channel, interaction):
+            await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
+        elif action in ON_SOMEONE and user_id is not None:
+            await self._on_someone(interaction, channel, ON_SOMEONE[action], user_id)
+        else:
+            await answer(interaction, replies.stale_button())
+
+    async def _on_someone(
+        self, interaction: discord.Interaction, channel: RoomChannel, kind: type[c.Targeted], user_id: int
+    ) -> None:
+        target: discord.abc.User
+        try:
+            target = channel.guild.get_member(user_id) or await self.runtime.bot.fetch_user(user_id)
+        except discord.NotFound:
+            await answer(interaction, replies.account_gone())
+            return
+        is_bot = target.bot or self.runtime.is_me(user_id)
+        await act(
+            self.runtime,
+            interaction,
+            channel,
+            lambda a: kind(a, target=str(user_id), target_is_bot=is_bot),
+            target=target,
+        )
+
+    async def _may_get_ready(self, channel: RoomChannel, interaction: discord.Interaction) -> bool:
+        """Say whether a join looks welcome; otherwise the join runs at once and the core says why not."""
+        status = await self.runtime.snapshot(room_key(channel.guild.id, channel.id))
+        user = str(interaction.user.id)
+        clicker = interaction.user
+        moderator = isinstance(clicker, discord.Member) and self.runtime.actor(clicker, channel).moderator
+        return status.live and (status.mode == "open" or user in status.invitations or moderator)
+
+    async def _moderates(self, channel: RoomChannel, interaction: discord.Interaction) -> bool:
+        """Say whether Discord makes the clicker a moderator (others get the core's answer at once)."""
+        member = await member_in(interaction, channel.guild)
+        return member is not None and self.runtime.actor(member, channel).moderator
+
+
+class DeclineModal(discord.ui.Modal):
+    """J5: decline from the panel, optionally saying why."""
+
+    def __init__(self, runtime: Runtime, channel: RoomChannel, user_id: int) -> None:
+        super().__init__(title=forms.DECLINE_TITLE)
+        self.runtime, self.channel, self.user_id = runtime, channel, user_id
+        self.reason = forms.decline_reason_input()
+        self.add_item(self.reason)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        """Decline with the reason given; who submitted is checked again now (A3)."""
+        reason = self.reason.value or None
+        target = str(self.user_id)
+        await act(self.runtime, interaction, self.channel, lambda a: c.DeclineRequest(a, target=target, reason=reason))

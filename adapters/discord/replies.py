@@ -1,0 +1,79 @@
+"""Fixed answers of the Discord side itself: where /stage works, and what Discord refused and what to do."""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.kit import Message, Place, mention
+
+PERMISSION_NAMES = {50013: "Mute Members", 50001: "View Channel"}
+
+
+def failure_notice(doing: str, user: str, error: discord.HTTPException, place: Place, corrected: str) -> Message:
+    """Tell moderators that Discord refused a change, why, and what to do about it."""
+    if error.code in PERMISSION_NAMES or error.status == 403:
+        permission = PERMISSION_NAMES.get(error.code, "Mute Members")
+        why = (
+            f"I'm missing the **{permission}** permission in {place.channel}. Give stagedoor's role that "
+            "permission there (channel settings → Permissions), then try again."
+        )
+    else:
+        why = f"Discord kept answering {error.status} ({error.text or 'no details'}). Try again in a minute."
+    return Message(content=f"⚠️ Moderators: I couldn't {doing} {mention(user)}. {why} {corrected}".strip())
+
+
+def join_refused_by_discord(place: Place) -> Message:
+    """Tell someone whose join Discord refused that they are in the audience, and why."""
+    return Message(
+        content=(
+            f"{place.channel}: Discord did not let me bring you on stage (the bot is missing a permission), "
+            "so you are in the audience. The moderators have been told; try again once they fix it."
+        )
+    )
+
+
+def stage_instance_failure(starting: bool, error: discord.HTTPException, place: Place) -> Message:
+    """Tell moderators the Stage could not be opened or closed, and why."""
+    what = "open the Stage" if starting else "close the Stage"
+    return Message(
+        content=(
+            f"⚠️ Moderators: the session is {'live' if starting else 'over'} here, but I couldn't {what} in "
+            f"{place.channel} ({error.status}: {error.text or 'refused'}). Stage moderator permissions "
+            "(Manage Channels, Mute Members, Move Members) let me do it; or do it yourself from Discord."
+        )
+    )
+
+
+def not_connected(place: Place) -> Message:
+    """Ask someone to connect to the channel before joining."""
+    return Message(content=f"Connect to {place.channel} first, then press **Join stage** again.")
+
+
+def not_a_member(place: Place) -> Message:
+    """Answer someone who is not in the room's server."""
+    return Message(content=f"You are not a member of the server of {place.channel}.")
+
+
+def wrong_channel() -> Message:
+    """Say where /stage works."""
+    return Message(
+        content=(
+            "Use /stage in the chat of a stage or voice channel, or while you are connected to one, "
+            "so I know which stage you mean."
+        )
+    )
+
+
+def unknown_room() -> Message:
+    """Answer a click on a button whose channel is gone."""
+    return Message(content="That channel is gone or I can no longer see it, so this button does nothing now.")
+
+
+def account_gone() -> Message:
+    """Answer a click on someone whose account is gone."""
+    return Message(content="That person's account is gone; nothing changed.")
+
+
+def stale_button() -> Message:
+    """Answer a click on a button this version no longer uses."""
+    return Message(content="That button is no longer in use; look at the latest panel.")

@@ -1,0 +1,93 @@
+"""The roster as an embed, and the control panel: the roster with everyone's buttons and the moderators' controls."""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.buttons import StageButton, StagePicker
+from adapters.discord.kit import Message, Place, mention, mode_label
+from core import events as ev
+
+PANEL_FOOTER = "stagedoor control panel · every button checks who clicked it"
+FIELD_BUDGET = 900  # of the 1024 a field may hold: six full fields stay under the 6000 an embed may hold
+LABEL_NAME_LIMIT = 32
+PANEL_ANSWER_ROWS = 2  # action rows left for Bring/Decline after the participant row and two pickers
+ANSWERS_PER_ROW = 2
+
+
+def listing(items: list[str], numbered: bool = False) -> str:
+    """List items one a line, cut to what an embed field holds."""
+    if not items:
+        return "—"
+    lines: list[str] = []
+    used = 0
+    for index, item in enumerate(items, start=1):
+        line = f"{index}. {item}" if numbered else item
+        if used + len(line) + 1 > FIELD_BUDGET:
+            lines.append(f"… and {len(items) - index + 1} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def status_embed(status: ev.StatusReply, place: Place, title: str = "Stage") -> discord.Embed:
+    """The room in rule order: mode, count, on camera, audio only, requests, invitations, hands."""
+    embed = discord.Embed(title=title[:256], colour=discord.Colour.green() if status.live else discord.Colour.greyple())
+    if status.live:
+        embed.description = f"**{mode_label(status.mode)}** · on stage: {status.count} / {status.capacity}"
+    else:
+        embed.description = (
+            f"No session is live. The next one starts in **{mode_label(status.mode)}** mode; a moderator can "
+            "start it with /stage start" + (" or by starting the Stage." if place.stage else ".")
+        )
+        return embed
+    camera = set(status.on_camera)
+    audio = [mention(u) for u in status.on_stage if u not in camera]
+    embed.add_field(name="On camera", value=listing([mention(u) for u in status.on_camera]), inline=False)
+    if audio:
+        embed.add_field(name="Audio only", value=listing(audio), inline=False)
+    requests = []
+    for item in status.requests:
+        note = item.get("note")
+        requests.append(mention(item["user"]) + (f" — {note}" if note else ""))
+    embed.add_field(name="Requests", value=listing(requests, numbered=True), inline=False)
+    embed.add_field(name="Invited", value=listing([mention(u) for u in status.invitations]), inline=True)
+    embed.add_field(name="Hands", value=listing([mention(u) for u in status.hands], numbered=True), inline=True)
+    return embed
+
+
+def panel(
+    status: ev.StatusReply, place: Place, title: str, names: dict[str, str], warnings: list[str] | None = None
+) -> Message:
+    """The control panel: the roster, the buttons everyone has, and the moderators' controls."""
+    embed = status_embed(status, place, title=f"Stage · {title}")
+    if warnings:
+        embed.add_field(name="⚠️ Not yet matching Discord", value=listing(warnings), inline=False)
+    embed.set_footer(text=PANEL_FOOTER)
+    view = discord.ui.View(timeout=None)
+    if not status.live:
+        return Message(embed=embed, view=view)
+    g, ch = place.guild_id, place.channel_id
+    button = StageButton
+    view.add_item(button("join", g, ch, label="Join stage", style=discord.ButtonStyle.success))
+    view.add_item(button("ask", g, ch, label="Ask to join stage", style=discord.ButtonStyle.primary))
+    view.add_item(button("cancel", g, ch, label="Cancel request"))
+    view.add_item(button("hand", g, ch, label="Raise hand"))
+    view.add_item(button("lower", g, ch, label="Lower hand"))
+    view.add_item(StagePicker("invite", g, ch, placeholder="Moderators: invite someone on stage"))
+    view.add_item(StagePicker("remove", g, ch, placeholder="Moderators: remove someone from the stage"))
+    for index, item in enumerate(status.requests[: PANEL_ANSWER_ROWS * ANSWERS_PER_ROW]):
+        user = item["user"]
+        name = names.get(user, user)[:LABEL_NAME_LIMIT]
+        row = 3 + index // ANSWERS_PER_ROW
+        bring = button(
+            "bring", g, ch, int(user), label=f"Bring {item['position']}. {name}", style=discord.ButtonStyle.success
+        )
+        decline = button(
+            "decline", g, ch, int(user), label=f"Decline {item['position']}. {name}", style=discord.ButtonStyle.danger
+        )
+        bring.item.row = decline.item.row = row
+        view.add_item(bring)
+        view.add_item(decline)
+    return Message(embed=embed, view=view)

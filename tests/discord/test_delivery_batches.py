@@ -1,0 +1,71 @@
+"""The outbox hands each event to Discord with the other events of its command, even across pages of the log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from adapters.discord.enforce import Enforcer
+from adapters.discord.messenger import Messenger
+from adapters.discord.notify import CONSUMER, Notifier
+from adapters.discord.panel import PanelKeeper
+from adapters.discord.runtime import Runtime, room_key
+from core import commands as c
+from core import events as ev
+from core.service import LoggedEvent
+from tests.discord.conftest import App
+
+Seen = list[tuple[ev.Event, Sequence[ev.Event]]]
+
+
+class Log:
+    """The log as read back from the store, served a page at a time with a cursor."""
+
+    def __init__(self, items: list[LoggedEvent]) -> None:
+        self.items = items
+        self.cursor = 0
+
+    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
+        return [item for item in self.items if item.id > self.cursor][:limit]
+
+    async def ack(self, consumer: str, event_id: int) -> None:
+        self.cursor = event_id
+
+
+async def _logged(app: App) -> list[LoggedEvent]:
+    key = room_key(1, 2)
+    mo, alex, bea = c.Actor("100", moderator=True), c.Actor("101"), c.Actor("102")
+    for actor in (mo, alex, bea):
+        await app.service.handle(key, c.Arrive(actor))
+    await app.service.handle(key, c.StartSession(mo, "request"))
+    await app.service.handle(key, c.AskToJoin(alex))
+    await app.service.handle(key, c.AskToJoin(bea))
+    await app.service.handle(key, c.ChangeMode(mo, "open"))
+    assert app.store is not None
+    return await app.store.read(CONSUMER, 1000)
+
+
+async def test_a_request_closed_by_a_mode_switch_is_delivered_with_the_switch_whatever_the_page_size(
+    app: App,
+) -> None:
+    items = await _logged(app)
+    switch = [item.event for item in items if item.actor == "100"][-3:]
+    assert [type(e) for e in switch] == [ev.RequestCancelled, ev.RequestCancelled, ev.ModeChanged]
+    bot = discord.Client(intents=discord.Intents.none())
+    runtime = Runtime(app, bot)
+    messenger, panels = Messenger(runtime), PanelKeeper(runtime)
+    for page in range(len(switch), len(items) + 1):
+        log = Log(items)
+        notifier = Notifier(runtime, log, messenger, panels, Enforcer(runtime, messenger, panels), page=page)
+        seen: Seen = []
+
+        async def record(item: LoggedEvent, batch: Sequence[ev.Event] = (), seen: Seen = seen) -> None:
+            seen.append((item.event, batch))
+
+        notifier.deliver = record  # type: ignore[method-assign]
+        assert await notifier.drain() == len(items)
+        assert [event for event, _ in seen] == [item.event for item in items], f"page {page}: every event, in order"
+        closed = [batch for event, batch in seen if isinstance(event, ev.RequestCancelled)]
+        assert closed == [switch, switch], f"page {page}: each closed request comes with the mode it closed for"
+        assert log.cursor == items[-1].id
