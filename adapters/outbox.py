@@ -9,26 +9,40 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
+from adapters.present.batch import command_batches
+from core.events import Event
 from core.service import EventLog, LoggedEvent
 
 log = logging.getLogger(__name__)
 
-Deliver = Callable[[LoggedEvent], Awaitable[None]]
+# Each logged event comes with the events of the command that caused it, so that wording can depend on them
+# (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
+Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
 
 
 async def drain(events: EventLog, consumer: str, deliver: Deliver, batch: int = 100) -> int:
-    """Deliver everything after the consumer's cursor; return how many were delivered."""
+    """Deliver everything after the consumer's cursor, each command's events together; return how many."""
     delivered = 0
+    page = batch
     while True:
-        pending = await events.read(consumer, batch)
+        pending = await events.read(consumer, page)
         if not pending:
             return delivered
-        for item in pending:
-            await deliver(item)
-            await events.ack(consumer, item.id)
-            delivered += 1
+        groups = command_batches(pending)
+        if len(pending) == page:
+            if len(groups) == 1:
+                page *= 2  # one command fills the page: read the rest of it before delivering any of it
+                continue
+            groups.pop()  # the page may have cut the last command short: it leads the next page
+        page = batch
+        for group in groups:
+            caused = [item.event for item in group]
+            for item in group:
+                await deliver(item, caused)
+                await events.ack(consumer, item.id)
+                delivered += 1
 
 
 async def pump(

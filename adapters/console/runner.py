@@ -6,6 +6,7 @@ the event log (the outbox); replies (errors, status) come back from the call.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from adapters.console.parser import Action, Problem, Wait, parse_line
@@ -118,7 +119,7 @@ class Console:
         return returned
 
     async def _deliver_logged(self, said: Said) -> None:
-        async def deliver(item: LoggedEvent) -> None:
+        async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
             if item.room == self.room:
                 said.deliveries.extend(deliveries(item.event))
                 said.events.append(item.event)
@@ -126,5 +127,5 @@ class Console:
         await drain(self.log, CONSUMER, deliver)
 
 
-async def _ignore(item: LoggedEvent) -> None:
+async def _ignore(item: LoggedEvent, caused: Sequence[Event]) -> None:
     return None

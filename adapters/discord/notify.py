@@ -17,7 +17,7 @@ from adapters.discord.kit import place_for
 from adapters.discord.messenger import Messenger
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
-from adapters.present import command_batches
+from adapters.outbox import drain
 from core import events as ev
 from core.service import EventLog, LoggedEvent
 
@@ -58,20 +58,7 @@ class Notifier:
 
     async def drain(self) -> int:
         """Deliver everything after the cursor, a command's events together; return how many."""
-        delivered = 0
-        while True:
-            pending = await self.events.read(CONSUMER, self.page)
-            if not pending:
-                return delivered
-            groups = command_batches(pending)
-            if len(pending) == self.page and len(groups) > 1:
-                groups.pop()  # the page may have cut this command short: it leads the next page
-            for group in groups:
-                batch = [item.event for item in group]
-                for item in group:
-                    await self.deliver(item, batch)
-                    await self.events.ack(CONSUMER, item.id)
-                    delivered += 1
+        return await drain(self.events, CONSUMER, self.deliver, self.page)
 
     async def deliver(self, item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""

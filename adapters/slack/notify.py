@@ -8,11 +8,11 @@ hand over an event again after a crash, and that repeat is skipped by its id).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from slack_sdk.errors import SlackApiError
 
 from adapters.present import Notice, present
-from adapters.present.batch import same_command
 from adapters.slack.huddle import StageGate
 from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
@@ -36,12 +36,9 @@ class Deliverer:
         self._stage = stage
         self._gate = gate
         self._last_id = 0
-        # M4: a mode switch's events, from the first request it closed to the switch itself (logged last):
-        # what the requesters are told depends on the new mode. Only telling waits; nothing else does.
-        self._held: dict[RoomKey, list[LoggedEvent]] = {}
 
-    async def deliver(self, item: LoggedEvent) -> None:
-        """Tell the recipients of one logged event and mark its roster dirty."""
+    async def deliver(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
+        """Tell the recipients of one logged event (worded with the rest of its command) and mark the roster."""
         if item.room.platform != "slack" or item.id <= self._last_id:
             return
         if item.room.channel == WORKSPACE_CHANNEL:
@@ -52,24 +49,10 @@ class Deliverer:
         await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
             await self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
-        held = self._held.get(key)
-        if held and not same_command(held[0], item):
-            await self._release(key)  # another command: the switch was never logged after all
-        if key in self._held or (isinstance(event, ev.RequestCancelled) and event.reason == "mode_changed"):
-            self._held.setdefault(key, []).append(item)
-            if isinstance(event, ev.ModeChanged):
-                await self._release(key)
-        else:
-            await self._tell(item, present(event))
+        await self._tell(item, present(event, caused))
         await self._gate.apply(key, event)
         self._stage.roster.mark(key)
         self._last_id = item.id
-
-    async def _release(self, key: RoomKey) -> None:
-        held = self._held.pop(key, [])
-        batch = [item.event for item in held]
-        for item in held:
-            await self._tell(item, present(item.event, batch))
 
     async def _tell(self, item: LoggedEvent, notices: list[Notice]) -> None:
         key, event = item.room, item.event

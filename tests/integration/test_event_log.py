@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import text
@@ -12,7 +13,7 @@ from adapters.outbox import drain
 from adapters.persistence.statements import EVENT_LOG_LOCK
 from core import commands as c
 from core import rules
-from core.events import RequestCreated, SessionEnded, SessionStarted, StageJoined
+from core.events import Event, RequestCreated, SessionEnded, SessionStarted, StageJoined
 from core.service import LoggedEvent
 from tests.integration.stage import HOST, ROOM, arrive, start_process
 
@@ -99,7 +100,7 @@ async def test_a_crash_between_delivery_and_ack_redelivers_the_same_event_id_aft
     await process.do(c.JoinStage(c.Actor("ann")))
     delivered: list[LoggedEvent] = []
 
-    async def deliver_then_die(item: LoggedEvent) -> None:
+    async def deliver_then_die(item: LoggedEvent, caused: Sequence[Event]) -> None:
         delivered.append(item)
         if isinstance(item.event, StageJoined):
             raise Crash()  # delivered to the platform, but the process dies before the cursor moves
@@ -112,7 +113,7 @@ async def test_a_crash_between_delivery_and_ack_redelivers_the_same_event_id_aft
     try:
         redelivered: list[LoggedEvent] = []
 
-        async def deliver(item: LoggedEvent) -> None:
+        async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
             redelivered.append(item)
 
         assert await drain(restarted.store, "slack", deliver) == 1
@@ -149,7 +150,7 @@ async def test_a_consumer_reading_while_several_processes_write_to_many_rooms_mi
     delivered: list[int] = []
     writing = True
 
-    async def deliver(item: LoggedEvent) -> None:
+    async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
         delivered.append(item.id)
 
     async def consume() -> None:
@@ -196,7 +197,7 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
         await arrive(process, "ann")
         delivered: list[int] = []
 
-        async def deliver(item: LoggedEvent) -> None:
+        async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
             delivered.append(item.id)
 
         await drain(reader.store, "slack", deliver)
@@ -223,4 +224,29 @@ async def test_an_event_committed_while_an_earlier_id_is_still_uncommitted_canno
     finally:
         await engine.dispose()
         await reader.close()
+        await process.close()
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 100])
+async def test_M4_each_event_is_delivered_with_every_event_of_its_command_whatever_the_page_size(
+    database_url: str, page: int
+) -> None:
+    process = await start_process(database_url)
+    try:
+        await process.do(c.StartSession(HOST, "request"))
+        await arrive(process, "ann", "bob", "cy")
+        for user in ("ann", "bob", "cy"):
+            await process.do(c.AskToJoin(c.Actor(user)))
+        await process.do(c.ChangeMode(HOST, "open"))  # closes three requests, then logs the switch itself
+        seen: list[tuple[str, list[str]]] = []
+
+        async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
+            seen.append((item.event.name, [event.name for event in caused]))
+
+        logged = len(await process.store.read("slack", 1000))
+        assert await drain(process.store, "slack", deliver, batch=page) == logged
+        switch = ["request.cancelled"] * 3 + ["mode.changed"]
+        assert [names for name, names in seen if name in ("request.cancelled", "mode.changed")] == [switch] * 4
+        assert [name for name, _ in seen][-4:] == switch  # in log order
+    finally:
         await process.close()
