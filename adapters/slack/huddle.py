@@ -1,8 +1,10 @@
-"""The huddle as the stage: who is in it (soft enforcement) and the gated stage channel.
+"""The huddle as the stage: who is in it (L2, soft enforcement), its cameras and end, and the gated stage channel.
 
 Slack has no API to invite, remove or mute anyone in a huddle. What it exposes:
 - a `huddle_thread` message in the channel when its huddle starts, carrying the huddle's
-  `room` (its id `R…`, `participants`, `date_end`);
+  `room` (its id `R…`, `participants`, `participants_camera_on`, `has_ended`); Slack edits that
+  message as the huddle runs, and each edit arrives as a hidden `message_changed` event whose
+  `message.room` is the huddle now (tests/data/platform/slack-huddle-message-changed.json);
 - `user_huddle_changed` for each person, whose profile names `huddle_state`
   (`in_a_huddle` or not) and `huddle_state_call_id` — the huddle's room id.
 Matching the two tells which channel's huddle a person is in; that match is inferred.
@@ -11,12 +13,14 @@ Matching the two tells which channel's huddle a person is in; that match is infe
 from __future__ import annotations
 
 import logging
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.huddle_cap import over_cap
 from adapters.slack.kit import mention, words
-from adapters.slack.notices import huddle_alert, slack_failure
+from adapters.slack.notices import huddle_alert, huddle_ended, huddle_left, slack_failure
 from adapters.slack.stage import SlackStage
 from core import events as ev
 from core.commands import Actor, Arrive, MovedToAudience, Speak
@@ -35,8 +39,8 @@ class HuddleWatch:
         self._stage = stage
         self.where: dict[str, RoomKey] = {}  # user → room whose stage huddle they are in
 
-    async def huddle_message(self, team: str, channel: str, room: dict[str, Any]) -> None:
-        """A channel's huddle started or changed: remember its room id and who is in it."""
+    async def huddle_message(self, team: str, channel: str, room: dict[str, Any], ts: str = "") -> None:
+        """A channel's huddle started or changed: take in who is in it now, whose camera is on, and its end."""
         huddle_id = room.get("id")
         if not huddle_id:
             return
@@ -46,14 +50,26 @@ class HuddleWatch:
             if self._stage.state.channel(key).stage_channel:
                 return  # gated: the channel's own huddle is not the stage; its stage channel's is
         state = self._stage.state.channel(key)
-        if state.huddle_room != huddle_id:
-            state.huddle_room = huddle_id
-            await self._stage.state.save(key)
-        if room.get("date_end"):
-            return
-        for user in room.get("participants") or []:
-            if self.where.get(user) != key:
+        if ts and state.huddle_seen and _stamp(ts) <= _stamp(state.huddle_seen):
+            return  # X2: a redelivered edit, or an older one arriving late; the newer one was taken in already
+        ended = bool(room.get("has_ended", bool(room.get("date_end"))))
+        now = [] if ended else _people(room.get("participants"))
+        cameras = [user for user in _people(room.get("participants_camera_on")) if user in now]
+        before = state.huddle_people
+        ended_before = state.huddle_ended and state.huddle_room == huddle_id
+        if cameras != state.huddle_cameras:
+            self._stage.roster.mark(key)
+        state.huddle_room, state.huddle_people, state.huddle_cameras = huddle_id, now, cameras
+        state.huddle_ended, state.huddle_seen = ended, ts or state.huddle_seen
+        await self._stage.state.save(key)
+        for user in before:
+            if user not in now:
+                await self.left(key, user)
+        for user in now:
+            if user not in before and self.where.get(user) != key:
                 await self.joined(key, user)
+        if ended and not ended_before:
+            await self._ended(key)
 
     async def user_changed(self, user: dict[str, Any]) -> None:
         """A person's huddle state changed: joined a room's huddle, or left one."""
@@ -86,6 +102,36 @@ class HuddleWatch:
         for moderator in await self._stage.moderators(key):
             await self._stage.tell(key, moderator, alert)
 
+    async def left(self, key: RoomKey, user: str) -> None:
+        """L2: someone the stage huddle listed is no longer in it; if they were on stage, they left it."""
+        if self.where.get(user) == key:
+            del self.where[user]
+        if await self._stage.service.handle(key, MovedToAudience(Actor(user))):
+            # The outbox tells everyone but the actor, and here the actor is the person who left.
+            await self._stage.tell(key, user, huddle_left())
+
+    async def _ended(self, key: RoomKey) -> None:
+        if not (await self._stage.status(key, Actor(""))).live:
+            return
+        message = huddle_ended()
+        for moderator in await self._stage.moderators(key):
+            await self._stage.tell(key, moderator, message)
+
+
+def _people(users: Any) -> list[str]:
+    """Return the people in one of a huddle room's user lists (Slackbot posts the huddle message; it is no one)."""
+    if not isinstance(users, list):
+        return []
+    return [user for user in dict.fromkeys(users) if isinstance(user, str) and user and user != "USLACKBOT"]
+
+
+def _stamp(ts: str) -> Decimal:
+    """Order Slack timestamps ("1759867394.232700") exactly; one that is not a number sorts first."""
+    try:
+        return Decimal(ts)
+    except InvalidOperation:
+        return Decimal(0)
+
 
 class StageGate:
     """Gated mode: the private stage channel's members follow the stage."""
@@ -95,7 +141,9 @@ class StageGate:
         self._bot_user: str | None = None
 
     async def apply(self, key: RoomKey, event: ev.Event) -> None:
-        """Invite on joining, remove on leaving, empty the channel when the session ends."""
+        """Warn of the huddle's cap at start; invite on joining, remove on leaving, empty the channel at the end."""
+        if isinstance(event, ev.SessionStarted) and event.by:
+            await self._warn_cap(key, event.by)
         stage_channel = self._stage.state.channel(key).stage_channel
         if not stage_channel:
             return
@@ -160,6 +208,11 @@ class StageGate:
         if members != state.gated_members:
             state.gated_members = members
             await self._stage.state.save(key)
+
+    async def _warn_cap(self, key: RoomKey, starter: str) -> None:
+        warning = over_cap((await self._stage.status(key, Actor(starter))).capacity)
+        if warning:
+            await self._stage.tell(key, starter, words(warning))
 
     async def _report(self, key: RoomKey, action: str, code: str) -> None:
         message = words(slack_failure(action, code))

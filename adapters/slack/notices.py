@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.present import Notice, present, present_error
+from adapters.slack.huddle_cap import over_cap
 from adapters.slack.kit import (
     ASK_LEAVE,
     INVITE,
@@ -75,6 +76,8 @@ def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message | None:
         text = mrkdwn(notice)
         if isinstance(event, ev.StatusReply) and event.live:
             text = clip("\n".join([text, *status_table(event)]))
+        if isinstance(event, ev.SettingsChanged) and event.setting in ("capacity", "workspace.capacity"):
+            text = "\n".join(filter(None, [text, over_cap(int(event.value))]))
         lines.append(text)
         found = buttons(notice, key) or found  # the last event with answers decides the buttons
     if not lines:
@@ -101,6 +104,24 @@ def huddle_alert(user: str, key: RoomKey) -> Message:
             ),
         ],
     )
+
+
+def huddle_ended() -> Message:
+    """Tell a moderator that the stage huddle ended while the session is still live."""
+    text = (
+        ":telephone_receiver: The stage huddle has ended. The stage session stays live until a moderator "
+        "ends it with `/stage end`; whoever starts the huddle again carries on with the same stage."
+    )
+    return Message(text, [section(text)])
+
+
+def huddle_left() -> Message:
+    """Tell someone that leaving the stage huddle took them off the stage (L2)."""
+    text = (
+        ":door: You left the stage huddle, so you are off the stage. "
+        "To come back, use the roster's buttons the way the stage's mode allows."
+    )
+    return Message(text, [section(text)])
 
 
 def leave_request(by: str) -> Message:

@@ -66,8 +66,10 @@ def status_words(status: ev.StatusReply) -> str:
     return "\n".join([f"*{mode_label(status.mode)}*", *status_table(status)])
 
 
-def roster(status: ev.StatusReply, key: RoomKey, stage_channel: str | None = None) -> Message:
-    """Render the live roster message: mode, count, cameras, queue, hands and the buttons."""
+def roster(
+    status: ev.StatusReply, key: RoomKey, stage_channel: str | None = None, cameras: list[str] | None = None
+) -> Message:
+    """Render the live roster message: mode, count, camera slots and the huddle's cameras, queue, hands, buttons."""
     if not status.live:
         text = "No stage session is live. A moderator can start one with `/stage start`."
         return Message(text, [header("Stage"), section(text)])
@@ -78,12 +80,25 @@ def roster(status: ev.StatusReply, key: RoomKey, stage_channel: str | None = Non
         header(f"Stage — {Mode(status.mode).label}"),
         section(f"*On stage: {status.count} / {status.capacity}*  ·  the stage is {where}"),
         section(f"*On camera:* {people(status.on_camera)}\n*Audio only:* {people(audio_only)}"),
+        # Its own block: four lists of 40 names would come near a section's 3,000 characters.
+        *huddle_cameras(status, cameras or []),
         section(f"*Queue ({len(status.requests)}):* {queue_text(status.requests)}"),
         section(f"*Invited:* {people(status.invitations)}\n*Hands:* {people(status.hands)}"),
         actions(*roster_buttons(status.mode, key), block_id="roster_actions"),
         context("Moderators: use *Moderator panel* to bring people on stage, invite, decline or remove."),
     ]
     return Message(text, blocks)
+
+
+def huddle_cameras(status: ev.StatusReply, cameras: list[str]) -> Blocks:
+    """C2 beside Slack's truth: whose camera the huddle shows on, and who has it on without a camera slot."""
+    if not cameras:
+        return []
+    lines = [f"*Camera on in the huddle:* {people(cameras)}"]
+    unslotted = [user for user in cameras if user not in status.on_camera]
+    if unslotted:
+        lines.append(f"*Camera on without a slot:* {people(unslotted)}")
+    return [section("\n".join(lines))]
 
 
 def roster_buttons(mode: str, key: RoomKey) -> list[dict[str, Any]]:

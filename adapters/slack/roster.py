@@ -127,7 +127,7 @@ class RosterBoard:
         """Render a room's roster and post or edit its message."""
         status = await self._status(key)
         channel = self._state.channel(key)
-        message = roster(status, key, channel.stage_channel)
+        message = roster(status, key, channel.stage_channel, channel.huddle_cameras)
         if channel.roster_ts:
             try:
                 await self._client.chat_update(

@@ -44,6 +44,12 @@ class ChannelState:
     roster_ts: str | None = None
     stage_channel: str | None = None  # gated mode: the private channel whose huddle is the stage
     huddle_room: str | None = None  # the channel huddle's room id (R…), from its huddle message
+    # The huddle as its latest huddle_thread message showed it (`message.room`): who is in it, whose camera is
+    # on, whether it ended, and that message's event ts, so a redelivered or older edit changes nothing.
+    huddle_people: list[str] = field(default_factory=list)
+    huddle_cameras: list[str] = field(default_factory=list)
+    huddle_ended: bool = False
+    huddle_seen: str | None = None
     started_by: str | None = None
     # The user groups on the room's moderator list (the list itself is the core's), learnt from its changes
     # so each click's role check (A3) needs no read of the room.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import time
@@ -34,12 +35,18 @@ ADMIN, MOD, ALEX, BEA, CAL, BOTUSER = "UADMIN001", "UMODERAT1", "UALEX0001", "UB
 
 
 EVENTS = json.loads((PLATFORM / "slack-events.json").read_text())
+# A real workspace's hidden message_changed of a huddle_thread message; huddle updates are built from it.
+HUDDLE_EDIT: dict[str, Any] = json.loads((PLATFORM / "slack-huddle-message-changed.json").read_text())["payload"]
 ENVELOPE_SENT = {"token", "team_id", "api_app_id", "event", "type", "event_id", "event_time", "authorizations"}
 
 
 def check_event_fixture(event: dict[str, Any]) -> None:
     """Fail when a test's event lacks a field Slack's documented payload always has."""
     name = event["type"]
+    if event.get("subtype") == "message_changed":
+        missing = set(HUDDLE_EDIT["event"]) - set(event)
+        assert not missing, f"message_changed fixture lacks {missing}, which the recorded delivery has"
+        return
     if name == "message":
         name = "message.groups" if event.get("channel_type") == "group" else "message.channels"
     spec = EVENTS[name]
@@ -67,6 +74,8 @@ class SlackHarness:
         self.clock = Clock()
         self.key = RoomKey("slack", fake.team, CHANNEL)
         self._ids = itertools.count(1)
+        self._huddles: dict[tuple[str, str], list[str]] = {}  # each huddle's participant_history so far
+        self._in_huddle: dict[tuple[str, str], list[str]] = {}  # who the previous edit listed
         self.store: Any = None
         self.bot: SlackBot = None  # type: ignore[assignment]
 
@@ -233,6 +242,55 @@ class SlackHarness:
         """Deliver an Events API event (its fixture must carry every field Slack documents)."""
         check_event_fixture(event)
         return await self.send(self.request(self.event_body(event, event_id), "application/json", **kwargs))
+
+    def huddle_edit(
+        self,
+        participants: list[str],
+        *,
+        cameras: list[str] | None = None,
+        ended: bool = False,
+        channel: str = CHANNEL,
+        room_id: str = "R0HUDDLE01",
+        ts: str | None = None,
+    ) -> dict[str, Any]:
+        """Slack's edit of a channel's huddle_thread message, made from the recorded delivery.
+
+        tests/data/platform/slack-huddle-message-changed.json is copied and only what the huddle is now
+        changes: who is in it (`participants`, `participants_events`, `participant_history`), whose
+        camera is on or off, `has_ended`/`date_end`, and the channel, team, room id and timestamps.
+        """
+        event = copy.deepcopy(HUDDLE_EDIT["event"])
+        stamp = ts or f"{int(self.clock.now)}.{next(self._ids):06d}"
+        cameras = cameras or []
+        event.update(channel=channel, ts=stamp, event_ts=stamp)
+        message = event["message"]
+        message.update(channel=channel, team=self.fake.team)
+        message["edited"]["ts"] = f"{stamp.split('.')[0]}.000000"
+        room = message["room"]
+        was = self._huddles.get((channel, room_id), room["participant_history"][:0])
+        history = list(dict.fromkeys(was + participants))
+        self._huddles[(channel, room_id)] = history
+        joined = copy.deepcopy(next(iter(room["participants_events"].values())))
+        room.update(
+            id=room_id,
+            channels=[channel],
+            has_ended=ended,
+            date_end=int(float(stamp)) if ended else 0,
+            participants=list(participants),
+            participant_history=history,
+            participants_camera_on=list(cameras),
+            participants_camera_off=[user for user in participants if user not in cameras],
+            participants_events={
+                user: {**joined, "camera_on": user in cameras, "camera_off": user not in cameras} for user in history
+            },
+        )
+        room["huddle_link"] = f"https://app.slack.com/huddle/{self.fake.team}/{channel}"
+        previous = event["previous_message"]
+        previous.update(channel=channel)
+        previous["room"].update(id=room_id, channels=[channel], has_ended=False, participant_history=was)
+        previous["room"]["participants"] = list(self._in_huddle.get((channel, room_id), []))
+        self._in_huddle[(channel, room_id)] = [] if ended else list(participants)
+        return event
 
     # -- after the fact --------------------------------------------------------------------------------
     async def deliver(self) -> None:

@@ -25,15 +25,16 @@ def register(app: AsyncApp) -> None:
 
 
 async def message(ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext) -> None:
-    """Count a message as activity (C4), or learn a huddle from its start message."""
+    """Count a message as activity (C4), or follow the huddle through its message and that message's edits."""
     uses = uses_of(context)
     async with uses.stage.busy():
         await ack()
         if not uses.stage.first_delivery(body.get("event_id")):
             return
         team, channel = body.get("team_id") or "", event.get("channel") or ""
-        if event.get("subtype") == "huddle_thread" and isinstance(event.get("room"), dict):
-            await uses.huddles.huddle_message(team, channel, event["room"])
+        huddle = huddle_of(event)
+        if huddle is not None:
+            await uses.huddles.huddle_message(team, channel, huddle, event.get("ts") or event.get("event_ts") or "")
             return
         user = event.get("user")
         if not user or event.get("bot_id") or event.get("subtype") not in SPOKEN:
@@ -42,6 +43,15 @@ async def message(ack: AsyncAck, body: Body, event: dict[str, Any], context: Asy
         key = uses.stage.state.room_of_stage_channel(team, channel) or RoomKey("slack", team, channel)
         await uses.stage.service.handle(key, Arrive(Actor(user)))
         await uses.stage.service.handle(key, Speak(Actor(user)))
+
+
+def huddle_of(event: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the huddle room a huddle message carries: its first post, or Slack's (hidden) edit of it."""
+    message = event.get("message") if event.get("subtype") == "message_changed" else event
+    if not isinstance(message, dict) or message.get("subtype") != "huddle_thread":
+        return None
+    room = message.get("room")
+    return room if isinstance(room, dict) else None
 
 
 async def joined(ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext) -> None:
