@@ -80,8 +80,8 @@ class HuddleWatch:
         call = profile.get("huddle_state_call_id") if profile.get("huddle_state") == "in_a_huddle" else None
         key = self._stage.state.room_of_huddle(call) if call else None
         if key is None:
-            # Left a huddle (or joined one that is no stage). Leaving the huddle is not leaving the
-            # channel, so the stage place stays until a moderator removes it or they leave the channel.
+            # Left a huddle (or joined one that is no stage). This does not say which huddle was left, so the
+            # stage place goes only when the stage huddle's own message stops listing them (L2, huddle_message).
             self.where.pop(user_id, None)
             return
         if self.where.get(user_id) != key:
