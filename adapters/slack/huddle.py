@@ -55,8 +55,11 @@ class HuddleWatch:
         ended = bool(room.get("has_ended", bool(room.get("date_end"))))
         now = [] if ended else _people(room.get("participants"))
         cameras = [user for user in _people(room.get("participants_camera_on")) if user in now]
-        before = state.huddle_people
-        ended_before = state.huddle_ended and state.huddle_room == huddle_id
+        # A different huddle (a new one, or gated mode switched on or off) starts from nobody: leaving the old one
+        # is not leaving this one, so only people this huddle listed can leave the stage by leaving it.
+        same = state.huddle_room == huddle_id
+        before = state.huddle_people if same else []
+        ended_before = state.huddle_ended and same
         if cameras != state.huddle_cameras:
             self._stage.roster.mark(key)
         state.huddle_room, state.huddle_people, state.huddle_cameras = huddle_id, now, cameras

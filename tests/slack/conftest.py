@@ -267,7 +267,7 @@ class SlackHarness:
         message.update(channel=channel, team=self.fake.team)
         message["edited"]["ts"] = f"{stamp.split('.')[0]}.000000"
         room = message["room"]
-        was = self._huddles.get((channel, room_id), room["participant_history"][:0])
+        was: list[str] = self._huddles.get((channel, room_id), [])
         history = list(dict.fromkeys(was + participants))
         self._huddles[(channel, room_id)] = history
         joined = copy.deepcopy(next(iter(room["participants_events"].values())))

@@ -12,6 +12,8 @@ from typing import Any
 from adapters.slack import kit as b
 from adapters.slack.huddle_cap import HUDDLE_CAP
 from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, HUDDLE_EDIT, live_session
+from tests.slack.test_huddle import turn_gated_on
+from tests.slack.test_workspace_defaults import form_values, open_workspace_form
 
 CAP_WORDS = f"a Slack huddle holds at most {HUDDLE_CAP} people"
 ENDED_WORDS = "The stage huddle has ended. The stage session stays live until a moderator ends it"
@@ -52,6 +54,32 @@ async def test_L2_someone_on_stage_who_leaves_the_huddle_is_recorded_as_leaving_
     assert any("<@UALEX0001> left the room and is off the stage" in text for text in slack.fake.told(ADMIN))
     status = await slack.bot.stage.status(slack.key, await slack.bot.stage.roles.actor(slack.key, ADMIN))
     assert status.live and status.on_stage == [BEA, CAL]  # someone the huddle never listed keeps their place
+
+
+async def test_L2_a_new_huddle_in_the_channel_takes_nobody_off_the_stage_who_was_in_the_last_one(slack):
+    await live_session(slack, "open")
+    await on_stage(slack, ALEX)
+    await slack.event(slack.huddle_edit([ADMIN, ALEX], room_id="R0FIRST001"))
+    await slack.event(slack.huddle_edit([ADMIN], room_id="R0SECOND01"))  # ALEX is not in the new one yet
+    assert "On stage: 1 / 100" in slack.roster_text()
+    await slack.event(slack.huddle_edit([ADMIN, ALEX], room_id="R0SECOND01"))
+    await slack.event(slack.huddle_edit([ADMIN], room_id="R0SECOND01"))
+    assert "On stage: 0 / 100" in slack.roster_text()
+
+
+async def test_L2_gated_leaving_the_stage_channel_huddle_leaves_the_stage_and_the_channel_huddle_does_not(slack):
+    await live_session(slack, "open")
+    stage_channel = await turn_gated_on(slack)
+    await on_stage(slack, ALEX, BEA)
+    await slack.event(slack.huddle_edit([ADMIN, ALEX], room_id="R0LOBBY001"))  # the channel's own huddle…
+    await slack.event(slack.huddle_edit([ADMIN], room_id="R0LOBBY001"))  # …is not the stage: leaving it is fine
+    assert "On stage: 2 / 100" in slack.roster_text()
+    stage_huddle = {"channel": stage_channel, "room_id": "R0STAGE001"}
+    await slack.event({**slack.huddle_edit([ADMIN, ALEX, BEA, CAL], **stage_huddle), "channel_type": "group"})
+    assert "<@UCAL00001> is in this channel's huddle" in alerts(slack, ADMIN)[-1]["text"]
+    await slack.event({**slack.huddle_edit([ADMIN, BEA], **stage_huddle), "channel_type": "group"})
+    assert "On stage: 1 / 100" in slack.roster_text()
+    assert ALEX not in slack.fake.members[stage_channel]
 
 
 async def test_someone_joining_the_huddle_in_its_edits_but_not_on_stage_is_flagged_to_moderators(slack):
@@ -125,6 +153,12 @@ async def test_C1_a_capacity_above_the_huddle_cap_set_on_the_home_tab_warns_the_
     await slack.click(ADMIN, b.HOME_EDIT, f"{CHANNEL}|")
     await slack.submit(ADMIN, b.SETTINGS, {"capacity": {"capacity": {"type": "number_input", "value": "80"}}})
     assert any(CAP_WORDS in text for text in slack.fake.told(ADMIN))
+
+
+async def test_C1_a_workspace_capacity_above_the_huddle_cap_warns_the_admin_who_sets_it(slack):
+    await open_workspace_form(slack, ADMIN)
+    await slack.submit(ADMIN, b.WORKSPACE_SETTINGS, form_values(capacity="200"), channel="*")
+    assert CAP_WORDS in slack.fake.told(ADMIN)[-1]
 
 
 async def test_C1_a_session_started_with_capacity_above_the_huddle_cap_warns_its_starter(slack):
