@@ -13,6 +13,6 @@ def over_cap(capacity: int) -> str | None:
         return None
     return (
         f":warning: The stage's capacity is {capacity}, but a Slack huddle holds at most {HUDDLE_CAP} people "
-        "(2 on Slack's free plan), so the stage will fill up before its capacity. "
-        f"An admin can lower it with `/stage capacity {HUDDLE_CAP}`."
+        "(2 on Slack's free plan), so the huddle fills up before the stage does. "
+        f"An admin can lower it with `/stage capacity {HUDDLE_CAP}` in the channel or on the app's Home tab."
     )
