@@ -53,7 +53,8 @@ class Deliverer:
         self._last_id = 0
         self._done: dict[int, set[str]] = {}  # event id → the steps (messages) already delivered for it
         self._failures: dict[int, int] = {}  # event id → rounds that failed
-        self._doing = ""  # the step under way, named for a give-up notice
+        self._refused: dict[int, dict[str, str]] = {}  # event id → step → Slack's code for a refusal for good
+        self._step = self._doing = ""  # the step under way (and its words), for a give-up notice
 
     async def deliver(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
         """Tell the recipients of one logged event (worded with the rest of its command) and mark the roster."""
@@ -63,16 +64,23 @@ class Deliverer:
             # A workspace default changed: its admin was answered already; there is no channel or roster to update.
             self._last_id = item.id
             return
-        try:
-            await self._deliver(item, caused)
-        except Exception as error:
-            if not transient(error):
-                raise
-            failures = self._failures[item.id] = self._failures.get(item.id, 0) + 1
-            if failures < self._give_up_after or not await self._give_up(item, error):
-                raise  # the outbox keeps the event and tries again; what was sent is not sent twice
+        while True:
+            self._step = self._doing = ""
+            try:
+                await self._deliver(item, caused)
+                break
+            except Exception as error:
+                if not transient(error):
+                    raise
+                failures = self._failures[item.id] = self._failures.get(item.id, 0) + 1
+                if failures < self._give_up_after or not await self._give_up(item, error):
+                    raise  # the outbox keeps the event and tries again; what was sent is not sent twice
+                if not self._step:
+                    break  # it failed outside any one message: the event as a whole is set aside
+                self._done.setdefault(item.id, set()).add(self._step)  # set aside; the event's other steps go on
         self._done.pop(item.id, None)
         self._failures.pop(item.id, None)
+        self._refused.pop(item.id, None)
         self._last_id = item.id
 
     async def _deliver(self, item: LoggedEvent, caused: Sequence[ev.Event]) -> None:
@@ -92,9 +100,11 @@ class Deliverer:
         done = self._done.setdefault(item.id, set())
         if step in done:
             return
-        self._doing = doing
-        await send(*args)
+        outer = self._step, self._doing
+        self._step, self._doing = step, doing
+        await send(*args)  # a failure leaves the step named: it is the one a give-up sets aside
         done.add(step)
+        self._step, self._doing = outer
 
     async def _tell(self, item: LoggedEvent, notices: list[Notice]) -> None:
         key, event = item.room, item.event
@@ -114,23 +124,24 @@ class Deliverer:
 
     async def _person(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
         """Tell one person; a refusal for good (even as a DM) is reported, so moderators know who was not told."""
-        done = self._done.setdefault(item.id, set())
-        if step not in done:
-            self._doing = f"tell {mention(user)}"
-            code = await self._stage.send(item.room, user, message)
-            done.add(step)
-            if code is not None:
-                done.add(f"{step}:refused:{code}")
-        for refusal in [name for name in done if name.startswith(f"{step}:refused:")]:
-            report = words(
-                f":warning: Slack refused to show {mention(user)} a stage message ({refusal.rsplit(':', 1)[1]}); "
-                "they were not told, so tell them yourself."
-            )
-            for moderator in await self._stage.moderators(item.room):
-                if moderator != user:
-                    await self._once(
-                        item, f"{refusal}:{moderator}", "report a refusal", self._send, item, moderator, report
-                    )
+        await self._once(item, step, f"tell {mention(user)}", self._send_noting_refusal, item, step, user, message)
+        code = self._refused.get(item.id, {}).get(step)
+        if code is None:
+            return
+        report = words(
+            f":warning: Slack refused to show {mention(user)} a stage message ({code}); "
+            "they were not told, so tell them yourself."
+        )
+        for moderator in await self._stage.moderators(item.room):
+            if moderator != user:
+                await self._once(
+                    item, f"{step}:refused:{moderator}", "report a refusal", self._send, item, moderator, report
+                )
+
+    async def _send_noting_refusal(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
+        code = await self._stage.send(item.room, user, message)
+        if code is not None:
+            self._refused.setdefault(item.id, {})[step] = code
 
     async def _send(self, item: LoggedEvent, user: str, message: Message) -> None:
         await self._stage.send(item.room, user, message)

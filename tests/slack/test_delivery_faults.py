@@ -180,3 +180,18 @@ async def test_X4_a_retry_after_longer_than_the_budget_fails_the_call_at_once_as
     assert failure.value.response.status_code == 429 and transient(failure.value)
     assert [c.status for c in fake_slack.calls] == [429]
 
+
+async def test_X4_a_message_given_up_does_not_cost_the_rest_of_its_event(slack):
+    await live_session(slack, "request")
+    await slack.command(ADMIN, "moderators add <@UMODERAT1>")
+    await slack.command(ALEX, "ask")
+    slack.fake.server_error("chat.postEphemeral", status=502, times=10_000, where={"user": ALEX})
+    before = len(slack.fake.told(MOD))
+    await slack.command(ADMIN, "approve <@UALEX0001>")
+    for _ in range(GIVE_UP_AFTER - 1):
+        await slack.deliver()
+    assert await slack.pending() == 0
+    gave_up, approved = slack.fake.told(MOD)[before:]
+    assert "gave up trying to tell <@UALEX0001>" in gave_up
+    assert "brought <@UALEX0001> to the stage" in approved  # the event's other message still went out
+    assert "*Invited:* <@UALEX0001>" in slack.roster_text()
