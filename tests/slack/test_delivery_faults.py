@@ -195,3 +195,14 @@ async def test_X4_a_message_given_up_does_not_cost_the_rest_of_its_event(slack):
     assert "gave up trying to tell <@UALEX0001>" in gave_up
     assert "brought <@UALEX0001> to the stage" in approved  # the event's other message still went out
     assert "*Invited:* <@UALEX0001>" in slack.roster_text()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_X4_a_call_retries_a_bounded_number_of_times_then_fails_as_transient(fake_slack, fault):
+    client = make_client(TOKEN, fake_slack.url, QUICK)
+    for _ in range(10):
+        FAULTS[fault](fake_slack, "chat.postMessage")
+    with pytest.raises(Exception) as failure:
+        await asyncio.wait_for(client.chat_postMessage(channel=CHANNEL, text="hi"), timeout=10)
+    assert transient(failure.value)
+    assert len(fake_slack.calls) == ATTEMPTS and fake_slack.faults_left("chat.postMessage") == 10 - ATTEMPTS
