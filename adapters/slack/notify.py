@@ -25,7 +25,6 @@ from adapters.present import Notice, present
 from adapters.slack.client import error_code, transient
 from adapters.slack.huddle import StageGate
 from adapters.slack.kit import Message, mention, words
-from adapters.slack.notices import slack_failure
 from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import WORKSPACE_CHANNEL
@@ -181,7 +180,10 @@ class Deliverer:
             return
         log.warning("Slack refused to post in %s: %s", key, code)
         # Slack will not post it: the moderators (and whoever acted) get the message directly, with why.
-        why = words(slack_failure(f"post this in <#{key.channel}>", code))
+        why = words(
+            f":warning: Slack refused to post this in <#{key.channel}> ({code}). Invite the app there with "
+            "/invite @stagedoor (or unarchive the channel), so the channel sees the stage's messages."
+        )
         fallback = Message(f"{why.text}\n{message.text}", [*why.blocks, *message.blocks])
         await self._moderators(item, f"{index}:fallback", fallback, also=item.actor)
 
@@ -194,18 +196,18 @@ class Deliverer:
 
     async def _give_up(self, item: LoggedEvent, error: BaseException) -> bool:
         """Set a stuck message aside with one moderator notice; say whether Slack took it (else keep trying)."""
-        code = error_code(error)
+        code, doing = error_code(error), self._doing or "deliver a message"
         rounds = self._failures.get(item.id)
         log.error(
             "gave up on event %s in %s after %s rounds: could not %s (%s)",
             item.id,
             item.room,
             rounds,
-            self._doing,
+            doing,
             code,
         )
         notice = words(
-            f":warning: Slack kept failing ({code}), so stagedoor gave up trying to {self._doing} about the stage. "
+            f":warning: Slack kept failing ({code}), so stagedoor gave up trying to {doing} about the stage. "
             "The roster shows the stage as it is; the next messages go on."
         )
         moderators = await self._stage.moderators(item.room)
