@@ -1,29 +1,139 @@
-"""The Slack Web API client: the configured base URL, and retries that never drop a call."""
+"""The Slack Web API client: the configured base URL, bounded retries, and which failures are worth retrying."""
 
 from __future__ import annotations
 
+import random
+import time
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import Jitter
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-# Slack asks callers to honour Retry-After; a roster update that waits is better than one dropped (X4).
-RATE_LIMIT_RETRIES = 5
-SERVER_ERROR_RETRIES = 3
+# `ok: false` answers that say Slack was busy or broken, not that the call was wrong: trying later may work.
+TRANSIENT_CODES = {"ratelimited", "rate_limited", "request_timeout", "service_unavailable", "fatal_error"}
 
 
-def make_client(token: str, base_url: str) -> AsyncWebClient:
-    """Return a Web API client for the bot token that retries 429s, 5xx and dropped connections."""
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard one Web API call tries before its caller is told it failed (the outbox tries again later)."""
+
+    retries: int = 3  # server errors and dropped connections
+    rate_limit_retries: int = 5  # 429s, each after the Retry-After Slack asks for
+    backoff: float = 0.5  # seconds before the first retry; doubled for each next one
+    budget: float = 20.0  # seconds a call may spend waiting to retry: a stop is never held up longer
+
+
+class _ProportionalJitter(Jitter):
+    """Spread retries by up to half their wait (slack_sdk's default adds up to a whole second)."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration * (1 + random.random() / 2)
+
+
+class AsyncGatewayErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """Retry 502 and 504, which Slack's gateways answer during an incident (slack_sdk retries 500 and 503)."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code in (502, 504)
+
+
+class WithinBudget(AsyncRetryHandler):
+    """Let another handler retry only while the call has waited less than `seconds` since it first failed."""
+
+    def __init__(self, inner: AsyncRetryHandler, seconds: float) -> None:
+        super().__init__(inner.max_retry_count, inner.interval_calculator)
+        self.inner = inner
+        self.seconds = seconds
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        values = state.custom_values = state.custom_values or {}
+        started = float(values.setdefault("first_failure", time.monotonic()))
+        left = self.seconds - (time.monotonic() - started)
+        if left <= 0 or _retry_after(response) > left:
+            return False  # the caller hears of the failure now; the outbox tries the message again later
+        return await self.inner.can_retry_async(state=state, request=request, response=response, error=error)
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        await self.inner.prepare_for_next_attempt_async(state=state, request=request, response=response, error=error)
+
+
+def _retry_after(response: HttpResponse | None) -> float:
+    if response is None or response.status_code != 429:
+        return 0.0
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            try:
+                return float(values[0])
+            except ValueError:
+                return 0.0
+    return 0.0
+
+
+def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
+    """Return the handlers for 429 (after Retry-After), 500/502/503/504 and dropped connections, all bounded."""
+    backoff = BackoffRetryIntervalCalculator(backoff_factor=policy.backoff, jitter=_ProportionalJitter())
+    handlers: list[AsyncRetryHandler] = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=policy.retries, interval_calculator=backoff),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=policy.rate_limit_retries),
+        AsyncServerErrorRetryHandler(max_retry_count=policy.retries, interval_calculator=backoff),
+        AsyncGatewayErrorRetryHandler(max_retry_count=policy.retries, interval_calculator=backoff),
+    ]
+    return [WithinBudget(handler, policy.budget) for handler in handlers]
+
+
+def make_client(token: str, base_url: str, policy: RetryPolicy | None = None) -> AsyncWebClient:
+    """Return a Web API client for the bot token that retries 429s, 5xx and dropped connections, within bounds."""
     if not base_url.endswith("/"):
         base_url += "/"
-    return AsyncWebClient(
-        token=token,
-        base_url=base_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
-        ],
-    )
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(policy or RetryPolicy()))
+
+
+def error_code(error: BaseException) -> str:
+    """Return Slack's error code for a failed call, or what went wrong on the way (`http_502`, `connection`)."""
+    if isinstance(error, SlackApiError):
+        code = error.response.get("error")
+        if code:
+            return str(code)
+        return f"http_{error.response.status_code}"
+    return "connection"
+
+
+def transient(error: BaseException) -> bool:
+    """Say whether a call that failed (after the client's own retries) may work if made again later."""
+    if isinstance(error, SlackApiError):
+        status = error.response.status_code
+        return status == 429 or status >= 500 or error.response.get("error") in TRANSIENT_CODES
+    return isinstance(error, aiohttp.ClientError | OSError | TimeoutError)

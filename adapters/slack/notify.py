@@ -3,22 +3,32 @@
 The clicker already had their answer from the events the service returned; here
 everyone else is told. Each event id is delivered once per process (the outbox may
 hand over an event again after a crash, and that repeat is skipped by its id).
+
+X4: an event is done only when every message it causes is delivered or refused by
+Slack for good. Slack being busy or unreachable (after the client's own retries)
+raises, so the outbox keeps the event and tries again; the messages already sent
+for it are remembered, so a retry sends only the rest. A refusal for good is handled
+(join the channel, or tell the people directly) and reported to the moderators; a
+message that keeps failing is given up after a few rounds, with a moderator notice,
+so the events after it flow.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from adapters.present import Notice, present
+from adapters.slack.client import error_code, transient
 from adapters.slack.huddle import StageGate
+from adapters.slack.kit import Message, mention, words
 from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import WORKSPACE_CHANNEL
 from core import events as ev
-from core.room import RoomKey
 from core.service import LoggedEvent
 
 log = logging.getLogger(__name__)
@@ -27,15 +37,23 @@ CONSUMER = "slack"
 # Moderators are told of each request while the queue is short; past this, a rush of hundreds would
 # flood them and Slack's limits, and the roster and the moderator panel already show the queue.
 TELL_MODERATORS_UP_TO = 25
+# Rounds of the outbox an event may fail in (each after the client's own retries) before its stuck
+# message is given up: about half a minute, so one bad message never holds every later event back.
+GIVE_UP_AFTER = 4
 
 
 class Deliverer:
     """The outbox consumer for Slack rooms."""
 
-    def __init__(self, stage: SlackStage, gate: StageGate) -> None:
+    def __init__(self, stage: SlackStage, gate: StageGate, give_up_after: int = GIVE_UP_AFTER) -> None:
         self._stage = stage
         self._gate = gate
+        self._give_up_after = give_up_after
         self._last_id = 0
+        self._done: dict[int, set[str]] = {}  # event id → the steps (messages) already delivered for it
+        self._failures: dict[int, int] = {}  # event id → rounds that failed
+        self._refused: dict[int, dict[str, str]] = {}  # event id → step → Slack's code for a refusal for good
+        self._step = self._doing = ""  # the step under way (and its words), for a give-up notice
 
     async def deliver(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
         """Tell the recipients of one logged event (worded with the rest of its command) and mark the roster."""
@@ -45,34 +63,160 @@ class Deliverer:
             # A workspace default changed: its admin was answered already; there is no channel or roster to update.
             self._last_id = item.id
             return
+        while True:
+            self._step = self._doing = ""
+            try:
+                await self._deliver(item, caused)
+                break
+            except Exception as error:
+                if not transient(error):
+                    raise
+                failures = self._failures[item.id] = self._failures.get(item.id, 0) + 1
+                if failures < self._give_up_after or not await self._give_up(item, error):
+                    raise  # the outbox keeps the event and tries again; what was sent is not sent twice
+                if not self._step:
+                    break  # it failed outside any one message: the event as a whole is set aside
+                self._done.setdefault(item.id, set()).add(self._step)  # set aside; the event's other steps go on
+        self._done.pop(item.id, None)
+        self._failures.pop(item.id, None)
+        self._refused.pop(item.id, None)
+        self._last_id = item.id
+
+    async def _deliver(self, item: LoggedEvent, caused: Sequence[ev.Event]) -> None:
         key, event = item.room, item.event
         await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
-            await self._stage.roster.forget(key)  # a new session gets a new roster message at the bottom
+            # a new session gets a new roster message at the bottom
+            await self._once(item, "roster", "start a new roster", self._stage.roster.forget, key)
         await self._tell(item, present(event, caused))
-        await self._gate.apply(key, event)
+        await self._once(item, "gate", "update the stage channel", self._gate.apply, key, event)
         self._stage.roster.mark(key)
-        self._last_id = item.id
+
+    async def _once(
+        self, item: LoggedEvent, step: str, doing: str, send: Callable[..., Awaitable[object]], *args: Any
+    ) -> None:
+        """Run one step of an event's delivery unless an earlier round already did it."""
+        done = self._done.setdefault(item.id, set())
+        if step in done:
+            return
+        outer = self._step, self._doing
+        self._step, self._doing = step, doing
+        await send(*args)  # a failure leaves the step named: it is the one a give-up sets aside
+        done.add(step)
+        self._step, self._doing = outer
 
     async def _tell(self, item: LoggedEvent, notices: list[Notice]) -> None:
         key, event = item.room, item.event
         about = getattr(event, "user", None)
-        for notice in notices:
+        for index, notice in enumerate(notices):
             if notice.recipient == ev.ROOM:
-                await self._announce(key, notice)
+                await self._once(item, f"{index}:room", "post in the channel", self._announce, item, index, notice)
             elif notice.recipient == ev.MODERATORS:
                 if isinstance(event, ev.RequestCreated) and event.position > TELL_MODERATORS_UP_TO:
                     continue
                 message = render(notice, key)
                 for moderator in await self._stage.moderators(key):
                     if moderator not in (item.actor, about):
-                        await self._stage.tell(key, moderator, message)
+                        await self._person(item, f"{index}:{moderator}", moderator, message)
             elif notice.recipient != item.actor:
-                await self._stage.tell(key, notice.recipient, render(notice, key))
+                await self._person(item, f"{index}:{notice.recipient}", notice.recipient, render(notice, key))
 
-    async def _announce(self, key: RoomKey, notice: Notice) -> None:
+    async def _person(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
+        """Tell one person; a refusal for good (even as a DM) is reported, so moderators know who was not told."""
+        await self._once(item, step, f"tell {mention(user)}", self._send_noting_refusal, item, step, user, message)
+        code = self._refused.get(item.id, {}).get(step)
+        if code is None:
+            return
+        report = words(
+            f":warning: Slack refused to show {mention(user)} a stage message ({code}); "
+            "they were not told, so tell them yourself."
+        )
+        for moderator in await self._stage.moderators(item.room):
+            if moderator != user:
+                await self._once(
+                    item, f"{step}:refused:{moderator}", "report a refusal", self._send, item, moderator, report
+                )
+
+    async def _send_noting_refusal(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
+        code = await self._stage.send(item.room, user, message)
+        if code is not None:
+            self._refused.setdefault(item.id, {})[step] = code
+
+    async def _send(self, item: LoggedEvent, user: str, message: Message) -> None:
+        await self._stage.send(item.room, user, message)
+
+    async def _announce(self, item: LoggedEvent, index: int, notice: Notice) -> None:
+        """Post in the channel; not in it: join (channels:join) and post; refused: tell the people directly."""
+        key, done = item.room, self._done.setdefault(item.id, set())
         message = render(notice, key)
-        try:
+        posted, joined = f"{index}:posted", f"{index}:joined"
+
+        async def post() -> None:
             await self._stage.client.chat_postMessage(channel=key.channel, text=message.text, blocks=message.blocks)
-        except SlackApiError as error:
-            log.warning("could not announce in %s: %s", key, error.response.get("error"))
+            done.add(posted)
+
+        code = ""
+        if posted not in done:
+            try:
+                await post()
+            except SlackApiError as error:
+                if transient(error):
+                    raise
+                code = error_code(error)
+        if code == "not_in_channel":
+            # A public channel the app was never added to: join it, then post once more.
+            try:
+                await self._stage.client.conversations_join(channel=key.channel)
+                await post()
+                done.add(joined)
+            except SlackApiError as error:
+                if transient(error):
+                    raise
+                code = error_code(error)  # a private channel, an archived one, a missing scope
+        if posted in done:
+            if joined in done:
+                notice_text = f":information_source: stagedoor joined <#{key.channel}> to post the stage's messages."
+                await self._moderators(item, joined, words(notice_text))
+            return
+        log.warning("Slack refused to post in %s: %s", key, code)
+        # Slack will not post it: the moderators (and whoever acted) get the message directly, with why.
+        why = words(
+            f":warning: Slack refused to post this in <#{key.channel}> ({code}). Invite the app there with "
+            "/invite @stagedoor (or unarchive the channel), so the channel sees the stage's messages."
+        )
+        fallback = Message(f"{why.text}\n{message.text}", [*why.blocks, *message.blocks])
+        await self._moderators(item, f"{index}:fallback", fallback, also=item.actor)
+
+    async def _moderators(self, item: LoggedEvent, step: str, message: Message, also: str | None = None) -> None:
+        people = dict.fromkeys(await self._stage.moderators(item.room))
+        if also:
+            people[also] = None
+        for person in people:
+            await self._once(item, f"{step}:{person}", f"tell {mention(person)}", self._send, item, person, message)
+
+    async def _give_up(self, item: LoggedEvent, error: BaseException) -> bool:
+        """Set a stuck message aside with one moderator notice; say whether Slack took it (else keep trying)."""
+        code, doing = error_code(error), self._doing or "deliver a message"
+        rounds = self._failures.get(item.id)
+        log.error(
+            "gave up on event %s in %s after %s rounds: could not %s (%s)",
+            item.id,
+            item.room,
+            rounds,
+            doing,
+            code,
+        )
+        notice = words(
+            f":warning: Slack kept failing ({code}), so stagedoor gave up trying to {doing} about the stage. "
+            "The roster shows the stage as it is; the next messages go on."
+        )
+        moderators = await self._stage.moderators(item.room)
+        told = 0
+        for moderator in moderators:
+            try:
+                told += await self._stage.tell(item.room, moderator, notice)
+            except Exception as failure:
+                if not transient(failure):
+                    raise
+        # Slack answering no one means it is down for every message: giving up would only lose this one too.
+        return told > 0 or not moderators

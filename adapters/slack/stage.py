@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.client import error_code, transient
 from adapters.slack.kit import Message
 from adapters.slack.notices import reply
 from adapters.slack.roles import Roles
@@ -125,24 +126,35 @@ class SlackStage:
 
     # -- answering -------------------------------------------------------------------------------
     async def tell(self, key: RoomKey, user: str, message: Message) -> bool:
-        """Show a message to one person in the room's channel; say whether Slack took it."""
+        """Show a message to one person in the room's channel; say whether Slack took it.
+
+        Slack being busy or unreachable (after the client's retries) raises, so the outbox tries again later.
+        """
+        return await self.send(key, user, message) is None
+
+    async def send(self, key: RoomKey, user: str, message: Message) -> str | None:
+        """Show a message to one person (ephemeral, else their DM); return Slack's code if it refused for good."""
         try:
             await self.client.chat_postEphemeral(
                 channel=key.channel, user=user, text=message.text, blocks=message.blocks
             )
-            return True
+            return None
         except SlackApiError as error:
-            code = error.response.get("error")
+            if transient(error):
+                raise
+            code = error_code(error)
             if code not in NOT_THERE:
-                log.warning("could not tell %s in %s: %s", user, key, code)
-                return False
+                log.warning("Slack refused to tell %s in %s: %s", user, key, code)
+                return code
         # The app or the person is not in that channel (a Home tab form, a gated room): use the app's DM.
         try:
             await self.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)
-            return True
+            return None
         except SlackApiError as error:
-            log.warning("could not message %s: %s", user, error.response.get("error"))
-            return False
+            if transient(error):
+                raise
+            log.warning("Slack refused to message %s: %s", user, error_code(error))
+            return error_code(error)
 
     async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
         """Answer the clicker or typer with what their action did."""

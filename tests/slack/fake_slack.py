@@ -3,7 +3,10 @@
 Every call is checked against tests/data/platform/slack-methods.json: the method is
 known, its required arguments and argument groups hold, and it sends no argument
 Slack does not document. Faults are queued per method: `ok: false` errors (only
-codes Slack documents for the method), 429 with Retry-After, and 5xx.
+codes Slack documents for the method), 429 with Retry-After, 5xx (500 and 503 as
+Slack's API answers them, 502 and 504 as the HTML page its gateways serve), and a
+connection dropped before any answer. A fault may be kept for calls whose arguments
+match (`where`), so one person's messages fail while everyone else's go through.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Call:
     method: str
     args: dict[str, Any]
     status: int = 200
+    error: str | None = None  # the `ok: false` code Slack answered with
 
 
 @dataclass
@@ -45,6 +49,14 @@ class Fault:
     status: int = 200
     error: str | None = None
     retry_after: int = 0
+    drop: bool = False  # close the connection without answering
+    where: dict[str, Any] = field(default_factory=dict)  # only calls with these arguments
+
+    def matches(self, args: dict[str, Any]) -> bool:
+        return all(args.get(name) == value for name, value in self.where.items())
+
+
+GATEWAY_PAGE = "<html><head><title>{status}</title></head><body><h1>{status}</h1>Slack is having trouble.</body></html>"
 
 
 @dataclass
@@ -82,23 +94,32 @@ class FakeSlack:
         }
         return user
 
-    def fail(self, method: str, error: str, times: int = 1) -> None:
+    def fail(self, method: str, error: str, times: int = 1, where: dict[str, Any] | None = None) -> None:
         """Answer the next calls of a method with `ok: false` and a documented error code."""
         documented = set(METHODS[method].get("errors") or []) | COMMON_ERRORS
         assert error in documented, f"{error} is not an error Slack documents for {method}"
-        self._faults[method].extend(Fault(error=error) for _ in range(times))
+        self._faults[method].extend(Fault(error=error, where=where or {}) for _ in range(times))
 
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 0) -> None:
         """Answer the next calls of a method with HTTP 429 and Retry-After."""
         self._faults[method].extend(Fault(status=429, retry_after=retry_after) for _ in range(times))
 
-    def server_error(self, method: str, times: int = 1, status: int = 503) -> None:
-        self._faults[method].extend(Fault(status=status) for _ in range(times))
+    def server_error(self, method: str, times: int = 1, status: int = 503, where: dict[str, Any] | None = None) -> None:
+        """Answer the next calls of a method with a 5xx (502 and 504 come from Slack's gateways, as HTML)."""
+        assert status in (500, 502, 503, 504)
+        self._faults[method].extend(Fault(status=status, where=where or {}) for _ in range(times))
+
+    def drop(self, method: str, times: int = 1) -> None:
+        """Close the connection of the next calls of a method before Slack answers (nothing is done)."""
+        self._faults[method].extend(Fault(drop=True) for _ in range(times))
+
+    def faults_left(self, method: str) -> int:
+        return len(self._faults.get(method) or ())
 
     # -- reading what happened ------------------------------------------------------------------
     def of(self, method: str) -> list[dict[str, Any]]:
         """Return the arguments of every successful call of a method, in order."""
-        return [call.args for call in self.calls if call.method == method and call.status == 200]
+        return [call.args for call in self.calls if call.method == method and call.status == 200 and not call.error]
 
     def told(self, user: str) -> list[str]:
         """Return the text of every ephemeral message and DM shown to a user."""
@@ -149,16 +170,33 @@ class FakeSlack:
         self._check(method, args, request)
         if self.slow.get(method):
             await asyncio.sleep(self.slow[method])  # a slow Slack: the answer comes late, unchanged
-        fault = self._faults[method].popleft() if self._faults.get(method) else self._tier_fault(method)
+        fault = self._take_fault(method, args) or self._tier_fault(method)
+        if fault is not None and fault.drop:
+            self.calls.append(Call(method, args, 0))
+            assert request.transport is not None
+            request.transport.close()  # the client sees the server disconnect mid-request
+            return web.Response(status=500)
+        if fault is not None and fault.status in (502, 504):
+            self.calls.append(Call(method, args, fault.status))
+            page = GATEWAY_PAGE.format(status=fault.status)
+            return web.Response(status=fault.status, text=page, content_type="text/html")
         if fault is not None and fault.status != 200:
             self.calls.append(Call(method, args, fault.status))
             headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
             body = {"ok": False, "error": "ratelimited"} if fault.status == 429 else {"ok": False}
             return web.json_response(body, status=fault.status, headers=headers)
-        self.calls.append(Call(method, args, 200 if fault is None else 200))
+        self.calls.append(Call(method, args, 200, None if fault is None else fault.error))
         if fault is not None:
             return web.json_response({"ok": False, "error": fault.error})
         return web.json_response({"ok": True, **self._answer(method, args)})
+
+    def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
+        queue = self._faults.get(method)
+        for fault in queue or ():
+            if fault.matches(args):
+                queue.remove(fault)  # type: ignore[union-attr]
+                return fault
+        return None
 
     def _tier_fault(self, method: str) -> Fault | None:
         tier = METHODS.get(method, {}).get("rate_limit_tier")
