@@ -18,6 +18,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.client import error_code, transient
 from adapters.slack.huddle_cap import over_cap
 from adapters.slack.kit import mention, words
 from adapters.slack.notices import huddle_alert, huddle_ended, huddle_left, slack_failure
@@ -103,7 +104,10 @@ class HuddleWatch:
             return  # moderators may be in the huddle to run it (J11)
         alert = huddle_alert(user, key)
         for moderator in await self._stage.moderators(key):
-            await self._stage.tell(key, moderator, alert)
+            try:
+                await self._stage.tell(key, moderator, alert)
+            except Exception as error:  # Slack still failing: the other moderators are told all the same
+                log.warning("could not alert %s in %s: %s", moderator, key, error_code(error))
 
     async def left(self, key: RoomKey, user: str) -> None:
         """L2: someone the stage huddle listed is no longer in it; if they were on stage, they left it."""
@@ -175,6 +179,8 @@ class StageGate:
         try:
             await self._stage.client.conversations_invite(channel=stage_channel, users=user)
         except SlackApiError as error:
+            if transient(error):
+                raise  # the outbox tries the event again; only a refusal for good moves them off
             code = str(error.response.get("error"))
             if code not in ALREADY_IN:
                 # X4: Slack will not let them in, so the roster must not say they are on stage.
@@ -187,6 +193,8 @@ class StageGate:
         try:
             await self._stage.client.conversations_kick(channel=stage_channel, user=user)
         except SlackApiError as error:
+            if transient(error):
+                raise
             code = str(error.response.get("error"))
             if code not in ALREADY_OUT:
                 await self._report(key, f"remove {mention(user)} from the stage channel", code)

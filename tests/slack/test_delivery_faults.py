@@ -11,9 +11,11 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.outbox import pump
 from adapters.slack import SlackOptions, build_app
+from adapters.slack import kit as b
 from adapters.slack.client import RetryPolicy, make_client, transient
 from adapters.slack.notify import CONSUMER, GIVE_UP_AFTER
 from adapters.slack.state import SlackState
+from core.commands import Actor
 from core.service import StageService
 from tests.conftest import open_store
 from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, SECRET, TOKEN, SlackHarness, live_session
@@ -206,3 +208,21 @@ async def test_X4_a_call_retries_a_bounded_number_of_times_then_fails_as_transie
         await asyncio.wait_for(client.chat_postMessage(channel=CHANNEL, text="hi"), timeout=10)
     assert transient(failure.value)
     assert len(fake_slack.calls) == ATTEMPTS and fake_slack.faults_left("chat.postMessage") == 10 - ATTEMPTS
+
+
+async def test_X4_a_stage_channel_invite_slack_keeps_failing_keeps_the_person_on_stage_and_is_made_later(slack):
+    from tests.slack.test_huddle import turn_gated_on
+
+    await live_session(slack, "open")
+    stage_channel = await turn_gated_on(slack)
+    await slack.deliver()
+    slack.fake.server_error("conversations.invite", status=502, times=ATTEMPTS)
+    await slack.click(ALEX, b.JOIN, f"{CHANNEL}|")
+    await slack.submit(ALEX, b.GET_READY)  # the harness runs one outbox round after each request
+    assert slack.fake.faults_left("conversations.invite") == 0
+    assert ALEX not in slack.fake.members[stage_channel]
+    assert await slack.pending() > 0  # a failure that may pass is not a refusal: the event waits
+    assert ALEX in (await slack.bot.stage.status(slack.key, Actor(""))).on_stage  # not moved to the audience
+    await slack.deliver()  # Slack answers again: the invitation to the stage channel is made
+    assert ALEX in slack.fake.members[stage_channel]
+    assert await slack.pending() == 0
