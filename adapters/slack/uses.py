@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0  # invitation expiry (J8) is checked this often
 
 FormValues = dict[str, Any]
+Acked = Callable[[], Awaitable[Any]]  # Bolt's ack, called once the change is committed
 TargetCommand = Callable[[Actor, str, bool], c.Command]
 
 
@@ -48,14 +49,22 @@ class SlackUses:
         await self.stage.answer(key, user, events)
 
     async def act_on_target(
-        self, user: str, key: RoomKey, target: str, build: TargetCommand, panel_id: str | None = None
+        self,
+        user: str,
+        key: RoomKey,
+        target: str,
+        build: TargetCommand,
+        panel_id: str | None = None,
+        acked: Acked | None = None,
     ) -> None:
-        """Run a moderator's action on someone; refresh the moderator panel it came from, if any."""
+        """Run a moderator's action on someone, then ack; refresh the moderator panel it came from, if any."""
         stage = self.stage
         is_bot = await stage.roles.is_bot(target) if target else False
         if target and not is_bot:
             await stage.service.handle(key, Arrive(Actor(target), if_new=True))
         events = await stage.act(key, user, lambda actor: build(actor, target, is_bot))
+        if acked is not None:
+            await acked()  # the change is committed: Slack may now be told it is done
         await stage.answer(key, user, events)
         if panel_id:
             status = await stage.status(key, await stage.roles.actor(key, user))
@@ -76,11 +85,14 @@ class SlackUses:
                 rooms.append((key, status, moderators, self.stage.state.channel(key).stage_channel))
         await self.stage.client.views_publish(user_id=user, view=home(rooms, workspace_room(team)))
 
-    async def apply_settings(self, key: RoomKey, user: str, values: FormValues) -> None:
-        """A2: apply each filled-in field of the settings form, then report what happened."""
+    async def apply_settings(self, key: RoomKey, user: str, values: FormValues, acked: Acked | None = None) -> None:
+        """A2: apply each filled-in field of the settings form, ack, then report what happened."""
         events: list[ev.Event] = []
         for build in settings_commands(values):
             events += await self.stage.act(key, user, build)
+        if acked is not None:
+            # Gated mode creates a channel through Slack first, so it is switched after the ack (docs/slack.md).
+            await acked()
         gated = _field(values, "gated", "selected_option")
         if gated is not None:
             changed = await self._set_gated(key, gated.get("value") == "on")
@@ -90,8 +102,10 @@ class SlackUses:
             await self.stage.answer(key, user, events)
         await self.publish_home(key.workspace, user)
 
-    async def apply_workspace_defaults(self, team: str, user: str, values: FormValues) -> None:
-        """M2, A2: apply each filled-in field of the workspace form to the workspace, then report in the DM."""
+    async def apply_workspace_defaults(
+        self, team: str, user: str, values: FormValues, acked: Acked | None = None
+    ) -> None:
+        """M2, A2: apply each filled-in field of the workspace form to the workspace, ack, then report in the DM."""
         key = workspace_room(team)
         # Only the admin flag matters here; the pseudo-room has no starter or groups, and nobody arrives in it.
         admin = await self.stage.roles.is_admin(user)
@@ -99,6 +113,8 @@ class SlackUses:
         events: list[ev.Event] = []
         for build in settings_commands(values, workspace=True):
             events += await self.stage.service.handle(key, build(actor))
+        if acked is not None:
+            await acked()
         message = reply(events, user, key)
         if message is not None:
             await self.stage.client.chat_postMessage(channel=user, text=message.text, blocks=message.blocks)

@@ -100,9 +100,9 @@ def self_action(build: Callable[[Actor], c.Command]) -> Listener:
     async def on_click(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         uses = uses_of(context)
         async with uses.stage.busy():
-            await ack()
             key, user = room_of(body, action_of(body).get("value")), user_of(body)
             events = await uses.stage.act(key, user, build)
+            await ack()  # only once the change is committed: an acked click survives a crash
             await uses.stage.answer(key, user, events)
 
     return on_click
@@ -114,10 +114,9 @@ def target_action(build: TargetCommand) -> Listener:
     async def on_click(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         uses = uses_of(context)
         async with uses.stage.busy():
-            await ack()
             value = action_of(body).get("value") or ""
             key, target = room_of(body, value), parse_value(value)[1]
-            await uses.act_on_target(user_of(body), key, target, build, _panel_id(body))
+            await uses.act_on_target(user_of(body), key, target, build, _panel_id(body), acked=ack)
 
     return on_click
 
@@ -144,9 +143,9 @@ async def invite_pick(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> N
     """Invite the person picked in the moderator panel (J7)."""
     uses = uses_of(context)
     async with uses.stage.busy():
-        await ack()
         target = action_of(body).get("selected_user") or ""
-        await uses.act_on_target(user_of(body), room_of(body), target, TARGET_ACTIONS[INVITE], _panel_id(body))
+        key, build = room_of(body), TARGET_ACTIONS[INVITE]
+        await uses.act_on_target(user_of(body), key, target, build, _panel_id(body), acked=ack)
 
 
 async def open_panel(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:

@@ -1,4 +1,8 @@
-"""`/stage …`: parse, check the target is a person, run it, answer the typer."""
+"""`/stage …`: parse, check the target is a person, run it, acknowledge, answer the typer.
+
+The command's state change is committed before Slack gets its acknowledgement, so an acked command
+survives the process being killed right after (the outbox tells everyone else after a restart).
+"""
 
 from __future__ import annotations
 
@@ -18,29 +22,32 @@ def register(app: AsyncApp) -> None:
 
 
 async def stage_command(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
-    """Acknowledge, then run /stage."""
+    """Run /stage, acknowledging once its change is committed."""
     uses = uses_of(context)
     async with uses.stage.busy():
-        await ack()
-        await run_stage_command(uses, body)
+        await run_stage_command(uses, body, ack)
 
 
-async def run_stage_command(uses: SlackUses, body: Body) -> None:
-    """Do what the /stage text asks."""
+async def run_stage_command(uses: SlackUses, body: Body, ack: AsyncAck) -> None:
+    """Do what the /stage text asks; acknowledge after the commit and before the answer."""
     stage = uses.stage
     key, user = room_of(body), user_of(body)
     parsed = parse(body.get("text") or "")
     if key.channel.startswith("D") and parsed.special != "help":
+        await ack()
         message = usage_error("A stage lives in a channel.", "Use /stage in the channel whose huddle is the stage.")
         await stage.tell(key, user, message)
         return
     if parsed.problem:
+        await ack()
         await stage.tell(key, user, usage_error(parsed.problem, "Type `/stage help` for the list."))
         return
     if parsed.special == "help":
+        await ack()
         await stage.tell(key, user, help_message())
         return
     if parsed.special == "join":
+        await ack()  # the get-ready modal changes nothing; joining happens when it is submitted
         await uses.open_get_ready(key, body.get("trigger_id"), user)
         return
     assert parsed.build is not None
@@ -52,4 +59,5 @@ async def run_stage_command(uses: SlackUses, body: Body) -> None:
             await stage.service.handle(key, Arrive(Actor(parsed.target), if_new=True))
     build = parsed.build
     events = await stage.act(key, user, lambda actor: build(actor, target_is_bot))
+    await ack()
     await stage.answer(key, user, events)

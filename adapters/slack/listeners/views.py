@@ -1,4 +1,4 @@
-"""Modal submissions: the get-ready step, a request's note, a channel's settings."""
+"""Modal submissions: the get-ready step, a request's note, a channel's settings; acked once committed."""
 
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ async def get_ready(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> Non
     """Join the stage after the get-ready step (J1)."""
     uses = uses_of(context)
     async with uses.stage.busy():
-        await ack()
         key, user = room_of(body), user_of(body)
         events = await uses.stage.act(key, user, c.JoinStage)
+        await ack()  # only once the change is committed: an acked submission survives a crash
         await uses.stage.answer(key, user, events)
 
 
@@ -37,10 +37,10 @@ async def ask_note(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None
     """Ask to join with the note from the form (J2)."""
     uses = uses_of(context)
     async with uses.stage.busy():
-        await ack()
         key, user = room_of(body), user_of(body)
         note = _values(body).get("note", {}).get("note", {}).get("value")
         events = await uses.stage.act(key, user, lambda actor: c.AskToJoin(actor, note))
+        await ack()
         await uses.stage.answer(key, user, events)
 
 
@@ -53,8 +53,7 @@ async def settings(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None
         if not actor.admin:
             await ack(response_action="errors", errors={"default_mode": NotAdmin("channel defaults").message})
             return
-        await ack()
-        await uses.apply_settings(key, user, _values(body))
+        await uses.apply_settings(key, user, _values(body), acked=ack)
 
 
 async def workspace_settings(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
@@ -65,20 +64,18 @@ async def workspace_settings(ack: AsyncAck, body: Body, context: AsyncBoltContex
         if not await uses.stage.roles.is_admin(user):
             await ack(response_action="errors", errors={"default_mode": NotAdmin("workspace defaults").message})
             return
-        await ack()
-        await uses.apply_workspace_defaults(team_of(body), user, _values(body))
+        await uses.apply_workspace_defaults(team_of(body), user, _values(body), acked=ack)
 
 
 async def decline_reason(ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
     """Decline the request with the reason from the form (J5); the core checks the moderator now (A3)."""
     uses = uses_of(context)
     async with uses.stage.busy():
-        await ack()
         channel, target, panel_id = parse_decline((body.get("view") or {}).get("private_metadata") or "")
         key = room_of(body, f"{channel}|{target}")
         reason = (_values(body).get("reason", {}).get("reason", {}).get("value") or "").strip() or None
         await uses.act_on_target(
-            user_of(body), key, target, lambda a, t, is_bot: c.DeclineRequest(a, t, is_bot, reason), panel_id
+            user_of(body), key, target, lambda a, t, is_bot: c.DeclineRequest(a, t, is_bot, reason), panel_id, ack
         )
 
 
