@@ -13,7 +13,7 @@ from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
 from adapters.slack.notices import help_message, usage_error
 from adapters.slack.parse import parse
 from adapters.slack.uses import SlackUses
-from core.commands import Actor, Arrive
+from core.commands import Actor, Arrive, Status
 
 
 def register(app: AsyncApp) -> None:
@@ -51,13 +51,17 @@ async def run_stage_command(uses: SlackUses, body: Body, ack: AsyncAck) -> None:
         await uses.open_get_ready(key, body.get("trigger_id"), user)
         return
     assert parsed.build is not None
+    build = parsed.build
+    read_only = isinstance(build(Actor(user), False), Status)
+    if read_only:
+        await ack()  # nothing to commit: Slack hears back at once, however slow its role lookups are
     target_is_bot = False
     if parsed.target:
         target_is_bot = parsed.target.startswith("S") is False and await stage.roles.is_bot(parsed.target)
         if not target_is_bot and not parsed.target.startswith("S"):
             # Someone named by mention is a channel member we may not have seen yet.
             await stage.service.handle(key, Arrive(Actor(parsed.target), if_new=True))
-    build = parsed.build
     events = await stage.act(key, user, lambda actor: build(actor, target_is_bot))
-    await ack()
+    if not read_only:
+        await ack()
     await stage.answer(key, user, events)
