@@ -1,4 +1,9 @@
-"""Who may do what in Slack, looked up at the moment of each click (A3)."""
+"""Who may do what in Slack, looked up at each click (A3) from a short-lived copy of the person's profile.
+
+The copy keeps the ack path fast (a command is committed before Slack is acknowledged, within its 3 s):
+users.info is Tier 4, and a burst of clicks must not wait on it. A profile Slack sends with an event
+replaces the copy at once; otherwise a role change is seen within USER_TTL_SECONDS.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from core.commands import Actor
 from core.room import RoomKey
 
 GROUP_TTL_SECONDS = 60.0  # user group membership changes rarely; usergroups.users.list is Tier 2
+USER_TTL_SECONDS = 60.0  # how long a workspace admin or owner flag may be out of date
 
 
 class Roles:
@@ -24,6 +30,7 @@ class Roles:
         self._state = state
         self._clock = clock
         self._groups: dict[str, tuple[float, set[str]]] = {}
+        self._users: dict[str, tuple[float, dict[str, Any]]] = {}
 
     async def actor(self, key: RoomKey, user: str) -> Actor:
         """Return the actor: admins are workspace owners/admins; moderators add starter and named groups."""
@@ -50,9 +57,20 @@ class Roles:
             raise
         return bool(profile.get("is_bot") or profile.get("is_app_user") or profile.get("deleted"))
 
+    def learn(self, profile: dict[str, Any]) -> None:
+        """Replace the copy of a person's profile with one Slack sent in an event (user_change's shape)."""
+        if profile.get("id") and "is_admin" in profile:
+            self._users[str(profile["id"])] = (self._clock(), dict(profile))
+
     async def _user(self, user: str) -> dict[str, Any]:
+        now = self._clock()
+        cached = self._users.get(user)
+        if cached is not None and now - cached[0] < USER_TTL_SECONDS:
+            return cached[1]
         response = await self._client.users_info(user=user)
-        return dict(response["user"])
+        profile = dict(response["user"])
+        self._users[user] = (now, profile)
+        return profile
 
     async def _in_named_group(self, user: str, groups: list[str]) -> bool:
         for group in groups:

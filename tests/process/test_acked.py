@@ -64,7 +64,10 @@ async def test_X4_a_request_acked_just_before_the_process_dies_is_kept_and_the_m
         await second.kill()
 
     told_admin = ephemerals_to(fake_slack, ADMIN, since)
-    assert len(told_admin) == 1 and ALEX in told_admin[0], told_admin
+    # A kill may land while a notice is on its way to Slack but not yet marked sent: it is sent again after
+    # the restart (at least once, never lost). A graceful stop marks what it sent: exactly once.
+    most = 2 if which == signal.SIGKILL else 1
+    assert 1 <= len(told_admin) <= most and all(ALEX in text for text in told_admin), told_admin
     assert [request["user"] for request in (await room_status(run.database, fake_slack.team)).requests] == [ALEX]
     if which == signal.SIGTERM:  # a graceful stop also finishes the requester's own answer
         told_alex = ephemerals_to(fake_slack, ALEX, since)

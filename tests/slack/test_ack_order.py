@@ -15,6 +15,7 @@ from core.events import StatusReply
 from core.service import StageService
 from tests.slack.conftest import ADMIN, ALEX, BEA, CHANNEL, SlackHarness, live_session
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.test_huddle import huddle_changed
 
 ROOM = f"{CHANNEL}|"
 SLOW = 0.5  # seconds each users.info waits: a command's work would outlive an ack sent first
@@ -95,3 +96,25 @@ async def test_X4_a_get_ready_submission_is_on_stage_by_its_ack_and_the_modal_st
     assert response.status == 200
     assert ALEX in watch.at_ack[-1].on_stage
     assert any("stage" in text for text in watch.fake.told(ALEX))  # the answer still comes, after the ack
+
+
+async def test_X4_a_run_of_clicks_by_one_person_asks_slack_for_their_roles_once(watch: AckWatch) -> None:
+    await live_session(watch, "invite")
+    since = len(watch.fake.calls)
+    for action in (b.HAND, b.HAND_DOWN, b.HAND):
+        assert (await watch.click(ALEX, action, ROOM)).status == 200
+    lookups = [call for call in watch.fake.calls[since:] if call.method == "users.info"]
+    assert [call.args["user"] for call in lookups] == [ALEX]
+    assert watch.at_ack[-1].hands == [ALEX]
+
+
+async def test_A3_a_role_slack_sends_with_a_huddle_change_counts_at_the_next_command(watch: AckWatch) -> None:
+    await live_session(watch, "request")
+    await watch.command(ALEX, f"invite <@{BEA}>")  # not a moderator: refused, and the profile is remembered
+    assert BEA not in watch.at_ack[-1].invitations
+    promoted = huddle_changed(ALEX, None)
+    promoted["user"]["is_admin"] = True
+    watch.fake.users[ALEX]["is_admin"] = True  # Slack made them an admin; its event says so
+    await watch.event(promoted)
+    await watch.command(ALEX, f"invite <@{BEA}>")
+    assert BEA in watch.at_ack[-1].invitations

@@ -87,6 +87,7 @@ async def huddle_changed(ack: AsyncAck, body: Body, event: dict[str, Any], conte
     async with uses.stage.busy():
         await ack()
         if uses.stage.first_delivery(body.get("event_id")):
+            uses.stage.roles.learn(event.get("user") or {})  # the payload carries the whole profile, roles too
             await uses.huddles.user_changed(event.get("user") or {})
 
 
