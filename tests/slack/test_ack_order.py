@@ -118,3 +118,14 @@ async def test_A3_a_role_slack_sends_with_a_huddle_change_counts_at_the_next_com
     await watch.event(promoted)
     await watch.command(ALEX, f"invite <@{BEA}>")
     assert BEA in watch.at_ack[-1].invitations
+
+
+async def test_A3_an_admin_unmade_in_slack_is_refused_at_once_through_user_change(watch: AckWatch) -> None:
+    await live_session(watch, "request")
+    await watch.command(ADMIN, "capacity 40")  # an admin setting: allowed, and the profile is remembered
+    assert watch.at_ack[-1].capacity == 40
+    watch.fake.users[ADMIN]["is_admin"] = watch.fake.users[ADMIN]["is_owner"] = False
+    profile = dict(watch.fake.users[ADMIN])
+    await watch.event({"type": "user_change", "user": profile, "event_ts": "1700000100.000100", "cache_ts": 1700000100})
+    await watch.command(ADMIN, "capacity 30")
+    assert watch.at_ack[-1].capacity == 40  # refused at once, although the cached profile was still fresh

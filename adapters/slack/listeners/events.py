@@ -21,6 +21,7 @@ def register(app: AsyncApp) -> None:
     app.event("member_joined_channel")(joined)
     app.event("member_left_channel")(left)
     app.event("user_huddle_changed")(huddle_changed)
+    app.event("user_change")(user_changed)
     app.event("app_home_opened")(home_opened)
 
 
@@ -89,6 +90,13 @@ async def huddle_changed(ack: AsyncAck, body: Body, event: dict[str, Any], conte
         if uses.stage.first_delivery(body.get("event_id")):
             uses.stage.roles.learn(event.get("user") or {})  # the payload carries the whole profile, roles too
             await uses.huddles.user_changed(event.get("user") or {})
+
+
+async def user_changed(ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    """A3: a profile changed (an admin made or unmade, say): the roles cache takes the new one at once."""
+    uses = uses_of(context)
+    await ack()
+    uses.stage.roles.learn(event.get("user") or {})
 
 
 async def home_opened(ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncBoltContext) -> None:
