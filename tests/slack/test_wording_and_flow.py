@@ -1,4 +1,4 @@
-"""What a Slack user sees: refusals that are certain come before the get-ready step, and status shows the stage."""
+"""What a Slack user sees: certain refusals before the get-ready step, the whole stage in status, Slack words."""
 
 from __future__ import annotations
 
@@ -88,3 +88,22 @@ async def test_C2_stage_status_lists_audio_only_people_on_stage_beside_those_on_
     assert "On stage: 2 / 100" in status
     assert "On camera: <@UBEA00001>" in status
     assert "Audio only: <@UALEX0001>" in status
+
+
+async def test_L2_moderators_hear_that_someone_left_the_stage_huddle_not_the_room(slack):
+    await live_session(slack, "open")
+    await slack.click(ALEX, b.JOIN, ROOM)
+    await slack.submit(ALEX, b.GET_READY)
+    await slack.event(slack.huddle_edit([ADMIN, ALEX]))
+    await slack.event(slack.huddle_edit([ADMIN]))
+    told = last(slack, ADMIN)
+    assert "<@UALEX0001> left the stage huddle or the channel, so they are off the stage." in told
+    assert "the room" not in told
+
+
+async def test_J10_a_raised_hand_lowered_by_leaving_the_channel_is_worded_as_leaving_the_channel(slack):
+    await live_session(slack, "invite")
+    await slack.command(ALEX, "hand")
+    left = {"type": "member_left_channel", "user": ALEX, "channel": CHANNEL, "channel_type": "C"}
+    await slack.event({**left, "team": slack.fake.team})
+    assert "<@UALEX0001>'s hand is lowered: they left the channel." in last(slack, ADMIN)
