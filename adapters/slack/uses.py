@@ -62,13 +62,16 @@ class SlackUses:
 
     async def _join_refusal(self, key: RoomKey, user: str) -> StageError | None:
         """Return the refusal joining would certainly get now, from a read-only look at the room (J1, J6, J7)."""
-        status = await self.stage.status(key, await self.stage.roles.actor(key, user))
+        actor = await self.stage.roles.actor(key, user)
+        status = await self.stage.status(key, actor)
         if not status.live:
             return e.NoSession()
         if user in status.on_stage:
             return e.AlreadyOnStage(user, you=True)
-        if status.mode == Mode.OPEN or user in status.invitations or await self.may_moderate(key, user):
+        if status.mode == Mode.OPEN or user in status.invitations:
             return None
+        if actor.moderator or user in await self.stage.moderators(key):
+            return None  # J11: moderators join in every mode
         label = Mode(status.mode).label
         position = next((int(r["position"]) for r in status.requests if r.get("user") == user), None)
         if position is not None:
