@@ -50,9 +50,11 @@ Row = dict[str, Any]
 
 def status_table(status: ev.StatusReply) -> list[str]:
     """List who is where in a live session, for `/stage status` and the moderator panel."""
+    audio_only = [user for user in status.on_stage if user not in status.on_camera]
     return [
         f"On stage: {status.count} / {status.capacity}",
         f"On camera: {people(status.on_camera)}",
+        f"Audio only: {people(audio_only)}",  # on stage too: C2 gives cameras to some, the stage holds everyone
         f"Queue: {queue_text(status.requests)}",
         f"Invited: {people(status.invitations)}",
         f"Hands: {people(status.hands)}",

@@ -58,6 +58,21 @@ EMOJI: dict[str, str] = {
 # What moderators see of an invitation is a report, not a celebration.
 MODERATOR_EMOJI: dict[str, str] = {"request.approved": ":ballot_box_with_check:", "invitation.sent": ":envelope:"}
 
+# Slack's own words where the presenter's would mislead: a Slack room is a channel, and its stage is the
+# channel's huddle, which people leave (L2) without leaving the channel. Keyed by notice key.
+SLACK_WORDS: dict[str, str] = {
+    "stage.left.left_room.user": "You left the stage huddle or the channel, so you are off the stage.",
+    "stage.left.left_room.moderators": "{user} left the stage huddle or the channel, so they are off the stage.",
+    "request.cancelled.left_room.user": "Your request was cancelled because you left the channel.",
+    "request.cancelled.left_room.moderators": "{user}'s request was cancelled: they left the channel.",
+    "invitation.cancelled.left_room.user": "Your invitation was withdrawn: you left the channel.",
+    "invitation.cancelled.left_room.moderators": "{user}'s invitation was withdrawn: they left the channel.",
+    "hand.lowered.left_room.user": "Your hand is lowered: you left the channel.",
+    "hand.lowered.left_room.moderators": "{user}'s hand is lowered: they left the channel.",
+    "error.unknown_user.you.actor": "You are not in this channel, so you can't do that. Join the channel first.",
+    "error.unknown_user.actor": "{user} is not in this channel. Check the name, or wait until they join it.",
+}
+
 # Each action as a button: its label, action id and style.
 BUTTONS: dict[ActionKind, tuple[str, str, str | None]] = {
     ActionKind.JOIN_STAGE: ("Join stage", JOIN, "primary"),
@@ -96,7 +111,7 @@ def mrkdwn(notice: Notice) -> str:
     filling: dict[str, str] = {name: mention(user) for name, user in notice.people.items()}
     filling.update({name: people(list(users)) for name, users in notice.groups.items()})
     filling.update({name: escape(str(value)) for name, value in notice.values.items()})
-    text = notice.text.format_map(_Missing(filling))
+    text = SLACK_WORDS.get(notice.key, notice.text).format_map(_Missing(filling))
     mark = emoji(notice)
     return clip(f"{mark} {text}" if mark else text)
 

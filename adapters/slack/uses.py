@@ -18,9 +18,13 @@ from adapters.slack.panels import panel
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import workspace_room
 from core import commands as c
+from core import errors as e
 from core import events as ev
 from core.commands import Actor, Arrive, Tick
+from core.errors import StageError
+from core.modes import Mode
 from core.room import RoomKey
+from core.rules.checks import ASK_HINT, HAND_HINT
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +44,42 @@ class SlackUses:
     gate: StageGate
 
     async def open_get_ready(self, key: RoomKey, trigger_id: str | None, user: str) -> None:
-        """J1: show the get-ready step; joining happens when it is submitted."""
+        """J1: show the get-ready step; joining happens when it is submitted.
+
+        A join the room would refuse now (J6 without an invitation, no live session, already on stage) is
+        answered with that refusal instead of the step: nobody gets ready only to be turned away. The core
+        checks again on submit, since the room may change while the step is open.
+        """
         stage_channel = self.stage.state.channel(key).stage_channel
         if trigger_id:
+            refused = await self._join_refusal(key, user)
+            if refused is not None:
+                await self.stage.answer(key, user, [ev.ErrorReply.of(user, refused)])
+                return
             await self.stage.client.views_open(trigger_id=trigger_id, view=get_ready(key, stage_channel))
             return
         events = await self.stage.act(key, user, c.JoinStage)
         await self.stage.answer(key, user, events)
+
+    async def _join_refusal(self, key: RoomKey, user: str) -> StageError | None:
+        """Return the refusal joining would certainly get now, from a read-only look at the room (J1, J6, J7)."""
+        actor = await self.stage.roles.actor(key, user)
+        status = await self.stage.status(key, actor)
+        if not status.live:
+            return e.NoSession()
+        if user in status.on_stage:
+            return e.AlreadyOnStage(user, you=True)
+        if status.mode == Mode.OPEN or user in status.invitations:
+            return None
+        if actor.moderator or user in await self.stage.moderators(key):
+            return None  # J11: moderators join in every mode
+        label = Mode(status.mode).label
+        position = next((int(r["position"]) for r in status.requests if r.get("user") == user), None)
+        if position is not None:
+            return e.AlreadyRequested(user, position)
+        if status.mode == Mode.REQUEST:
+            return e.ModeForbids(label, "join directly", ASK_HINT)
+        return e.ModeForbids(label, "join without an invitation", HAND_HINT)
 
     async def act_on_target(
         self,

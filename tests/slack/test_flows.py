@@ -356,7 +356,7 @@ async def test_L2_leaving_the_channel_cancels_a_request(slack):
     await slack.event(
         {"type": "member_left_channel", "user": ALEX, "channel": CHANNEL, "channel_type": "C", "team": slack.fake.team}
     )
-    assert "request was cancelled: they left the room" in last(slack, ADMIN)
+    assert "request was cancelled: they left the channel" in last(slack, ADMIN)
     assert "*Queue (0):*" in slack.roster_text()
 
 

@@ -51,7 +51,7 @@ async def test_L2_someone_on_stage_who_leaves_the_huddle_is_recorded_as_leaving_
     await slack.event(slack.huddle_edit([ADMIN, BEA]))
     assert "On stage: 2 / 100" in slack.roster_text()
     assert "You left the stage huddle, so you are off the stage" in slack.fake.told(ALEX)[-1]
-    assert any("<@UALEX0001> left the room and is off the stage" in text for text in slack.fake.told(ADMIN))
+    assert any("<@UALEX0001> left the stage huddle or the channel" in text for text in slack.fake.told(ADMIN))
     status = await slack.bot.stage.status(slack.key, await slack.bot.stage.roles.actor(slack.key, ADMIN))
     assert status.live and status.on_stage == [BEA, CAL]  # someone the huddle never listed keeps their place
 
