@@ -11,6 +11,7 @@ in adapters/persistence and an in-memory one in the same package.
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -18,7 +19,8 @@ from typing import Protocol, TypeVar
 
 from core import rules
 from core.commands import Command
-from core.events import Event
+from core.errors import StageError
+from core.events import ErrorReply, Event
 from core.room import Room, RoomKey
 
 
@@ -99,6 +101,20 @@ class StageService:
     async def handle(self, key: RoomKey, command: Command) -> list[Event]:
         """Apply a command to a room; return every event, replies included."""
         return await self._serialised(key, lambda: self._handle_once(key, command))
+
+    async def refusal(self, key: RoomKey, command: Command) -> StageError | None:
+        """Return the refusal the command would get now, changing nothing (so a form need not open for it)."""
+
+        async def look() -> StageError | None:
+            async with self._unit_of_work() as uow:
+                # A copy: the rules change the room they are given, and the store keeps its loaded room.
+                room = copy.deepcopy(await uow.load(key))
+            for event in rules.handle(room, command, self._clock()):
+                if isinstance(event, ErrorReply) and event.refusal is not None:
+                    return event.refusal
+            return None
+
+        return await self._serialised(key, look)
 
     async def channel_moderators(self, key: RoomKey) -> list[str]:
         """Return the names on a room's own moderator list, as added (adapters resolve groups); change nothing."""

@@ -18,13 +18,10 @@ from adapters.slack.panels import panel
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import workspace_room
 from core import commands as c
-from core import errors as e
 from core import events as ev
 from core.commands import Actor, Arrive, Tick
 from core.errors import StageError
-from core.modes import Mode
 from core.room import RoomKey
-from core.rules.checks import ASK_HINT, HAND_HINT
 
 log = logging.getLogger(__name__)
 
@@ -62,24 +59,10 @@ class SlackUses:
         await self.stage.answer(key, user, events)
 
     async def _join_refusal(self, key: RoomKey, user: str) -> StageError | None:
-        """Return the refusal joining would certainly get now, from a read-only look at the room (J1, J6, J7)."""
+        """Return the refusal joining would certainly get now, asking the core without changing anything (J1)."""
         actor = await self.stage.roles.actor(key, user)
-        status = await self.stage.status(key, actor)
-        if not status.live:
-            return e.NoSession()
-        if user in status.on_stage:
-            return e.AlreadyOnStage(user, you=True)
-        if status.mode == Mode.OPEN or user in status.invitations:
-            return None
-        if actor.moderator or user in await self.stage.moderators(key):
-            return None  # J11: moderators join in every mode
-        label = Mode(status.mode).label
-        position = next((int(r["position"]) for r in status.requests if r.get("user") == user), None)
-        if position is not None:
-            return e.AlreadyRequested(user, position)
-        if status.mode == Mode.REQUEST:
-            return e.ModeForbids(label, "join directly", ASK_HINT)
-        return e.ModeForbids(label, "join without an invitation", HAND_HINT)
+        await self.stage.service.handle(key, Arrive(Actor(user)))  # as joining would: they are in the channel
+        return await self.stage.service.refusal(key, c.JoinStage(actor))
 
     async def act_on_target(
         self,
