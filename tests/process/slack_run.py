@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from adapters.persistence.sql import SqlStore
+from core.commands import Actor, Status
+from core.events import StatusReply
+from core.room import RoomKey
+from core.service import StageService
 from tests.process.launch import Process, clean_environment, free_port, launch, wait_until_ready
-from tests.slack.conftest import CHANNEL, SECRET, TOKEN, SlackHarness
+from tests.slack.conftest import ADMIN, CHANNEL, SECRET, TOKEN, SlackHarness
 from tests.slack.fake_slack import FakeSlack
 
 
@@ -60,3 +68,40 @@ class SlackRun:
             url = f"http://127.0.0.1:{self.port}/slack/events"
             async with http.post(url, data=body, headers=headers) as answer:
                 return answer.status
+
+
+async def room_status(database: Path, team: str) -> StatusReply:
+    """Read the room from the database the processes used, as a moderator sees it."""
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{database}", migrate=False)
+    try:
+        service = StageService(store.unit_of_work, time.time)
+        events = await service.handle(RoomKey("slack", team, CHANNEL), Status(Actor(ADMIN, moderator=True)))
+        return next(event for event in events if isinstance(event, StatusReply))
+    finally:
+        await store.close()
+
+
+async def eventually(check, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.05)
+
+
+def ephemerals_to(fake: FakeSlack, user: str, since: int) -> list[str]:
+    return [
+        call.args["text"]
+        for call in fake.calls[since:]
+        if call.method == "chat.postEphemeral" and call.status == 200 and call.args.get("user") == user
+    ]
+
+
+def roster_blocks(fake: FakeSlack) -> str:
+    rosters = [
+        call.args
+        for call in fake.calls
+        if call.method in ("chat.postMessage", "chat.update")
+        and call.status == 200
+        and call.args["blocks"][0]["type"] == "header"
+    ]
+    return json.dumps(rosters[-1]["blocks"]) if rosters else ""

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 from pathlib import Path
 
 import pytest
 
-from tests.process.slack_run import SlackRun
-from tests.process.test_stopping import ephemerals_to, eventually, room_status
+from tests.process.slack_run import SlackRun, ephemerals_to, eventually, room_status, roster_blocks
 from tests.slack.conftest import ADMIN, ALEX
 from tests.slack.fake_slack import FakeSlack
 
 SLOW = 0.8  # seconds each slowed Web API call waits: with the ack sent first, the work would outlive it
-
-
-def roster_blocks(fake: FakeSlack) -> str:
-    rosters = [
-        call.args
-        for call in fake.calls
-        if call.method in ("chat.postMessage", "chat.update")
-        and call.status == 200
-        and call.args["blocks"][0]["type"] == "header"
-    ]
-    return json.dumps(rosters[-1]["blocks"]) if rosters else ""
 
 
 @pytest.mark.parametrize("which", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])

@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
-import time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 
-from adapters.persistence.sql import SqlStore
-from core.commands import Actor, Status
-from core.events import StatusReply
-from core.room import RoomKey
-from core.service import StageService
 from tests.process.launch import get
-from tests.process.slack_run import SlackRun
-from tests.slack.conftest import ADMIN, ALEX, BEA, CHANNEL
+from tests.process.slack_run import SlackRun, ephemerals_to, eventually, room_status, roster_blocks
+from tests.slack.conftest import ADMIN, ALEX, BEA
 from tests.slack.fake_slack import FakeSlack
 
 SLOW = 1.5  # seconds each slowed Web API call waits: the work outlives the ack by several seconds
-
-
-async def room_status(database: Path, team: str) -> StatusReply:
-    """Read the room from the database the processes used, as a moderator sees it."""
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{database}", migrate=False)
-    try:
-        service = StageService(store.unit_of_work, time.time)
-        events = await service.handle(RoomKey("slack", team, CHANNEL), Status(Actor(ADMIN, moderator=True)))
-        return next(event for event in events if isinstance(event, StatusReply))
-    finally:
-        await store.close()
-
-
-async def eventually(check, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "the condition never held"
-        await asyncio.sleep(0.05)
-
-
-def ephemerals_to(fake: FakeSlack, user: str, since: int) -> list[str]:
-    return [
-        call.args["text"]
-        for call in fake.calls[since:]
-        if call.method == "chat.postEphemeral" and call.status == 200 and call.args.get("user") == user
-    ]
 
 
 @pytest.mark.parametrize("which", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -99,14 +66,7 @@ async def test_a_stop_right_after_the_ack_keeps_the_request_and_tells_everyone_o
     assert len(told_alex) == 1 and "asked to join the stage" in told_alex[0], told_alex
     told_admin = ephemerals_to(fake_slack, ADMIN, since)
     assert len(told_admin) == 1 and ALEX in told_admin[0], told_admin
-    rosters = [
-        call.args
-        for call in fake_slack.calls
-        if call.method in ("chat.postMessage", "chat.update")
-        and call.status == 200
-        and call.args["blocks"][0]["type"] == "header"
-    ]
-    assert "*Queue (1):*" in json.dumps(rosters[-1]["blocks"]), "the roster edit pending at the stop was not made"
+    assert "*Queue (1):*" in roster_blocks(fake_slack), "the roster edit pending at the stop was not made"
 
 
 async def test_a_stop_with_nothing_in_flight_exits_0_promptly(
