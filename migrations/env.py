@@ -23,13 +23,14 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 MIGRATION_LOCK = 0x5374616765646F72  # "Stagedoor": the advisory lock key every stagedoor process agrees on
-MIGRATION_LOCK_WAIT = "120s"  # how long to wait for another process's upgrade (theirs takes seconds)
+MIGRATION_LOCK_WAIT_SECONDS = 120  # how long to wait for another process's upgrade (theirs takes seconds)
+MIGRATION_LOCK_WAIT = f"{MIGRATION_LOCK_WAIT_SECONDS}s"
 
 
 def lock_for_migrations(connection: Connection) -> None:
     """Wait for any other process's upgrade to commit, then hold the lock until this transaction ends."""
     if connection.dialect.name != "postgresql":
-        return  # SQLite: the store's BEGIN IMMEDIATE already lets one writer in at a time
+        return  # SQLite: one writer at a time; run_on waits for it as long as PostgreSQL waits for the lock
     # The store's lock and statement timeouts are for commands; waiting out an upgrade may take longer.
     saved = connection.execute(text("SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"))
     lock_timeout, statement_timeout = saved.one()
@@ -48,6 +49,20 @@ def lock_for_migrations(connection: Connection) -> None:
 
 def run_on(connection: Connection) -> None:
     """Run the migrations on an open connection."""
+    if connection.dialect.name != "sqlite":
+        _run_on(connection)
+        return
+    # Waiting out another process's upgrade (a table rebuild on a loaded machine) may take longer than a
+    # command's busy_timeout; the connection goes back to the store's pool afterwards, so its own is restored.
+    saved = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_LOCK_WAIT_SECONDS * 1000}")
+    try:
+        _run_on(connection)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(saved)}")
+
+
+def _run_on(connection: Connection) -> None:
     lock_for_migrations(connection)
     context.configure(
         connection=connection,
