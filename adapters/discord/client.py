@@ -15,6 +15,7 @@ from adapters.discord.clicks import Clicks
 from adapters.discord.commands import StageCommands
 from adapters.discord.enforce import Enforcer
 from adapters.discord.invite import intents
+from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
@@ -36,13 +37,12 @@ class StageBot(commands.Bot):
         beat_seconds: float = 1.0,
         poll_seconds: float = 2.0,
         tick_seconds: float = 10.0,
-        retry_delay: float = 1.0,
     ) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
         runtime = self.runtime = Runtime(parts, self)
         self.messenger = Messenger(runtime)
         self.panels = PanelKeeper(runtime)
-        self.enforcer = Enforcer(runtime, self.messenger, self.panels, first_delay=retry_delay)
+        self.enforcer = Enforcer(runtime, self.messenger, self.panels, VoiceMemory(parts.events))
         self.notifier = Notifier(runtime, parts.events, self.messenger, self.panels, self.enforcer)
         # Set in setup_hook: the persistent buttons hand every click to it.
         self.click_handler: ClickHandler | None = None
@@ -52,7 +52,7 @@ class StageBot(commands.Bot):
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
         self._beats = 0
         # One clock (a discord.ext.tasks loop): each beat shows every changed panel in one edit,
-        # retries refused voice changes whose back-off is over, and now and then polls and ticks.
+        # and now and then polls and ticks.
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
@@ -114,7 +114,6 @@ class StageBot(commands.Bot):
         self._beats += 1
         try:
             await self.panels.beat()
-            self.enforcer.retry_due()
             if self._beats % self._poll_every == 0:
                 self.runtime.outbox.fire()  # events other processes committed
             if self._beats % self._tick_every == 0:
