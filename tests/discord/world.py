@@ -33,6 +33,8 @@ ASSUMPTIONS — behaviour the quoted docs do not state, modelled here and nowher
   voice channel they connect to until someone lifts it (Guild Member `mute`: "whether the user is
   muted in voice channels").
 - A6 "On the order of minutes" for the stage instance's auto-close is taken as AUTO_CLOSE_SECONDS.
+- A8 simcord replaces discord.py's HTTPClient.request, so discord.py's own 429/5xx retries do not run
+  here: an injected 429 stands for what discord.py raises once its own retries are spent.
 - A7 Modify User Voice State ignores a `request_to_speak_timestamp` in its body (its documented
   body is `channel_id` and `suppress`); discord.py's Member.edit sends one.
 """
@@ -120,7 +122,7 @@ class World:
         # "You must have the MUTE_MEMBERS permission." (Modify User Voice State; also unsuppressing yourself)
         member = self.env.backend.get_member(self.guild.id, self.people[name].id)
         roles = self.env.backend.get_guild(self.guild.id).roles
-        return any(roles[r].permissions.mute_members for r in member.role_ids if r in roles)
+        return any(discord.Permissions(roles[r].permissions).mute_members for r in member.role_ids if r in roles)
 
     def _state(self, name: str) -> VoiceState | None:
         return self.env.backend.get_guild(self.guild.id).voice_states.get(self.people[name].id)
@@ -179,6 +181,16 @@ class World:
         assert self.row(name) == "invited", f"{name} has no invitation to speak from Discord ({self.row(name)})"
         self._own(name, suppress=True, request_to_speak_timestamp=None)
         await self.settle()
+
+    def declines_unseen(self, name: str) -> None:
+        """Decline Discord's prompt (A2) while the bot is away: no gateway event reaches it."""
+        assert self.row(name) == "invited", f"{name} has no invitation to speak from Discord ({self.row(name)})"
+        backend, user_id = self.env.backend, self.people[name].id
+        state = backend.prepare_voice_state(
+            self.guild.id, user_id, self.stage.id, suppress=True, request_to_speak_timestamp=None
+        )
+        assert state is not None
+        backend.commit_voice_state(state, broadcast=False)
 
     async def become_speaker(self, name: str) -> None:
         """A member un-suppressing themselves: "You must have the MUTE_MEMBERS permission to unsuppress yourself"."""
