@@ -117,8 +117,11 @@ class VoiceWatcher(commands.Cog):
         memory = self.enforcer.memory
         for user in invited:
             state = channel.voice_states.get(int(user))
-            member = channel.guild.get_member(int(user))
-            if state is None or member is None:
+            if state is None:
+                continue
+            try:  # after a restart the member list holds only who has changed since
+                member = channel.guild.get_member(int(user)) or await channel.guild.fetch_member(int(user))
+            except discord.NotFound:
                 continue
             now = row(state)
             if now == "speaker":
