@@ -104,6 +104,9 @@ class Enforcer:
                 continue
             user = str(user_id)
             on_stage = user in status.on_stage
+            if on_stage and status.live:
+                # C5: the core hears of a mic only while they are on stage, so it learns the mic they came with.
+                await self.runtime.handle(key, c.MicChanged(c.Actor(user), on=not state.self_mute))
             if stage:
                 if not status.live and user_id not in named:
                     continue  # outside a session, the stage's own moderators run it

@@ -3,8 +3,8 @@
 Connecting to a room's channel is arriving; leaving it is leaving the room
 (L2). A change of suppress, request to speak or server mute within the channel
 is Discord's own stage controls at work, mapped in adapters/discord/native.py.
-Un-muting yourself, turning on video or screen share, and writing in the
-channel's chat count as activity for eviction (C4).
+Your own mic (self-mute) feeds C5; turning on video or screen share and
+writing in the channel's chat count as activity for eviction (C4).
 """
 
 from __future__ import annotations
@@ -65,12 +65,11 @@ class VoiceWatcher(commands.Cog):
     ) -> None:
         key = room_key(member.guild.id, channel.id)
         user = str(member.id)
-        if (
-            (before.self_mute and not after.self_mute)
-            or (not before.self_video and after.self_video)
-            or (not before.self_stream and after.self_stream)
-        ):
-            await self.runtime.handle(key, c.Speak(c.Actor(user)))
+        if before.self_mute != after.self_mute:
+            # C5: Discord shows the mic, not speech; a live mic on stage is activity until it goes off.
+            await self.runtime.handle(key, c.MicChanged(c.Actor(user), on=not after.self_mute))
+        if (not before.self_video and after.self_video) or (not before.self_stream and after.self_stream):
+            await self.runtime.handle(key, c.Speak(c.Actor(user)))  # C4: camera on, Go Live
         if isinstance(channel, discord.StageChannel):
             await self.native.stage_changed(member, channel, before, after)
         else:

@@ -180,3 +180,19 @@ async def test_a_stage_instance_discord_closes_for_want_of_speakers_ends_the_ses
     await world.settle(400)  # nobody speaks: Discord deletes the Stage instance after minutes
     assert world.stage.id not in world.env.backend.stage_instances
     assert not (await world.status()).live
+
+
+async def test_C5_a_speaker_with_a_live_mic_stays_active_until_it_goes_off(world: World) -> None:
+    await world.connect("ada")
+    await start(world, "open", "alex", "bea", "cy")
+    await slash(world, "ada", "capacity", people=2)
+    await click(world, "alex", "Join stage")
+    await world.accept_speak("alex")
+    await world.mute_self("alex", on=False)  # alex's mic goes on, and stays on
+    await world.settle(5)
+    await click(world, "bea", "Join stage")
+    await world.accept_speak("bea")  # joined later, mic muted
+    await world.settle(10)
+    joined = await click(world, "cy", "Join stage")
+    assert f"{world.mention('bea')} was moved to the audience to make room" in said(joined)
+    assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
