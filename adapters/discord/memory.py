@@ -104,7 +104,10 @@ class VoiceMemory:
             users = server.unsuppressed.setdefault(str(channel_id), [])
             if (user in users) == on:
                 return
-            users.append(user) if on else users.remove(user)
+            if on:
+                users.append(user)
+            else:
+                users.remove(user)
             await self._save(guild_id)
 
     # -- server mutes ------------------------------------------------------------------------------------
@@ -120,5 +123,8 @@ class VoiceMemory:
             server = await self._server(guild_id)
             if (user in server.muted) == on:
                 return
-            server.muted.append(user) if on else server.muted.remove(user)
+            if on:
+                server.muted.append(user)
+            else:
+                server.muted.remove(user)
             await self._save(guild_id)

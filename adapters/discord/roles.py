@@ -31,8 +31,8 @@ def user_name(user: discord.abc.Snowflake) -> str:
 def acting_moderator(channel: RoomChannel, target: int, moderator_roles: frozenset[int]) -> discord.Member | None:
     """Guess who used Discord's own controls on someone; None when no moderator could have.
 
-    Discord's voice state update does not say who changed it, and the audit log
-    has no entry for a stage suppress change. Discord lets only members with
+    Discord's voice state update does not say who changed it, and none of the
+    audit log's documented events is a stage suppress change. Discord lets only members with
     Mute Members change someone else's suppress or server mute, and its stage
     and voice controls are used from inside the channel, so the change is taken
     as the doing of a moderator (A3) connected to that channel: the first one
