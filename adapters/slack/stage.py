@@ -186,14 +186,19 @@ class SlackStage:
             return error_code(error)
 
     async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
-        """Answer the clicker or typer with what their action did; a failure leaves the answer to the outbox (X4)."""
+        """Answer the clicker or typer with what their action did; if Slack cannot take it, the outbox sends it (X4)."""
         message = reply(events, user, key)
         try:
             if message is not None:
                 await self.tell(key, user, message)  # a refusal for good is logged: sending again would not help
-        except BaseException:
+        except Exception as error:
             self.answers.answered(events, sent=False)
-            raise
+            if not transient(error):
+                raise
+            # Slack is busy or unreachable past the client's retries: the outbox answers for this command (if it
+            # changed anything; a refusal is not kept) once Slack takes messages again.
+            log.warning("could not answer %s in %s (%s); the outbox tries again", user, key, error_code(error))
+            return
         self.answers.answered(events, sent=True)
 
     async def owed_answer(self, item: LoggedEvent, batch: Sequence[ev.Event]) -> Message | None:
