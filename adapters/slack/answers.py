@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 # How long the outbox waits for a listener's answer before sending it itself: past the client's retry budget
 # (20 s), so only a listener that hangs is answered for, and then twice rather than never.
 LISTENER_WAIT_SECONDS = 30.0
-KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this the oldest answered go
+KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this answered ones go
+KEEP_DECIDED = 1_000  # outcomes kept for batches the outbox may try again (it retries the oldest first)
 
 
 def owed(events: Sequence[ev.Event]) -> bool:
@@ -74,6 +75,7 @@ class Answers:
         # The claims of the listener running in this context (each Bolt listener runs in its own task).
         self._listener: ContextVar[list[Claim] | None] = ContextVar("stagedoor_slack_claims", default=None)
         self._count = 0
+        self._decided: dict[int, bool | None] = {}  # first event id of a batch → what taken() said of it
 
     @contextlib.contextmanager
     def listening(self) -> Iterator[None]:
@@ -126,13 +128,23 @@ class Answers:
             if claim.committed.is_set() and all(id(event) in given for event in claim.events):
                 self._settle(claim, answered=sent)
 
-    async def taken(self, key: RoomKey, user: str, batch: Sequence[ev.Event]) -> bool | None:
+    async def taken(self, event_id: int, key: RoomKey, user: str, batch: Sequence[ev.Event]) -> bool | None:
         """Say whether a listener of this process answered the command these logged events came from.
 
         Waits for the person's commands still being committed (one may be this batch's) and then for the
         listener's answer: True, it was sent; False, it failed (the outbox answers); None, no listener here
-        took this command on.
+        took this command on. The outcome is kept for the batch's first event id, so an outbox round that
+        fails and comes back gets the same one.
         """
+        if event_id in self._decided:
+            return self._decided[event_id]
+        outcome = await self._match(key, user, batch)
+        self._decided[event_id] = outcome
+        while len(self._decided) > KEEP_DECIDED:
+            self._decided.pop(next(iter(self._decided)))
+        return outcome
+
+    async def _match(self, key: RoomKey, user: str, batch: Sequence[ev.Event]) -> bool | None:
         for claim in list(self._claims.get((key, user), [])):
             if not claim.committed.is_set():
                 await _bounded(claim.committed, "commit")
@@ -164,7 +176,7 @@ class Answers:
                 del self._claims[(claim.key, claim.user)]
 
     def _prune(self) -> None:
-        """Drop the older half of the answered claims the outbox has not reached: it answers those again, never not."""
+        """Drop about half the answered claims the outbox has not reached: it answers those again, never not."""
         answered = [claim for queue in self._claims.values() for claim in queue if claim.done.is_set()]
         for claim in answered[: len(answered) // 2 + 1]:
             self._forget(claim)

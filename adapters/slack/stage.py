@@ -209,7 +209,7 @@ class SlackStage:
         batch = list(batch) or [item.event]
         if not item.actor or batch[0] is not item.event or not answers_owed(batch):
             return None
-        taken = await self.answers.taken(item.room, item.actor, batch)
+        taken = await self.answers.taken(item.id, item.room, item.actor, batch)
         if taken or (taken is None and item.at >= self.started_at):
             # Answered here; or committed since this process started by something other than its listeners
             # (another tool on the same database), which answers its own people.

@@ -104,6 +104,18 @@ async def test_X4_an_answer_slack_would_not_take_is_sent_by_the_outbox_and_the_p
     assert await slack.pending() == 0
 
 
+async def test_X4_an_answer_the_outbox_owes_is_still_owed_on_its_next_round_when_slack_is_still_busy(
+    slack: Harness,
+) -> None:
+    await live_session(slack, "request")
+    slack.fake.fail("chat.postEphemeral", "service_unavailable", times=2, where={"user": ALEX})
+    await slack.command(ALEX, "ask")  # the listener's answer fails, and so does the outbox's first try
+    assert slack.told(ALEX, ASKED) == 0 and await slack.pending() >= 1
+    await slack.deliver()
+    assert slack.told(ALEX, ASKED) == 1
+    assert await slack.pending() == 0
+
+
 async def test_X4_a_command_an_earlier_process_acked_is_answered_after_the_restart_once(slack: Harness) -> None:
     await live_session(slack, "request")
     # Committed and acked by the process before, which died before answering (the outbox had not run).
