@@ -49,7 +49,7 @@ def _happening(event: ev.Event) -> bool:
     return getattr(event, "reason", None) == "left_room"  # leaving the channel or the stage huddle (L2)
 
 
-def _shape(event: ev.Event) -> str:
+def shape(event: ev.Event) -> str:
     """Return an event as the log keeps it, so a committed event and the same one read back compare equal."""
     return json.dumps(event.as_dict(), sort_keys=True, default=str)
 
@@ -107,7 +107,7 @@ class Answers:
         if claim is None:
             return
         claim.events = [event for event in events if not event.is_reply]
-        claim.shapes = [_shape(event) for event in claim.events]
+        claim.shapes = [shape(event) for event in claim.events]
         claim.committed.set()
         if not owed(claim.events):
             self._settle(claim, answered=True)
@@ -148,10 +148,14 @@ class Answers:
         for claim in list(self._claims.get((key, user), [])):
             if not claim.committed.is_set():
                 await _bounded(claim.committed, "commit")
-        shapes = Counter(_shape(event) for event in batch)
+        # Oldest first, each claim taking its events out of the batch: the same click made twice is two claims,
+        # and a batch of one of them takes only the first.
+        left = Counter(shape(event) for event in batch)
         matched = []
         for claim in list(self._claims.get((key, user), [])):
-            if claim.shapes and not Counter(claim.shapes) - shapes:
+            needs = Counter(claim.shapes)
+            if claim.shapes and not needs - left:
+                left -= needs
                 matched.append(claim)
                 self._forget(claim)
         if not matched:

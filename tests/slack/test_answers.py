@@ -15,12 +15,13 @@ import pytest
 from adapters.outbox import pump
 from adapters.slack import SlackOptions, build_app
 from adapters.slack import kit as b
-from adapters.slack.answers import _shape, owed
+from adapters.slack.answers import Answers, owed, shape
 from adapters.slack.client import RetryPolicy, make_client
 from adapters.slack.notify import CONSUMER
 from adapters.slack.state import SlackState
 from core import events as ev
 from core.commands import Actor, AskToJoin, Leave
+from core.room import RoomKey
 from core.service import StageService
 from tests.conftest import open_store
 from tests.golden.catalogue import CASES
@@ -161,4 +162,17 @@ def test_X4_a_person_s_own_command_is_owed_an_answer_a_timer_or_a_leave_is_not()
 @pytest.mark.parametrize("case", [case for case in CASES if not case.event.is_reply], ids=lambda case: case.name)
 def test_X4_a_logged_event_read_back_is_recognised_as_the_one_its_listener_committed(case) -> None:  # type: ignore[no-untyped-def]
     actor = getattr(case.event, "actor", None)
-    assert _shape(ev.event_from_dict(case.event.as_dict(), actor)) == _shape(case.event)
+    assert shape(ev.event_from_dict(case.event.as_dict(), actor)) == shape(case.event)
+
+
+async def test_X4_the_same_click_made_twice_is_two_answers_and_a_failed_second_one_is_still_sent() -> None:
+    answers = Answers()
+    room = RoomKey("slack", "T0STAGE", CHANNEL)
+    raised = [ev.HandRaised(ALEX, ALEX)]
+    for sent in (True, False):  # raise, (lower,) raise again: the second answer fails
+        with answers.listening():
+            claim = answers.begin(room, ALEX)
+            answers.committed(claim, raised)
+            answers.answered(raised, sent=sent)
+    assert await answers.taken(1, room, ALEX, [ev.HandRaised(ALEX, ALEX)]) is True  # the first raise's batch
+    assert await answers.taken(3, room, ALEX, [ev.HandRaised(ALEX, ALEX)]) is False  # the second: the outbox sends
