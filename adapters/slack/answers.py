@@ -1,4 +1,4 @@
-"""X4: the answer to whoever typed or clicked is owed until it is sent, so a crash after the ack loses it never.
+"""X4: the answer to whoever typed or clicked is owed until it is sent, so a crash after the ack never loses it.
 
 A listener answers the person itself, right after the ack, so the answer stays immediate. The durable
 record of what it owes them is the command's own committed events: the outbox does not move its cursor
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # How long the outbox waits for a listener's answer before sending it itself: past the client's retry budget
 # (20 s), so only a listener that hangs is answered for, and then twice rather than never.
 LISTENER_WAIT_SECONDS = 30.0
-KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this answered ones go
+KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this, answered ones go
 KEEP_DECIDED = 1_000  # outcomes kept for batches the outbox may try again (it retries the oldest first)
 
 
@@ -180,8 +180,8 @@ class Answers:
                 del self._claims[(claim.key, claim.user)]
 
     def _prune(self) -> None:
-        """Drop about half the answered claims the outbox has not reached: it answers those again, never not."""
-        answered = [claim for queue in self._claims.values() for claim in queue if claim.done.is_set()]
+        """Drop about half the answered claims the outbox has not reached (finding none, it sends nothing: right)."""
+        answered = [claim for queue in self._claims.values() for claim in queue if claim.answered]
         for claim in answered[: len(answered) // 2 + 1]:
             self._forget(claim)
 

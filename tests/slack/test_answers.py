@@ -14,6 +14,7 @@ import pytest
 
 from adapters.outbox import pump
 from adapters.slack import SlackOptions, build_app
+from adapters.slack import answers as answers_module
 from adapters.slack import kit as b
 from adapters.slack.answers import Answers, owed, shape
 from adapters.slack.client import RetryPolicy, make_client
@@ -176,3 +177,22 @@ async def test_X4_the_same_click_made_twice_is_two_answers_and_a_failed_second_o
             answers.answered(raised, sent=sent)
     assert await answers.taken(1, room, ALEX, [ev.HandRaised(ALEX, ALEX)]) is True  # the first raise's batch
     assert await answers.taken(3, room, ALEX, [ev.HandRaised(ALEX, ALEX)]) is False  # the second: the outbox sends
+
+
+async def test_X4_claims_kept_for_an_outbox_far_behind_are_bounded_and_a_failed_answer_is_never_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(answers_module, "KEEP_CLAIMS", 10)
+    answers = Answers()
+    room = RoomKey("slack", "T0STAGE", CHANNEL)
+    failed = [ev.RequestCreated(ALEX, 1, None)]
+    with answers.listening():
+        answers.committed(answers.begin(room, ALEX), failed)
+        answers.answered(failed, sent=False)
+    for n in range(50):  # a burst the outbox has not reached: answered, each a hand of its own
+        raised = [ev.HandRaised(f"U{n:08d}", f"U{n:08d}")]
+        with answers.listening():
+            answers.committed(answers.begin(room, f"U{n:08d}"), raised)
+            answers.answered(raised, sent=True)
+    assert sum(len(queue) for queue in answers._claims.values()) <= 10
+    assert await answers.taken(1, room, ALEX, failed) is False  # still the outbox's to send
