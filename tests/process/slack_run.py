@@ -13,7 +13,7 @@ from urllib.parse import quote
 import aiohttp
 
 from adapters.persistence.sql import SqlStore
-from adapters.slack.notify import CONSUMER
+from adapters.slack import notify
 from core.commands import Actor, Status
 from core.events import StatusReply
 from core.room import RoomKey
@@ -114,7 +114,9 @@ async def undelivered(database: Path) -> int:
     """Return how many logged events the Slack outbox has not delivered yet (its cursor is behind them)."""
     store = await SqlStore.open(f"sqlite+aiosqlite:///{database}", migrate=False)
     try:
-        return len(await store.read(CONSUMER, 1000))
+        # Every outbox consumer the Slack side runs: one cursor, or one per delivery lane where there are lanes.
+        cursors = [name for name in (notify.CONSUMER, getattr(notify, "PERSONAL", None)) if name]
+        return max([len(await store.read(cursor, 1000)) for cursor in cursors])
     finally:
         await store.close()
 

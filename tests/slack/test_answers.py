@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,14 +46,22 @@ class Harness(SlackHarness):
         state = await SlackState.load(self.store)
         self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
 
+    def lanes(self) -> list[tuple[str, Any]]:
+        """Return each outbox consumer's cursor and delivery (a deliverer with lanes names them)."""
+        lanes = getattr(self.bot.deliverer, "lanes", None)
+        return lanes() if lanes is not None else [(CONSUMER, self.bot.deliverer.deliver)]
+
     async def deliver(self) -> None:
+        """Run one round of the real outbox pump for each consumer (a failed round is logged, its cursor kept)."""
         stopped = asyncio.Event()
         stopped.set()
-        await pump(self.store, CONSUMER, self.bot.deliverer.deliver, asyncio.Event(), stop=stopped)
+        for cursor, deliver in self.lanes():
+            await pump(self.store, cursor, deliver, asyncio.Event(), stop=stopped)
         await self.bot.stage.roster.flush()
 
     async def pending(self) -> int:
-        return len(await self.store.read(CONSUMER, 100))
+        """Return how many logged events some outbox consumer has not delivered yet."""
+        return max([len(await self.store.read(cursor, 100)) for cursor, _ in self.lanes()])
 
     def told(self, user: str, words: str) -> int:
         return sum(words in text for text in self.fake.told(user))
