@@ -52,11 +52,15 @@ class Harness(SlackHarness):
         return lanes() if lanes is not None else [(CONSUMER, self.bot.deliverer.deliver)]
 
     async def deliver(self) -> None:
-        """Run one round of the real outbox pump for each consumer (a failed round is logged, its cursor kept)."""
+        """Run one round of the real outbox pump for each consumer, side by side as the running app does.
+
+        A failed round is logged and its cursor kept.
+        """
         stopped = asyncio.Event()
         stopped.set()
-        for cursor, deliver in self.lanes():
-            await pump(self.store, cursor, deliver, asyncio.Event(), stop=stopped)
+        await asyncio.gather(
+            *(pump(self.store, cursor, deliver, asyncio.Event(), stop=stopped) for cursor, deliver in self.lanes())
+        )
         await self.bot.stage.roster.flush()
 
     async def pending(self) -> int:
