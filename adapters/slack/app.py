@@ -52,7 +52,7 @@ def build_app(
     """Build the Bolt app and its shared parts; nothing starts running here."""
     client = client or make_client(options.bot_token or "", options.api_url)
     state = state if state is not None else SlackState()  # without a store: remembered until the process ends
-    roles = Roles(client, state)
+    roles = Roles(client, state, clock)  # the service's clock: cached roles age as the stage does
 
     # The roster is drawn as anyone in the channel sees it (no moderator notes).
     async def public_status(key: RoomKey) -> ev.StatusReply:

@@ -1,8 +1,9 @@
 """Deliver logged events to Slack: tell the people each event names, redraw the roster.
 
-The clicker already had their answer from the events the service returned; here
-everyone else is told. Each event id is delivered once per process (the outbox may
-hand over an event again after a crash, and that repeat is skipped by its id).
+The clicker has their answer from the listener; here everyone else is told, and the
+clicker too when no listener of this process answered them (adapters/slack/answers.py).
+Each event id is delivered once per process (the outbox may hand over an event again
+after a crash, and that repeat is skipped by its id).
 
 X4: an event is done only when every message it causes is delivered or refused by
 Slack for good. Slack being busy or unreachable (after the client's own retries)
@@ -90,6 +91,7 @@ class Deliverer:
             await self._once(item, "roster", "start a new roster", self._stage.roster.forget, key)
         await self._tell(item, present(event, caused))
         await self._once(item, "gate", "update the stage channel", self._gate.apply, key, event)
+        await self._once(item, "actor", "answer the person who acted", self._answer, item, caused)
         self._stage.roster.mark(key)
 
     async def _once(
@@ -120,6 +122,12 @@ class Deliverer:
                         await self._person(item, f"{index}:{moderator}", moderator, message)
             elif notice.recipient != item.actor:
                 await self._person(item, f"{index}:{notice.recipient}", notice.recipient, render(notice, key))
+
+    async def _answer(self, item: LoggedEvent, caused: Sequence[ev.Event]) -> None:
+        """X4: answer whoever acted when no listener here did (killed after the ack); the cursor waits for it."""
+        message = await self._stage.owed_answer(item, caused)
+        if message is not None and item.actor:
+            await self._person(item, f"actor:{item.actor}", item.actor, message)
 
     async def _person(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
         """Tell one person; a refusal for good (even as a DM) is reported, so moderators know who was not told."""

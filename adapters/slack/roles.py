@@ -14,12 +14,16 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.client import error_code
 from adapters.slack.state import SlackState
 from core.commands import Actor
 from core.room import RoomKey
 
 GROUP_TTL_SECONDS = 60.0  # user group membership changes rarely; usergroups.users.list is Tier 2
 USER_TTL_SECONDS = 60.0  # how long a workspace admin or owner flag may be out of date
+# usergroups.users.list's answers that mean the group names nobody: it does not exist (deleted, or a wrong id),
+# or the workspace's plan has no user groups. Any other failure says nothing about who is in it.
+NO_GROUP = {"no_such_subteam", "plan_upgrade_required"}
 
 
 class Roles:
@@ -79,15 +83,23 @@ class Roles:
         return False
 
     async def group_members(self, group: str) -> set[str]:
-        """Return a user group's members (cached briefly)."""
+        """Return a user group's members (cached briefly); raise when Slack cannot say who they are.
+
+        Only a group Slack says does not exist names nobody. Any other failure (Slack busy or down past the
+        client's retries, a missing scope) propagates: the outbox tries again later and a listener tells the
+        person what to do, rather than the group's members quietly losing their moderator role.
+        """
         now = self._clock()
         cached = self._groups.get(group)
         if cached is not None and now - cached[0] < GROUP_TTL_SECONDS:
             return cached[1]
         try:
             response = await self._client.usergroups_users_list(usergroup=group)
+        except SlackApiError as error:
+            if error_code(error) not in NO_GROUP:
+                raise  # not cached: the next call asks Slack again
+            members: set[str] = set()
+        else:
             members = set(response.get("users") or [])
-        except SlackApiError:
-            members = set()  # a deleted or disabled group names nobody
         self._groups[group] = (now, members)
         return members

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.answers import Answers
+from adapters.slack.answers import owed as answers_owed
 from adapters.slack.client import error_code, transient
 from adapters.slack.kit import Message
 from adapters.slack.notices import reply
@@ -20,7 +22,7 @@ from adapters.slack.state import SlackState, is_group
 from core import events as ev
 from core.commands import Actor, Arrive, Command, Status
 from core.room import RoomKey
-from core.service import StageService
+from core.service import LoggedEvent, StageService
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,14 @@ class SlackStage:
     clock: Callable[[], float]
     # Moderators who acted in a room: told of new requests even if no list names them.
     acting_moderators: dict[RoomKey, set[str]] = field(default_factory=dict)
+    answers: Answers = field(default_factory=Answers)  # what listeners owe the people who acted (X4)
     _seen_events: dict[str, None] = field(default_factory=dict)
+    started_at: float = field(init=False)  # by the clock: commands logged earlier were acked by an earlier process
     _busy: int = 0
     _idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.clock()
 
     # -- bookkeeping ------------------------------------------------------------------------
     @asynccontextmanager
@@ -51,7 +58,8 @@ class SlackStage:
         self._busy += 1
         self._idle.clear()
         try:
-            yield
+            with self.answers.listening():
+                yield
         finally:
             self._busy -= 1
             if self._busy == 0:
@@ -84,7 +92,14 @@ class SlackStage:
         if actor.moderator:
             self.acting_moderators.setdefault(key, set()).add(user)
         await self.service.handle(key, Arrive(Actor(user)))
-        events = await self.service.handle(key, build(actor))
+        # Taken on before the commit, so the outbox, woken by the commit, knows this person's answer is coming.
+        claim = self.answers.begin(key, user)
+        try:
+            events = await self.service.handle(key, build(actor))
+        except BaseException:
+            self.answers.failed(claim)
+            raise
+        self.answers.committed(claim, events)
         for event in events:
             await self.learn(key, event)
         return events
@@ -111,16 +126,30 @@ class SlackStage:
                 await self.state.save(key)
 
     async def moderators(self, key: RoomKey) -> list[str]:
-        """Return who is told what moderators are told: starter, listed (groups' members too), and those who acted."""
+        """Return who is told what moderators are told: starter, listed (groups' members too), and those who acted.
+
+        A user group Slack cannot list now raises (the outbox tries again later); one it refuses to list for good
+        (a missing scope) is left out with a warning, so the other moderators are still told.
+        """
         channel = self.state.channel(key)
         names: dict[str, None] = {}
         if channel.started_by:
             names[channel.started_by] = None
         for name in await self.service.channel_moderators(key):
-            if is_group(name):
-                names.update(dict.fromkeys(sorted(await self.roles.group_members(name))))
-            else:
+            if not is_group(name):
                 names[name] = None
+                continue
+            try:
+                names.update(dict.fromkeys(sorted(await self.roles.group_members(name))))
+            except SlackApiError as error:
+                if transient(error):
+                    raise
+                log.warning(
+                    "Slack refused to list user group %s for %s (%s); its members are not told",
+                    name,
+                    key,
+                    error_code(error),
+                )
         names.update(dict.fromkeys(sorted(self.acting_moderators.get(key, set()))))
         return list(names)
 
@@ -157,7 +186,34 @@ class SlackStage:
             return error_code(error)
 
     async def answer(self, key: RoomKey, user: str, events: list[ev.Event]) -> None:
-        """Answer the clicker or typer with what their action did."""
+        """Answer the clicker or typer with what their action did; if Slack cannot take it, the outbox sends it (X4)."""
         message = reply(events, user, key)
-        if message is not None:
-            await self.tell(key, user, message)
+        try:
+            if message is not None:
+                await self.tell(key, user, message)  # a refusal for good is logged: sending again would not help
+        except Exception as error:
+            self.answers.answered(events, sent=False)
+            if not transient(error):
+                raise
+            # Slack is busy or unreachable past the client's retries: the outbox answers for this command (if it
+            # changed anything; a refusal is not kept) once Slack takes messages again.
+            log.warning("could not answer %s in %s (%s); the outbox tries again", user, key, error_code(error))
+            return
+        self.answers.answered(events, sent=True)
+
+    async def owed_answer(self, item: LoggedEvent, batch: Sequence[ev.Event]) -> Message | None:
+        """Return the answer the outbox owes whoever caused this command's events, if no listener here gave it.
+
+        Asked at the command's first event, before the outbox's cursor moves past any of them (X4).
+        """
+        batch = list(batch) or [item.event]
+        if not item.actor or batch[0] is not item.event or not answers_owed(batch):
+            return None
+        taken = await self.answers.taken(item.id, item.room, item.actor, batch)
+        if taken or (taken is None and item.at >= self.started_at):
+            # Answered here; or committed since this process started by something other than its listeners
+            # (another tool on the same database), which answers its own people.
+            return None
+        # Its listener failed to answer, or it was committed before this process started: the process that
+        # acked it may have been killed before answering, so the answer is sent now (at least once).
+        return reply(batch, item.actor, item.room)

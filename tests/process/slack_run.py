@@ -8,17 +8,19 @@ import shutil
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
 from adapters.persistence.sql import SqlStore
+from adapters.slack import notify
 from core.commands import Actor, Status
 from core.events import StatusReply
 from core.room import RoomKey
 from core.service import StageService
 from tests.process.launch import Process, clean_environment, free_port, launch, wait_until_ready
 from tests.slack.conftest import ADMIN, CHANNEL, SECRET, TOKEN, SlackHarness
-from tests.slack.fake_slack import FakeSlack
+from tests.slack.fake_slack import APP_ID, FakeSlack
 
 
 class SlackRun:
@@ -62,12 +64,39 @@ class SlackRun:
     async def command(self, user: str, text: str, channel: str = CHANNEL) -> int:
         """POST a signed `/stage text` to the process; return the HTTP status of Slack's acknowledgement."""
         body = self.signer.command_body(user, text, channel)
+        return await self._post(body)
+
+    async def click(self, user: str, action_id: str, value: str, channel: str = CHANNEL) -> int:
+        """POST a signed click of a roster button to the process; return the HTTP status of the acknowledgement."""
+        return await self._post(
+            "payload=" + quote(json.dumps(click_payload(self.fake, user, action_id, value, channel)))
+        )
+
+    async def _post(self, body: str) -> int:
         signed = self.signer.request(body, "application/x-www-form-urlencoded")
         headers: dict[str, Any] = {name: values[0] for name, values in signed.headers.items()}
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{self.port}/slack/events"
             async with http.post(url, data=body, headers=headers) as answer:
                 return answer.status
+
+
+def click_payload(fake: FakeSlack, user: str, action_id: str, value: str, channel: str) -> dict[str, Any]:
+    """Return a block_actions payload as Slack sends it for a click on a button in the channel's roster."""
+    stamp = f"{time.time():.6f}"
+    return {
+        "type": "block_actions",
+        "team": {"id": fake.team, "domain": "stage"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": fake.team},
+        "api_app_id": APP_ID,
+        "token": "verification-token-unused",
+        "trigger_id": f"{int(time.time())}.1234.abcdef",
+        "container": {"type": "message", "message_ts": "1700000000.000001", "channel_id": channel},
+        "channel": {"id": channel, "name": "town-hall"},
+        "message": {"type": "message", "ts": "1700000000.000001", "text": "stage", "user": "UBOTSTAGE"},
+        "response_url": f"{fake.url}response/{stamp}",
+        "actions": [{"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": stamp, "value": value}],
+    }
 
 
 async def room_status(database: Path, team: str) -> StatusReply:
@@ -77,6 +106,17 @@ async def room_status(database: Path, team: str) -> StatusReply:
         service = StageService(store.unit_of_work, time.time)
         events = await service.handle(RoomKey("slack", team, CHANNEL), Status(Actor(ADMIN, moderator=True)))
         return next(event for event in events if isinstance(event, StatusReply))
+    finally:
+        await store.close()
+
+
+async def undelivered(database: Path) -> int:
+    """Return how many logged events the Slack outbox has not delivered yet (its cursor is behind them)."""
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{database}", migrate=False)
+    try:
+        # Every outbox consumer the Slack side runs: one cursor, or one per delivery lane where there are lanes.
+        cursors = [name for name in (notify.CONSUMER, getattr(notify, "PERSONAL", None)) if name]
+        return max([len(await store.read(cursor, 1000)) for cursor in cursors])
     finally:
         await store.close()
 

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
+from adapters.slack.client import error_code, transient
 from adapters.slack.kit import words
 from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
 from adapters.slack.notices import slack_failure
@@ -15,6 +16,11 @@ from adapters.slack.notices import slack_failure
 log = logging.getLogger(__name__)
 
 FAILED = ":warning: stagedoor could not finish that. Check the roster, then try again."
+# Slack busy or unreachable past the client's retries (a 5xx, a dropped connection): not a refusal of Slack's.
+NO_ANSWER = (
+    ":warning: stagedoor could not finish that: Slack did not answer ({code}). "
+    "Check the roster, then try again in a moment."
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -28,8 +34,10 @@ async def on_error(error: Exception, body: Body | None, context: AsyncBoltContex
     user = user_of(body or {})
     if not user or (body or {}).get("type") == "event_callback":
         return
-    if isinstance(error, SlackApiError):
-        text = slack_failure("finish that", str(error.response.get("error")))
+    if transient(error):
+        text = NO_ANSWER.format(code=error_code(error))
+    elif isinstance(error, SlackApiError):
+        text = slack_failure("finish that", error_code(error))
     else:
         text = FAILED
     await uses_of(context).stage.tell(room_of(body or {}), user, words(text))
