@@ -11,8 +11,9 @@ from collections.abc import Callable
 import discord
 
 from adapters.discord import forms, replies
-from adapters.discord.actions import act, answer, connected, member_in
+from adapters.discord.actions import act, answer, connected, defer, member_in
 from adapters.discord.buttons import Click
+from adapters.discord.failures import answer_failure
 from adapters.discord.kit import place_for
 from adapters.discord.runtime import RoomChannel, Runtime, room_key
 from core import commands as c
@@ -39,6 +40,13 @@ class Clicks:
         self.runtime = runtime
 
     async def __call__(self, interaction: discord.Interaction, click: Click) -> None:
+        """Handle a click; any failure is answered to the clicker (discord.py would only log it)."""
+        try:
+            await self._handle(interaction, click)
+        except Exception as error:
+            await answer_failure(interaction, error)
+
+    async def _handle(self, interaction: discord.Interaction, click: Click) -> None:
         """Handle a click: the room and the target come from the button, the permission from Discord now."""
         runtime = self.runtime
         channel = runtime.channel_for(room_key(click.guild_id, click.channel_id))
@@ -47,6 +55,11 @@ class Clicks:
             return
         place = place_for(channel)
         action, user_id = click.action, click.user_id
+        if action == "decline" and user_id is not None and await self._moderates(channel, interaction):
+            # A form must be the first answer, so it opens before anything reads the store.
+            await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
+            return
+        await defer(interaction)  # everything below reads or writes the store
         if action == "join" and not place.stage and await self._may_get_ready(channel, interaction):
             # J1: a voice channel has no accept prompt of its own, so show the get-ready step first.
             if not connected(channel, interaction.user.id):
@@ -58,8 +71,6 @@ class Clicks:
             await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
         elif action in PERSONAL:
             await act(runtime, interaction, channel, PERSONAL[action])
-        elif action == "decline" and user_id is not None and await self._moderates(channel, interaction):
-            await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
         elif action in ON_SOMEONE and user_id is not None:
             await self._on_someone(interaction, channel, ON_SOMEONE[action], user_id)
         else:
@@ -111,3 +122,8 @@ class DeclineModal(discord.ui.Modal):
         reason = self.reason.value or None
         target = str(self.user_id)
         await act(self.runtime, interaction, self.channel, lambda a: c.DeclineRequest(a, target=target, reason=reason))
+
+    # Modal.on_error has no item argument: discord.py's Modal narrows BaseView's signature the same way.
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        """Tell the moderator, only them, that the decline failed and what to do."""
+        await answer_failure(interaction, error)

@@ -14,6 +14,7 @@ from adapters.discord.buttons import ClickHandler, StageButton, StagePicker
 from adapters.discord.clicks import Clicks
 from adapters.discord.commands import StageCommands
 from adapters.discord.enforce import Enforcer
+from adapters.discord.failures import StageTree
 from adapters.discord.invite import intents
 from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
@@ -38,7 +39,9 @@ class StageBot(commands.Bot):
         tick_seconds: float = 10.0,
         retry_delay: float = 1.0,
     ) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
+        super().__init__(
+            command_prefix=commands.when_mentioned, intents=intents(), help_command=None, tree_cls=StageTree
+        )
         runtime = self.runtime = Runtime(parts, self)
         self.messenger = Messenger(runtime)
         self.panels = PanelKeeper(runtime)

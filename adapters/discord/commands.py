@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord import replies
-from adapters.discord.actions import act, answer, member_in, room_of
+from adapters.discord.actions import act, answer, defer, member_in, room_of
 from adapters.discord.kit import Message, place_for
 from adapters.discord.roster import status_embed
 from adapters.discord.runtime import Runtime, room_key
@@ -188,6 +188,7 @@ class StageCommands(
         if channel is None:
             await answer(interaction, replies.wrong_channel())
             return
+        await defer(interaction)
         place = place_for(channel)
         member = await member_in(interaction, channel.guild)
         if member is None:
