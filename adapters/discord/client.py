@@ -54,8 +54,9 @@ class StageBot(commands.Bot):
         self._poll_every = max(1, round(poll_seconds / beat_seconds))
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
         self._beats = 0
-        # One clock (a discord.ext.tasks loop): each beat shows every changed panel in one edit,
-        # retries refused voice changes whose back-off is over, and now and then polls and ticks.
+        # One clock (a discord.ext.tasks loop): each beat starts each changed room's panel edit in a task
+        # of its own, retries refused voice changes whose back-off is over, and now and then polls and
+        # ticks; it never waits for Discord, so a rate-limited room delays neither other rooms nor J8.
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
@@ -108,7 +109,7 @@ class StageBot(commands.Bot):
         if await wait_for_tasks(delivery, deadline - loop.time()):
             left.append("events not yet delivered (delivered after the next start)")
         try:
-            await asyncio.wait_for(self.panels.beat(), max(deadline - loop.time(), 0.1))
+            await asyncio.wait_for(self.panels.flush(), max(deadline - loop.time(), 0.1))
         except TimeoutError:
             left.append("panel edits")
         return left
@@ -116,7 +117,7 @@ class StageBot(commands.Bot):
     async def _beat(self) -> None:
         self._beats += 1
         try:
-            await self.panels.beat()
+            self.panels.beat()  # each room's edit runs in its own task: nothing here waits for Discord
             self.enforcer.retry_due()
             if self._beats % self._poll_every == 0:
                 self.runtime.outbox.fire()  # events other processes committed
@@ -137,6 +138,7 @@ class StageBot(commands.Bot):
     async def close(self) -> None:
         """Stop the workers and the clock, then disconnect."""
         self._clock.cancel()
+        self.panels.stop()
         for worker in self._workers:
             worker.cancel()
         for worker in self._workers:
