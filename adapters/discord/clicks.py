@@ -14,9 +14,12 @@ from adapters.discord import forms, replies
 from adapters.discord.actions import act, answer, connected, defer, member_in
 from adapters.discord.buttons import Click
 from adapters.discord.failures import answer_failure
-from adapters.discord.kit import place_for
+from adapters.discord.kit import Message, place_for
+from adapters.discord.notices import error_words, note_answer
 from adapters.discord.runtime import RoomChannel, Runtime, room_key
 from core import commands as c
+from core import events as ev
+from core.errors import NotModerator
 
 PERSONAL: dict[str, Callable[[c.Actor], c.Command]] = {
     "ask": lambda a: c.AskToJoin(a),
@@ -69,6 +72,8 @@ class Clicks:
             return
         if action in ("join", "ready"):
             await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
+        elif action == "note" and user_id is not None:
+            await self._show_note(interaction, channel, user_id)
         elif action in PERSONAL:
             await act(runtime, interaction, channel, PERSONAL[action])
         elif action in ON_SOMEONE and user_id is not None:
@@ -93,6 +98,22 @@ class Clicks:
             lambda a: kind(a, target=str(user_id), target_is_bot=is_bot),
             target=target,
         )
+
+    async def _show_note(self, interaction: discord.Interaction, channel: RoomChannel, user_id: int) -> None:
+        """J2: show a moderator, only them, what a requester wrote for the moderators (A3 checked now)."""
+        member = await member_in(interaction, channel.guild)
+        place = place_for(channel)
+        if member is None:
+            await answer(interaction, replies.not_a_member(place))
+            return
+        actor = self.runtime.actor(member, channel)
+        if not actor.moderator:
+            refusal = ev.ErrorReply.of(actor.user, NotModerator(action="read requests' notes"))
+            await answer(interaction, Message(content=error_words(refusal, place)))
+            return
+        status = await self.runtime.snapshot(room_key(channel.guild.id, channel.id), moderator=True)
+        request = next((item for item in status.requests if item["user"] == str(user_id)), None)
+        await answer(interaction, note_answer(actor.user, request, str(user_id), place))
 
     async def _may_get_ready(self, channel: RoomChannel, interaction: discord.Interaction) -> bool:
         """Say whether a join looks welcome; otherwise the join runs at once and the core says why not."""
