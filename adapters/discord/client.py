@@ -20,6 +20,7 @@ from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import DiscordParts, Runtime
+from adapters.discord.sync import push
 from adapters.discord.voice import VoiceWatcher
 from adapters.platform import wait_for_tasks
 from core import commands as c
@@ -60,7 +61,7 @@ class StageBot(commands.Bot):
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
-        """Add the commands, listeners and persistent items; start the workers; sync /stage."""
+        """Add the commands, listeners and persistent items; start the workers; sync /stage if it changed."""
         runtime = self.runtime
         await self.add_cog(StageCommands(runtime))
         await self.add_cog(VoiceWatcher(runtime, self.enforcer, self.messenger, self.panels))
@@ -74,14 +75,12 @@ class StageBot(commands.Bot):
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
-        """Sync /stage: to the dev guild at once when one is set, globally otherwise."""
-        dev_guild = self.runtime.options.dev_guild_id
-        if dev_guild is not None:
-            guild = discord.Object(id=dev_guild)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        """Sync /stage when this version defines it differently from what Discord has (not at every start)."""
+        try:
+            await push(self.tree, self.runtime.options, only_if_changed=True)
+        except discord.HTTPException as error:
+            # The commands Discord has keep working; `stagedoor discord sync` tries again by hand.
+            log.warning("could not sync /stage (%s); run `stagedoor discord sync` to try again", error)
 
     async def _deliver(self) -> None:
         """Deliver the event log: at once after a commit here, and every few seconds for other processes'."""
