@@ -37,7 +37,7 @@ SCOPES = [
 SCOPE_HELP = "channel: only this one (the default); server: every stage/voice channel without its own value"
 Scope = app_commands.Choice[str] | None
 # A person a moderator acts on: the id of a choice picked from the list, or a typed mention or name.
-Target = app_commands.Range[str, 1, NAME_LIMIT]
+Target = app_commands.Range[str, 0, NAME_LIMIT]
 Build = Callable[[c.Actor], c.Command]
 
 
