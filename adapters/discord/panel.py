@@ -11,8 +11,9 @@ import logging
 import discord
 
 from adapters.discord.kit import Message, place_for
-from adapters.discord.roster import PANEL_FOOTER, panel
+from adapters.discord.roster import PANEL_FOOTER, panel, voice_status
 from adapters.discord.runtime import RoomChannel, Runtime, is_transient
+from core import events as ev
 from core.room import RoomKey
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class PanelKeeper:
         self._dirty: set[RoomKey] = set()
         self._backoff: dict[RoomKey, tuple[int, float]] = {}  # failures so far, when to try again
         self._showing: dict[RoomKey, asyncio.Task[None]] = {}  # each room's edit under way
+        self._voice_status: dict[RoomKey, str | None] = {}  # what each voice channel's status says now
         # Users Discord still shows speaking although the core moved them off, per room.
         self.warnings: dict[RoomKey, dict[str, str]] = {}
 
@@ -100,10 +102,26 @@ class PanelKeeper:
         """Show the room as it is now, editing the panel in place (or posting it when it cannot be)."""
         channel = self.runtime.channel_for(key)
         if channel is not None:
-            await self._show(key, channel, await self._render(key, channel))
+            status = await self.runtime.snapshot(key, moderator=False)
+            await self._show(key, channel, await self._render(key, channel, status))
+            if isinstance(channel, discord.VoiceChannel):
+                await self._show_voice_status(key, channel, voice_status(status))
 
-    async def _render(self, key: RoomKey, channel: RoomChannel) -> Message:
-        status = await self.runtime.snapshot(key, moderator=False)
+    async def _show_voice_status(self, key: RoomKey, channel: discord.VoiceChannel, text: str | None) -> None:
+        """Keep the line under a voice channel's name true: set while live, cleared when the session ends."""
+        if self._voice_status.get(key) == text:
+            return  # unchanged (None: never set, or cleared already)
+        try:
+            # VoiceChannel.edit(status=) is discord.py's public call for PUT /channels/{id}/voice-status.
+            await channel.edit(status=text)
+        except discord.Forbidden as refused:
+            # Set Voice Channel Status is missing there: the panel still shows it all, so say it once.
+            log.warning(
+                "cannot set the status of voice channel %s (%s); grant Set Voice Channel Status", key, refused.code
+            )
+        self._voice_status[key] = text
+
+    async def _render(self, key: RoomKey, channel: RoomChannel, status: ev.StatusReply) -> Message:
         people = status.on_stage + [r["user"] for r in status.requests] + status.invitations + status.hands
         warnings = list(self.warnings.get(key, {}).values())
         return panel(status, place_for(channel), channel.name, await self._names(channel, people), warnings)
