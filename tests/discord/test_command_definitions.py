@@ -3,11 +3,14 @@ and the commands reach Discord only when they changed or when an operator syncs 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 import simcord
 
 from adapters.discord.sync import differs, push
+from bot.cli import main
 from tests.discord.world import World, bot_for, said, slash
 
 PLACEHOLDER = "…"  # what discord.py sends for an option nobody described
@@ -106,3 +109,13 @@ async def test_the_sync_command_sends_the_commands_even_when_unchanged(world: Wo
     before = sync_puts(env)
     assert await push(env.bot.tree, world.app.options, only_if_changed=False)
     assert sync_puts(env) == before + 1
+
+
+def test_stagedoor_discord_sync_without_a_token_says_what_to_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["discord", "sync"]) == 2
+    refused = capsys.readouterr().err
+    assert "DISCORD_TOKEN is not set" in refused and "Traceback" not in refused
