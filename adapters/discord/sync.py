@@ -40,13 +40,22 @@ def _shape(value: Any) -> Any:
     return value
 
 
+def _covered(local: Any, remote: Any) -> bool:
+    """Say whether Discord's copy holds everything the local definition says (keys Discord adds are ignored)."""
+    if isinstance(local, dict):
+        return isinstance(remote, dict) and all(_covered(v, remote.get(k)) for k, v in local.items())
+    if isinstance(local, list):
+        return isinstance(remote, list) and len(local) == len(remote) and all(map(_covered, local, remote))
+    return bool(local == remote)
+
+
 def differs(local: list[dict[str, Any]], remote: list[dict[str, Any]]) -> bool:
     """Say whether the commands this version defines differ from those Discord has."""
 
     def by_name(items: list[dict[str, Any]]) -> list[Any]:
         return sorted((_shape(item) for item in items), key=lambda item: str(item.get("name")))
 
-    return by_name(local) != by_name(remote)
+    return not _covered(by_name(local), by_name(remote))
 
 
 def _guild(options: DiscordOptions) -> discord.Object | None:

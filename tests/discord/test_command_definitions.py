@@ -119,3 +119,21 @@ def test_stagedoor_discord_sync_without_a_token_says_what_to_set(
     assert main(["discord", "sync"]) == 2
     refused = capsys.readouterr().err
     assert "DISCORD_TOKEN is not set" in refused and "Traceback" not in refused
+
+
+def test_what_discord_adds_to_a_stored_command_is_not_a_change_but_a_new_option_is() -> None:
+    local = [{"name": "stage", "description": "Run it", "contexts": [0], "options": [{"name": "a", "type": 1}]}]
+    stored = [
+        {
+            "id": "1",
+            "application_id": "2",
+            "version": "3",
+            "default_member_permissions": None,
+            "integration_types": [0],
+            "nsfw": False,
+            **local[0],
+        }
+    ]
+    assert not differs(local, stored)
+    assert differs([{**local[0], "options": [{"name": "a", "type": 1}, {"name": "b", "type": 1}]}], stored)
+    assert differs([{**local[0], "description": "Run it well"}], stored)
