@@ -66,8 +66,12 @@ class PanelKeeper:
             task.add_done_callback(lambda _, key=key: self._showing.pop(key, None))  # type: ignore[misc]
 
     async def flush(self) -> None:
-        """Show every pending change now, back-offs or not, and wait until each room's edit ends."""
-        while self._showing or self._dirty:
+        """Show every pending change now, back-offs or not, and wait until each room's edit ends.
+
+        Two rounds: the changes pending now (and the edits already under way), then those made
+        meanwhile; a room Discord keeps refusing is not tried again and again.
+        """
+        for _ in range(2):
             self._backoff.clear()
             self.beat()
             running = list(self._showing.values())
