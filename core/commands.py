@@ -161,6 +161,13 @@ class Speak(Command):
 
 
 @dataclass(frozen=True)
+class MicChanged(Command):
+    """The actor's microphone went on or off, where the platform shows that but not speech (C5)."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class MovedToAudience(Command):
     """The platform's own controls took the actor off stage (L2)."""
 

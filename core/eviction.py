@@ -1,9 +1,12 @@
-"""C3: who leaves a full stage to make room — the least recently active speaker.
+"""C3, C5: who leaves a full stage to make room — the least recently active speaker.
 
-Kept as a heap keyed (last active, join order) so that choosing costs the
-log of the stage size, whatever the size of the audience. Entries go stale
-when someone speaks again or leaves the stage; they are skipped when met
-and swept out when they outnumber the live ones.
+A live microphone counts as activity at every moment (C5), so every muted
+speaker goes before anyone with a live mic, and live mics, all equally
+active, go in joining order. Kept as a heap keyed (live, last active, join
+order) so that choosing costs the log of the stage size, whatever the size
+of the audience. Entries go stale when someone speaks again, their mic goes
+on or off, or they leave the stage; they are skipped when met and swept out
+when they outnumber the current ones.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from typing import NamedTuple
 
 
 class Seat(NamedTuple):
-    """A stage member as eviction sees them: ordered by activity, then join order.
+    """A stage member as eviction sees them: muted first, then by activity, then join order.
 
     A tuple, so the heap compares seats in C rather than through dataclass methods.
+    `last_active` is 0 for a live mic: active now and always, so live seats tie on it.
     """
 
+    live: bool
     last_active: float
     joined_seq: int
     user: str
@@ -31,11 +36,11 @@ class EvictionQueue:
         self._heap: list[Seat] = []
 
     def touch(self, seat: Seat) -> None:
-        """Record a seat's current key (on joining the stage or speaking)."""
+        """Record a seat's current key (on joining the stage, speaking, or a mic going on or off)."""
         heapq.heappush(self._heap, seat)
 
     def rebuild(self, seats: Iterable[Seat]) -> None:
-        """Start over from the live seats."""
+        """Start over from the current seats."""
         self._heap = list(seats)
         heapq.heapify(self._heap)
 
@@ -54,7 +59,7 @@ class EvictionQueue:
         while self._heap:
             seat = self._heap[0]
             if current(seat.user) != seat:
-                heapq.heappop(self._heap)  # stale: spoke since, or left the stage
+                heapq.heappop(self._heap)  # stale: spoke, or the mic changed, since; or left the stage
             elif protected(seat.user):
                 held.append(heapq.heappop(self._heap))
             else:
@@ -64,10 +69,10 @@ class EvictionQueue:
             heapq.heappush(self._heap, seat)
         return chosen
 
-    def sweep_if_bloated(self, live_seats: Callable[[], Iterable[Seat]], live_count: int) -> None:
-        """Drop stale entries once they clearly outnumber the live ones."""
-        if len(self._heap) > 4 * live_count + 64:
-            self.rebuild(live_seats())
+    def sweep_if_bloated(self, current_seats: Callable[[], Iterable[Seat]], current_count: int) -> None:
+        """Drop stale entries once they clearly outnumber the current ones."""
+        if len(self._heap) > 4 * current_count + 64:
+            self.rebuild(current_seats())
 
     def __len__(self) -> int:
         return len(self._heap)

@@ -57,6 +57,7 @@ class Person:
     note: str | None = None
     expires_at: float | None = None
     last_active: float = 0.0
+    mic_live: bool = False  # C5: only ever true on stage; off on joining and on leaving it
     seat_moderator: bool = False
     hand: int | None = None  # order in which the hand went up
     declined_at: float | None = None
@@ -67,7 +68,9 @@ class Person:
         """Return the eviction key while on stage."""
         if self.position is not Position.ON_STAGE:
             return None
-        return Seat(self.last_active, self.seq, self.user)
+        if self.mic_live:  # C5: active at every moment, so only joining order tells live mics apart
+            return Seat(True, 0.0, self.seq, self.user)
+        return Seat(False, self.last_active, self.seq, self.user)
 
 
 @dataclass
@@ -121,7 +124,7 @@ class Room:
         self.invitations = {p.user: None for p in everyone if p.position is Position.INVITED}
         by_hand = sorted((p for p in self.people.values() if p.hand is not None), key=lambda p: p.hand or 0)
         self.hands = {p.user: None for p in by_hand}
-        self.evictions.rebuild(self._live_seats())
+        self.evictions.rebuild(self._current_seats())
         self._rebuild_expiries()
 
     def _rebuild_expiries(self) -> None:
@@ -130,7 +133,7 @@ class Room:
         ]
         heapq.heapify(self.expiries)
 
-    def _live_seats(self) -> list[Seat]:
+    def _current_seats(self) -> list[Seat]:
         return [s for u in self.stage if (s := self.people[u].seat()) is not None]
 
     def clean(self) -> None:
@@ -230,6 +233,7 @@ class Room:
             index.pop(person.user, None)
         person.position = position
         person.expires_at = None
+        person.mic_live = False  # C5: a mic is off when someone joins the stage, and means nothing off it
         if position is Position.AUDIENCE:
             person.note = None
         else:
@@ -268,6 +272,15 @@ class Room:
         self._reindex_seat(person)
 
     def mark_active(self, person: Person, now: float) -> None:
+        """C3, C4: `now` is the person's latest activity on stage."""
+        person.last_active = now
+        self.touch(person)
+        if not person.mic_live:  # a live mic's seat does not depend on last_active (C5)
+            self._reindex_seat(person)
+
+    def set_mic(self, person: Person, live: bool, now: float) -> None:
+        """C5: a mic on stage went on (active from now on) or off (its last activity is now)."""
+        person.mic_live = live
         person.last_active = now
         self.touch(person)
         self._reindex_seat(person)
@@ -276,10 +289,10 @@ class Room:
         seat = person.seat()
         if seat is not None:
             self.evictions.touch(seat)
-            self.evictions.sweep_if_bloated(self._live_seats, len(self.stage))
+            self.evictions.sweep_if_bloated(self._current_seats, len(self.stage))
 
     def choose_evictee(self) -> str | None:
-        """C3: the least recently active non-moderator on stage."""
+        """C3, C5: the least recently active non-moderator on stage, muted before live mics."""
         return self.evictions.choose_evictee(
             lambda user: self.people[user].seat() if user in self.people else None,
             lambda user: self.people[user].seat_moderator,

@@ -91,13 +91,20 @@ def _wait(text: str) -> Wait | Problem:
 
 
 def _happening(actor: str, what: str) -> Action | Problem:
-    if what == "arrives":
-        return Action(actor, lambda who: c.Arrive(who))
-    if what == "leaves":
-        return Action(actor, lambda who: c.Leave(who))
-    if what == "speaks":
-        return Action(actor, lambda who: c.Speak(who))
-    return Problem("unknown_happening", actor, what)
+    build = _HAPPENINGS.get(" ".join(what.split()))  # `(mic  on)` is `(mic on)`
+    return Action(actor, build) if build is not None else Problem("unknown_happening", actor, what)
+
+
+# What the platform reports about NAME; nobody checks a permission for these.
+_HAPPENINGS: dict[str, Build] = {
+    "arrives": lambda who: c.Arrive(who),
+    "leaves": lambda who: c.Leave(who),
+    "speaks": lambda who: c.Speak(who),
+    # C5: the console stands for a platform that shows a speaker's mic but cannot hear them.
+    "mic on": lambda who: c.MicChanged(who, on=True),
+    "mic off": lambda who: c.MicChanged(who, on=False),
+}
+HAPPENINGS = tuple(f"({what})" for what in _HAPPENINGS)
 
 
 def _split(args: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from adapters.console.parser import SUBCOMMANDS, Problem
+from adapters.console.parser import HAPPENINGS, SUBCOMMANDS, Problem
 from core import errors as e
 from core import events as ev
 from core.rules.checks import shown
@@ -14,7 +14,7 @@ Delivery = tuple[str, ev.Event]
 
 WELCOME_HEAD = (
     "stagedoor console. Type one action a line: `NAME: /stage SUBCOMMAND`, `NAME: (arrives)`, `NAME: (leaves)`, "
-    "`NAME: (speaks)` or `(wait SECONDS)`."
+    "`NAME: (speaks)`, `NAME: (mic on)`, `NAME: (mic off)` or `(wait SECONDS)`."
 )
 ROLES = (
     "Roles come from how the console was started, as a platform would grant them: `--moderator NAME` runs sessions "
@@ -46,7 +46,9 @@ def welcome(moderators: Collection[str], admins: Collection[str]) -> str:
     return "\n".join([WELCOME_HEAD, ROLES, example, WELCOME_TAIL])
 
 
-USAGE = "Type `NAME: /stage SUBCOMMAND`, `NAME: (arrives)`, `NAME: (leaves)`, `NAME: (speaks)` or `(wait SECONDS)`."
+USAGE = (
+    "Type `NAME: /stage SUBCOMMAND`, a happening `NAME: (WHAT)` — " + ", ".join(HAPPENINGS) + " — or `(wait SECONDS)`."
+)
 
 
 def problem_reply(problem: Problem) -> Delivery:
@@ -60,12 +62,14 @@ _PROBLEMS: dict[str, Callable[[str], str]] = {
     "unparsed": lambda line: f"Could not read '{line}'. {USAGE}",
     "not_a_command": lambda text: (
         (f"'{text}' is not a stage command. " if text else "Nothing follows the name. ")
-        + "Start the action with /stage (e.g. /stage status) or write a happening: (arrives), (leaves), (speaks)."
+        + "Start the action with /stage (e.g. /stage status) or write a happening: "
+        + ", ".join(HAPPENINGS)
+        + "."
     ),
     "no_subcommand": lambda _: "Say what to do after /stage: " + ", ".join(SUBCOMMANDS) + ".",
     "unknown_subcommand": lambda word: f"'{word}' is not a stage command. Use one of: " + ", ".join(SUBCOMMANDS) + ".",
     "unknown_happening": lambda what: (
-        f"'({what})' is not something that happens here. Use (arrives), (leaves) or (speaks)."
+        f"'({what})' is not something that happens here. Use one of: " + ", ".join(HAPPENINGS) + "."
     ),
     "bad_wait": lambda text: f"'{text}' is not a number of seconds to wait. Write it like (wait 30).",
     "hand_usage": lambda text: (

@@ -16,6 +16,7 @@ from adapters.discord.commands import StageCommands
 from adapters.discord.enforce import Enforcer
 from adapters.discord.failures import StageTree
 from adapters.discord.invite import intents
+from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
@@ -38,7 +39,6 @@ class StageBot(commands.Bot):
         beat_seconds: float = 1.0,
         poll_seconds: float = 2.0,
         tick_seconds: float = 10.0,
-        retry_delay: float = 1.0,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned, intents=intents(), help_command=None, tree_cls=StageTree
@@ -46,7 +46,7 @@ class StageBot(commands.Bot):
         runtime = self.runtime = Runtime(parts, self)
         self.messenger = Messenger(runtime)
         self.panels = PanelKeeper(runtime)
-        self.enforcer = Enforcer(runtime, self.messenger, self.panels, first_delay=retry_delay)
+        self.enforcer = Enforcer(runtime, self.messenger, self.panels, VoiceMemory(parts.events))
         self.notifier = Notifier(runtime, parts.events, self.messenger, self.panels, self.enforcer)
         # Set in setup_hook: the persistent buttons hand every click to it.
         self.click_handler: ClickHandler | None = None
@@ -56,8 +56,8 @@ class StageBot(commands.Bot):
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
         self._beats = 0
         # One clock (a discord.ext.tasks loop): each beat starts each changed room's panel edit in a task
-        # of its own, retries refused voice changes whose back-off is over, and now and then polls and
-        # ticks; it never waits for Discord, so a rate-limited room delays neither other rooms nor J8.
+        # of its own, and now and then polls and ticks; it never waits for Discord, so a rate-limited
+        # room delays neither other rooms nor J8.
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
@@ -117,7 +117,6 @@ class StageBot(commands.Bot):
         self._beats += 1
         try:
             self.panels.beat()  # each room's edit runs in its own task: nothing here waits for Discord
-            self.enforcer.retry_due()
             if self._beats % self._poll_every == 0:
                 self.runtime.outbox.fire()  # events other processes committed
             if self._beats % self._tick_every == 0:

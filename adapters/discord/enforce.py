@@ -1,14 +1,19 @@
-"""Make Discord's voice state follow the core (X4): retried with back-off, corrected when refused.
+"""Make Discord's voice state follow the core (X4); a change Discord refuses is corrected or flagged.
 
 On a stage channel the audience is suppressed; un-suppressing someone is
-Discord's invitation to speak. In a voice channel the audience is server-muted.
-Every change the bot makes is remembered until Discord echoes it back, so the
-voice listener can tell the bot's own changes from people using Discord's controls.
+Discord's invitation to speak (Discord sets their request_to_speak_timestamp
+and shows them an accept prompt). In a voice channel the audience is
+server-muted. The bot remembers (adapters/discord/memory.py) whom it
+un-suppressed and whose server mute it applied, so the voice listener can
+tell its own changes from people's, and a mute the bot did not apply is
+never lifted by it.
+
+discord.py's HTTP client is the one retry layer: it waits out a 429's
+retry_after and retries 5xx itself; a failure it gives up on is final here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -16,9 +21,10 @@ import discord
 
 from adapters.discord import replies
 from adapters.discord.kit import mention, place_for
+from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.panel import PanelKeeper
-from adapters.discord.runtime import RoomChannel, Runtime, Signal, is_transient
+from adapters.discord.runtime import RoomChannel, Runtime, Signal
 from core import commands as c
 from core.room import RoomKey
 
@@ -29,33 +35,20 @@ NOT_CONNECTED = 40032  # "Target user is not connected to voice": an invitation 
 UNKNOWN_MEMBER = 10007
 
 
-def _now() -> float:
-    return asyncio.get_running_loop().time()
-
-
 class Enforcer:
     """Converge each room's voice states on the core's roster, one room at a time."""
 
     def __init__(
-        self,
-        runtime: Runtime,
-        messenger: Messenger,
-        panels: PanelKeeper,
-        attempts: int = 5,
-        first_delay: float = 1.0,
+        self, runtime: Runtime, messenger: Messenger, panels: PanelKeeper, memory: VoiceMemory | None = None
     ) -> None:
         self.runtime = runtime
         self.messenger = messenger
         self.panels = panels
-        self.attempts = attempts
-        self.first_delay = first_delay
+        self.memory = memory if memory is not None else VoiceMemory()  # without a store: this process only
         self._pending: dict[RoomKey, set[str]] = {}  # EVERYONE among them: all connected members
         self._wake = Signal(runtime.bot, "stagedoor_enforce")
+        # Changes sent and not yet seen back in a voice state update: (guild, user) -> (field, value).
         self._sent: dict[tuple[int, int], tuple[str, bool]] = {}
-        # Changes Discord refused for now (429, 5xx): user -> (failures so far, when to try again).
-        self._retry: dict[tuple[RoomKey, str], tuple[int, float]] = {}
-        # Server mute follows a member into every voice channel: remember whom the bot muted.
-        self.muted: set[tuple[int, int]] = set()
 
     # -- what the rest of the adapter calls ---------------------------------------------------------
 
@@ -90,13 +83,6 @@ class Enforcer:
                 except Exception:
                     log.exception("enforcing the stage of %s failed", key)
 
-    def retry_due(self) -> None:
-        """Ask again for the changes whose back-off is over (called on a clock)."""
-        now = _now()
-        for (key, user), (_, at) in list(self._retry.items()):
-            if at <= now:
-                self.want(key, [user])
-
     # -- converging ---------------------------------------------------------------------------------
 
     async def converge(self, key: RoomKey, users: set[str]) -> None:
@@ -110,55 +96,68 @@ class Enforcer:
         states = channel.voice_states
         named = {int(u) for u in users if u.isdigit()}
         targets = set(states) | named if EVERYONE in users else named
+        guild_id = channel.guild.id
         for user_id in targets:
             state = states.get(user_id)
             member = channel.guild.get_member(user_id)
             if state is None or (member is not None and member.bot) or self.runtime.is_me(user_id):
                 continue
             user = str(user_id)
+            on_stage = user in status.on_stage
+            if on_stage and status.live:
+                # C5: the core hears of a mic only while they are on stage, so it learns the mic they came with.
+                await self.runtime.handle(key, c.MicChanged(c.Actor(user), on=not state.self_mute))
             if stage:
                 if not status.live and user_id not in named:
                     continue  # outside a session, the stage's own moderators run it
-                want_speaker = status.live and user in speakers
-                suppress = not want_speaker
-                asked = self._sent.get((channel.guild.id, user_id))
-                # An un-suppress still waiting for the person's accept is withdrawn by suppressing again.
-                if asked != ("suppress", suppress) and (state.suppress != suppress or asked is not None):
-                    await self._change(key, channel, user, "suppress", suppress, on_stage=user in status.on_stage)
+                suppress = not (status.live and user in speakers)
+                if state.suppress != suppress and self._sent.get((guild_id, user_id)) != ("suppress", suppress):
+                    await self._change(key, channel, user, "suppress", suppress, on_stage)
+                elif suppress and state.suppress:
+                    await self.memory.set_unsuppressed(guild_id, channel.id, user, False)
             else:
-                want_muted = status.live and user not in status.on_stage
-                if not want_muted and not status.live and (channel.guild.id, user_id) not in self.muted:
-                    continue  # outside a session, never undo a mute the bot did not make
-                if want_muted and state.mute:
-                    self.muted.add((channel.guild.id, user_id))  # during a session the stage owns the mute
-                if state.mute != want_muted:
-                    await self._change(key, channel, user, "mute", want_muted, on_stage=user in status.on_stage)
+                muted = status.live and user not in status.on_stage
+                if state.mute == muted or self._sent.get((guild_id, user_id)) == ("mute", muted):
+                    continue
+                if muted:
+                    await self._change(key, channel, user, "mute", True, on_stage)
+                elif await self.memory.bot_muted(guild_id, user):
+                    await self._change(key, channel, user, "mute", False, on_stage)
+                elif status.live and on_stage:
+                    # Never lift a server mute the bot did not apply: a moderator (or Discord) put it there.
+                    self.panels.warn(key, user, f"{mention(user)} is server-muted by someone else")
+
+    async def _member(self, channel: RoomChannel, user_id: int) -> discord.Member:
+        member = channel.guild.get_member(user_id)
+        return member if member is not None else await channel.guild.fetch_member(user_id)
 
     async def _change(
         self, key: RoomKey, channel: RoomChannel, user: str, field: str, value: bool, on_stage: bool
     ) -> None:
         guild_id, user_id = channel.guild.id, int(user)
-        http = self.runtime.bot.http
-        if (key, user) in self._retry and self._retry[(key, user)][1] > _now():
-            return  # backing off; retry_due asks again when it is time
         self._sent[(guild_id, user_id)] = (field, value)
         try:
+            member = await self._member(channel, user_id)
             if field == "suppress":
-                await http.edit_voice_state(guild_id, user_id, {"channel_id": str(channel.id), "suppress": value})
+                if not value:
+                    # Remembered before Discord answers: the update can arrive before the response does.
+                    await self.memory.set_unsuppressed(guild_id, channel.id, user, True)
+                # Member.edit also sends request_to_speak_timestamp (a time when un-suppressing, null when
+                # suppressing), which Modify User Voice State does not take: its body is "channel_id,
+                # suppress" only, and "When unsuppressed, non-bot users will have their
+                # request_to_speak_timestamp set to the current time" by Discord itself.
+                await member.edit(suppress=value)
+                if value:
+                    await self.memory.set_unsuppressed(guild_id, channel.id, user, False)
             else:
-                await http.edit_member(guild_id, user_id, mute=value)
+                await member.edit(mute=value)
+                await self.memory.set_bot_muted(guild_id, user, value)
         except discord.HTTPException as failure:
             self._sent.pop((guild_id, user_id), None)
-            failures = self._retry.get((key, user), (0, 0.0))[0] + 1
-            if is_transient(failure) and failures < self.attempts:
-                self._retry[(key, user)] = (failures, _now() + self.first_delay * 2 ** (failures - 1))
-                return
-            self._retry.pop((key, user), None)
+            if field == "suppress" and not value:
+                await self.memory.set_unsuppressed(guild_id, channel.id, user, False)
             await self._refused(key, channel, user, value, on_stage, failure)
             return
-        self._retry.pop((key, user), None)
-        if field == "mute":
-            (self.muted.add if value else self.muted.discard)((guild_id, user_id))
         if value:  # moved to the audience as the core says
             self.settled(key, user)
 
@@ -171,7 +170,7 @@ class Enforcer:
         on_stage: bool,
         error: discord.HTTPException,
     ) -> None:
-        """A permanent failure: correct the core or flag the roster, and tell moderators."""
+        """Discord said no (discord.py already retried what may pass): correct the core or flag the roster."""
         if error.code == NOT_CONNECTED:
             return  # they left voice meanwhile; the voice listener records it
         if error.code == UNKNOWN_MEMBER:
@@ -202,14 +201,17 @@ class Enforcer:
 
     async def release(self, member: discord.Member) -> None:
         """Unmute someone the bot muted, now that they are somewhere the stage does not reach."""
-        if (member.guild.id, member.id) not in self.muted:
+        user = str(member.id)
+        if not await self.memory.bot_muted(member.guild.id, user):
             return
-        self.muted.discard((member.guild.id, member.id))
         self._sent[(member.guild.id, member.id)] = ("mute", False)
         try:
-            await self.runtime.bot.http.edit_member(member.guild.id, member.id, mute=False)
+            await member.edit(mute=False)
         except discord.HTTPException as error:
+            self._sent.pop((member.guild.id, member.id), None)
             log.info("could not unmute %s after they left the stage: %s", member.id, error)
+            return
+        await self.memory.set_bot_muted(member.guild.id, user, False)
 
     # -- stage instances ---------------------------------------------------------------------------------
 
@@ -220,10 +222,7 @@ class Enforcer:
             return
         try:
             if live and channel.instance is None:
-                # Ids go as strings, as Discord's API schema types snowflakes.
-                await self.runtime.bot.http.create_stage_instance(
-                    channel_id=str(channel.id), topic=channel.name[:120] or "Live stage", reason=None
-                )
+                await channel.create_instance(topic=channel.name[:120] or "Live stage")
             elif not live and channel.instance is not None:
                 await channel.instance.delete()
         except discord.HTTPException as error:

@@ -1,11 +1,10 @@
-"""Discord's own controls as stage actions: connect, leave, raise hand, suppress, server mute.
+"""Discord's voice and stage happenings as stage actions: connect, leave, voice state changes, Stages, chat.
 
-Stage channel: a raised hand (request to speak) is, by mode, a join (open), a
-request (request) or a raised hand (invite); becoming a speaker is joining;
-being moved to the audience is leaving the stage (L2). Voice channel: being
-un-muted by the server is joining, being server-muted is leaving the stage.
-Un-muting yourself, turning on video or screen share, and writing in the
-channel's chat count as activity for eviction (C4).
+Connecting to a room's channel is arriving; leaving it is leaving the room
+(L2). A change of suppress, request to speak or server mute within the channel
+is Discord's own stage controls at work, mapped in adapters/discord/native.py.
+Your own mic (self-mute) feeds C5; turning on video or screen share and
+writing in the channel's chat count as activity for eviction (C4).
 """
 
 from __future__ import annotations
@@ -16,19 +15,13 @@ import discord
 from discord.ext import commands
 
 from adapters.discord.enforce import Enforcer
-from adapters.discord.kit import Message, place_for
 from adapters.discord.messenger import Messenger
-from adapters.discord.notices import error_words
+from adapters.discord.native import NativeControls, row
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import RoomChannel, Runtime, is_room_channel, room_key
 from core import commands as c
-from core import events as ev
-from core.modes import Mode
 
 log = logging.getLogger(__name__)
-
-# Refusals of a native action that the person should hear of (the others mean "already so").
-WORTH_TELLING = {"mode_forbids", "cooldown", "stage_full", "no_session", "already_invited"}
 
 
 class VoiceWatcher(commands.Cog):
@@ -39,6 +32,7 @@ class VoiceWatcher(commands.Cog):
         self.enforcer = enforcer
         self.messenger = messenger
         self.panels = panels
+        self.native = NativeControls(runtime, enforcer, messenger)
 
     # -- voice states ------------------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -51,6 +45,7 @@ class VoiceWatcher(commands.Cog):
         old, new = before.channel, after.channel
         if old is not None and (new is None or new.id != old.id) and is_room_channel(old):
             self.enforcer.forget(member.guild.id, member.id)
+            await self.enforcer.memory.set_unsuppressed(member.guild.id, old.id, str(member.id), False)
             await self.runtime.handle(room_key(member.guild.id, old.id), c.Leave(c.Actor(str(member.id))))
         arrived = new is not None and (old is None or old.id != new.id)
         if arrived and not (
@@ -70,75 +65,15 @@ class VoiceWatcher(commands.Cog):
     ) -> None:
         key = room_key(member.guild.id, channel.id)
         user = str(member.id)
-        if (
-            (before.self_mute and not after.self_mute)
-            or (not before.self_video and after.self_video)
-            or (not before.self_stream and after.self_stream)
-        ):
-            await self.runtime.handle(key, c.Speak(c.Actor(user)))
-        stage = isinstance(channel, discord.StageChannel)
-        field = "suppress" if stage else "mute"
-        was_quiet, is_quiet = getattr(before, field), getattr(after, field)
-        if was_quiet != is_quiet:
-            echo = self.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)
-            if is_quiet:
-                self.enforcer.settled(key, user)
-                if not echo:
-                    await self.runtime.handle(key, c.MovedToAudience(c.Actor(user)))
-            else:
-                await self._became_speaker(member, channel, echo)
+        if before.self_mute != after.self_mute:
+            # C5: Discord shows the mic, not speech; a live mic on stage is activity until it goes off.
+            await self.runtime.handle(key, c.MicChanged(c.Actor(user), on=not after.self_mute))
+        if (not before.self_video and after.self_video) or (not before.self_stream and after.self_stream):
+            await self.runtime.handle(key, c.Speak(c.Actor(user)))  # C4: camera on, Go Live
+        if isinstance(channel, discord.StageChannel):
+            await self.native.stage_changed(member, channel, before, after)
         else:
-            self.enforcer.is_echo(member.guild.id, member.id, field, is_quiet)  # unchanged: nothing awaited
-        if was_quiet == is_quiet and stage and after.suppress:
-            if before.requested_to_speak_at is None and after.requested_to_speak_at is not None:
-                await self._hand_up(member, channel)
-            elif before.requested_to_speak_at is not None and after.requested_to_speak_at is None:
-                await self._hand_down(member, channel)
-
-    async def _became_speaker(self, member: discord.Member, channel: RoomChannel, echo: bool) -> None:
-        """Someone may speak now: accepting an invitation, a moderator's own join, or someone else's doing."""
-        key = room_key(member.guild.id, channel.id)
-        user = str(member.id)
-        status = await self.runtime.snapshot(key)
-        if not status.live or user in status.on_stage or (echo and user not in status.invitations):
-            return
-        events = await self.runtime.handle(key, c.JoinStage(self.runtime.actor(member, channel)))
-        refusal = next((e for e in events if isinstance(e, ev.ErrorReply)), None)
-        if refusal is not None:
-            # The core said no, so Discord must not let them speak either.
-            self.enforcer.want(key, [user])
-            await self._tell(member, channel, refusal)
-
-    async def _hand_up(self, member: discord.Member, channel: RoomChannel) -> None:
-        """Discord's raise hand, mapped by mode: join (open), ask (request), raise hand (invite)."""
-        key = room_key(member.guild.id, channel.id)
-        status = await self.runtime.snapshot(key)
-        if not status.live:
-            return
-        actor = self.runtime.actor(member, channel)
-        command: c.Command = {
-            Mode.OPEN.value: c.JoinStage(actor),
-            Mode.REQUEST.value: c.AskToJoin(actor),
-        }.get(status.mode, c.RaiseHand(actor))
-        events = await self.runtime.handle(key, command)
-        refusal = next((e for e in events if isinstance(e, ev.ErrorReply)), None)
-        if refusal is not None and refusal.code in WORTH_TELLING:
-            await self._tell(member, channel, refusal)
-
-    async def _hand_down(self, member: discord.Member, channel: RoomChannel) -> None:
-        """Lowering Discord's hand withdraws the request (request) or lowers the hand (invite)."""
-        key = room_key(member.guild.id, channel.id)
-        user = str(member.id)
-        status = await self.runtime.snapshot(key)
-        actor = self.runtime.actor(member, channel)
-        if any(item["user"] == user for item in status.requests):
-            await self.runtime.handle(key, c.CancelRequest(actor))
-        elif user in status.hands:
-            await self.runtime.handle(key, c.LowerHand(actor))
-
-    async def _tell(self, member: discord.Member, channel: RoomChannel, refusal: ev.ErrorReply) -> None:
-        text = error_words(refusal, place_for(channel))
-        await self.messenger.to_user(channel, str(member.id), Message(content=f"{channel.mention}: {text}"))
+            await self.native.voice_changed(member, channel, before, after)
 
     # -- stage instances ----------------------------------------------------------------------------------
     @commands.Cog.listener()
@@ -175,6 +110,27 @@ class VoiceWatcher(commands.Cog):
                 except Exception:
                     log.exception("reconciling %s failed", channel.id)
 
+    async def _answered_meanwhile(self, channel: discord.StageChannel, invited: list[str]) -> None:
+        """Invitations answered in Discord's prompt while the bot was away: accepted or declined (J7)."""
+        key = room_key(channel.guild.id, channel.id)
+        memory = self.enforcer.memory
+        for user in invited:
+            state = channel.voice_states.get(int(user))
+            if state is None:
+                continue
+            try:  # after a restart the member list holds only who has changed since
+                member = channel.guild.get_member(int(user)) or await channel.guild.fetch_member(int(user))
+            except discord.NotFound:
+                continue
+            now = row(state)
+            if now == "speaker":
+                await memory.set_unsuppressed(channel.guild.id, channel.id, user, False)
+                await self.runtime.handle(key, c.JoinStage(self.runtime.actor(member, channel)))
+            elif now in ("audience", "hand") and await memory.unsuppressed(channel.guild.id, channel.id, user):
+                # The bot had let them speak and Discord shows them back in the audience: they said no.
+                await memory.set_unsuppressed(channel.guild.id, channel.id, user, False)
+                await self.runtime.handle(key, c.DeclineInvitation(self.runtime.actor(member, channel)))
+
     async def reconcile(self, channel: RoomChannel) -> None:
         """Bring the core up to date with what happened in Discord while the bot was away."""
         key = room_key(channel.guild.id, channel.id)
@@ -191,5 +147,7 @@ class VoiceWatcher(commands.Cog):
         for user in waiting:
             if user not in here:
                 await self.runtime.handle(key, c.Leave(c.Actor(user)))
+        if isinstance(channel, discord.StageChannel):
+            await self._answered_meanwhile(channel, status.invitations)
         self.enforcer.want(key, None)
         self.panels.touch(key)

@@ -76,6 +76,7 @@ def person_from(values: Sequence[Any]) -> Person:
     row = dict(zip(PERSON_COLUMNS, values, strict=True))
     row["present"] = bool(row["present"])
     row["seat_moderator"] = bool(row["seat_moderator"])
+    row["mic_live"] = bool(row["mic_live"])
     row["position"] = Position(row["position"])
     return Person(**row)
 

@@ -6,7 +6,7 @@ type serves SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from core.modes import FALLBACK_MODE
@@ -74,6 +74,8 @@ class PersonRow(SQLModel, table=True):
     note: str | None = None
     expires_at: float | None = None
     last_active: float
+    # C5: a live mic on stage; rows written before it existed read as off.
+    mic_live: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     seat_moderator: bool
     hand: int | None = None
     declined_at: float | None = None

@@ -44,6 +44,7 @@ HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
     c.MovedToAudience: presence.moved_to_audience,
     c.Arrive: presence.arrive,
     c.Speak: presence.speak,
+    c.MicChanged: presence.mic_changed,
     c.Tick: presence.tick,
     c.Status: status.status,
 }

@@ -1,4 +1,4 @@
-"""Hands, removals and what the platform reports: arrivals, departures, speech (J10, L1, L2, C4)."""
+"""Hands, removals and what the platform reports: arrivals, departures, speech, mics (J10, L1, L2, C4, C5)."""
 
 from __future__ import annotations
 
@@ -102,6 +102,18 @@ def speak(room: Room, cmd: c.Speak, now: float) -> Events:
     person = room.people.get(cmd.actor.user)
     if person is not None and person.position is Position.ON_STAGE:
         room.mark_active(person, now)
+    return []
+
+
+def mic_changed(room: Room, cmd: c.MicChanged, now: float) -> Events:
+    """C5: a live mic on stage is activity until it goes off; a mic in the audience counts for nothing.
+
+    Nobody is told (there is no event for it): it only changes who a full stage moves. A report
+    that repeats the mic's state changes nothing, so an "off" that was already off is no activity.
+    """
+    person = room.people.get(cmd.actor.user)
+    if person is not None and person.position is Position.ON_STAGE and person.mic_live != cmd.on:
+        room.set_mic(person, cmd.on, now)
     return []
 
 

@@ -48,7 +48,8 @@ async def test_J10_native_raise_hand_in_invite_mode_is_a_raised_hand(world: Worl
 
 async def test_J11_a_stage_moderator_becoming_a_speaker_in_discord_joins_the_stage(world: World) -> None:
     await start(world, "invite")
-    await world.moderator_sets("mo", suppress=False)
+    await world.become_speaker("mo")
+    assert world.row("mo") == "speaker"
     assert (await world.status()).on_stage == [world.id("mo")]
 
 
@@ -56,7 +57,7 @@ async def test_L2_move_to_audience_in_discord_takes_them_off_the_stage(world: Wo
     await start(world, "open", "alex")
     await click(world, "alex", "Join stage")
     await world.accept_speak("alex")
-    await world.moderator_sets("alex", suppress=True)
+    await world.move_to_audience("mo", "alex")
     assert (await world.status()).on_stage == []
 
 
@@ -70,11 +71,15 @@ async def test_L2_leaving_the_stage_channel_while_on_stage(world: World) -> None
     assert not world.speaking("alex")
 
 
-async def test_an_invitation_to_speak_the_rules_refuse_is_undone(world: World) -> None:
-    await start(world, "request", "alex")
-    await world.moderator_sets("alex", suppress=False, request_to_speak_timestamp=None)
-    assert not world.speaking("alex")
-    assert (await world.status()).on_stage == []
+async def test_A3_an_invitation_to_speak_by_someone_who_is_not_a_moderator_is_undone_and_explained(
+    world: World,
+) -> None:
+    await start(world, "request", "alex", "hal")
+    await world.disconnect("mo")  # no moderator in the channel: hal (Mute Members only) is not one
+    await world.invite_to_speak("hal", "alex")
+    assert world.row("alex") == "audience"
+    status = await world.status()
+    assert status.on_stage == [] and status.invitations == []
     assert "Join by request" in world.dms("alex")[-1].content
 
 

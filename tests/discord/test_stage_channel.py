@@ -266,7 +266,7 @@ async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None
         await click(world, name, "Join stage")
         await world.accept_speak(name)
     await world.settle(10)
-    await world.moderator_sets("alex", self_video=True)
+    await world.camera("alex")
     await click(world, "cy", "Join stage")
     assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
 

@@ -70,13 +70,14 @@ async def test_L1_removing_someone_mutes_them(world: World) -> None:
 async def test_L2_a_server_mute_by_a_moderator_takes_them_off_the_stage(world: World) -> None:
     await start(world, "open", "alex")
     await slash(world, "alex", "join", channel=world.voice)
-    await world.moderator_sets("alex", mute=True)  # Discord's own "Server Mute"
+    await world.server_mute("mo", "alex")  # Discord's own "Server Mute"
     assert (await world.status(world.voice)).on_stage == []
 
 
-async def test_a_server_unmute_that_the_rules_refuse_is_undone_and_explained(world: World) -> None:
-    await start(world, "request", "alex")
-    await world.moderator_sets("alex", mute=False)  # Discord's own "Server Unmute", not our invitation
+async def test_A3_a_server_unmute_by_someone_who_is_not_a_moderator_is_undone_and_explained(world: World) -> None:
+    await start(world, "request", "alex", "hal")
+    await world.disconnect("mo")
+    await world.server_mute("hal", "alex", on=False)  # Discord's own "Server Unmute", by a non-moderator
     assert not world.speaking("alex")
     assert (await world.status(world.voice)).on_stage == []
     assert "Join by request" in world.dms("alex")[-1].content
@@ -115,7 +116,7 @@ async def test_someone_muted_as_audience_is_unmuted_when_they_go_elsewhere(world
 
 async def test_a_mute_the_bot_did_not_make_is_left_alone(world: World) -> None:
     await world.connect("alex", world.voice)
-    await world.moderator_sets("alex", mute=True)  # a human moderator's server mute, no session
+    await world.server_mute("mo", "alex")  # a human moderator's server mute, no session
     await world.connect("bea", world.voice)
     elsewhere = world.guild.create_voice_channel("quiet-corner")
     await world.people["alex"].join_voice(elsewhere)

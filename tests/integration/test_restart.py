@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core import commands as c
 from core.events import InvitationExpired, StageJoined, StageLeft
-from tests.integration.stage import ADMIN, HOST, Clock, Process, arrive, errors, start_process
+from tests.integration.stage import ADMIN, HOST, ROOM, Clock, Process, arrive, errors, start_process
 
 
 async def _busy_session(process: Process) -> None:
@@ -61,6 +61,47 @@ async def test_C3_eviction_order_survives_a_restart(database_url: str) -> None:
         assert (await after.status()).on_stage == ["gus", "dan"]
     finally:
         await after.close()
+
+
+async def test_C5_a_live_mic_survives_a_restart_and_keeps_its_speaker_on_a_full_stage(database_url: str) -> None:
+    before = await start_process(database_url)
+    await _busy_session(before)  # hal is the least recently active...
+    await before.do(c.MicChanged(c.Actor("hal"), on=True))  # ...but his mic is live
+    await before.close()
+
+    after = await start_process(database_url, Clock(before.clock.now + 1))
+    try:
+        async with after.store.unit_of_work() as uow:
+            room = await uow.load(ROOM)
+        assert room.people["hal"].mic_live and not room.people["gus"].mic_live
+        assert not errors(await after.do(c.SetCapacity(ADMIN, "2")))
+        events = await after.do(c.JoinStage(c.Actor("dan")))
+        assert StageJoined("dan", evicted="gus") in events
+        assert (await after.status()).on_stage == ["hal", "dan"]
+    finally:
+        await after.close()
+
+
+async def test_C5_mic_changes_made_by_one_process_decide_who_another_process_moves(database_url: str) -> None:
+    first = await start_process(database_url)
+    second = await start_process(database_url, first.clock)
+    try:
+        await _busy_session(first)  # hal is the least recently active (C3 alone would move him)
+        assert (await second.status()).on_stage == ["gus", "hal"]  # the second process has the room cached
+        first.clock.now += 5
+        await first.do(c.MicChanged(c.Actor("hal"), on=True))
+        await first.do(c.MicChanged(c.Actor("gus"), on=True))
+        first.clock.now += 5
+        await first.do(c.MicChanged(c.Actor("gus"), on=False))  # gus's last activity: now
+        async with second.store.unit_of_work() as uow:
+            room = await uow.load(ROOM)
+        assert room.people["hal"].mic_live and not room.people["gus"].mic_live
+        assert room.people["gus"].last_active == first.clock.now
+        assert not errors(await second.do(c.SetCapacity(ADMIN, "2")))
+        assert StageJoined("dan", evicted="gus") in await second.do(c.JoinStage(c.Actor("dan")))
+    finally:
+        await first.close()
+        await second.close()
 
 
 async def test_J8_an_invitation_expires_on_time_after_a_restart(database_url: str) -> None:

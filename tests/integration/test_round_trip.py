@@ -16,6 +16,7 @@ EVERY_PERSON_FIELD = Person(
     note="a note with 'quotes' and ünïcode",
     expires_at=1601.25,
     last_active=999.5,
+    mic_live=True,
     seat_moderator=True,
     hand=17,
     declined_at=990.0,

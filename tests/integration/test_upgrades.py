@@ -43,3 +43,37 @@ async def test_dropping_the_unread_since_column_keeps_every_person_and_their_pla
             assert "WITHOUT ROWID" in schema[0] and "since" not in schema[0]
     finally:
         await process.close()
+
+
+async def test_C5_people_stored_before_mics_were_kept_read_as_muted_and_their_mic_is_then_kept(
+    database_url: str,
+) -> None:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0003"))
+        await connection.execute(
+            text(
+                "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators, admins)"
+                " VALUES ('slack', 'T1', 'C1', 1, true, 'open', 2, '[]', '[]')"
+            )
+        )
+        await connection.execute(
+            text(
+                'INSERT INTO people (room_id, "user", written_at, present, position, seq, last_active,'
+                " seat_moderator) VALUES (1, 'ann', 1, true, 'on_stage', 1, 6.0, false)"
+            )
+        )
+    await engine.dispose()
+    process = await start_process(database_url)  # migrates to head
+    try:
+        async with process.store.unit_of_work() as uow:
+            assert not (await uow.load(ROOM)).people["ann"].mic_live
+        await process.do(c.MicChanged(c.Actor("ann"), on=True))
+    finally:
+        await process.close()
+    again = await start_process(database_url)
+    try:
+        async with again.store.unit_of_work() as uow:
+            assert (await uow.load(ROOM)).people["ann"].mic_live
+    finally:
+        await again.close()

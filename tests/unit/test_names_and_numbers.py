@@ -71,6 +71,7 @@ def test_A5_lowering_an_overlong_name_s_hand_is_a_bad_argument() -> None:
         (c.SetCapacity, ("5",)),
         (c.Leave, ()),
         (c.Speak, ()),
+        (c.MicChanged, (True,)),
     ],
 )
 def test_A5_an_actor_whose_own_name_is_too_long_is_refused_first(kind: type[c.Command], args: tuple[Any, ...]) -> None:

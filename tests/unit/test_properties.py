@@ -1,7 +1,7 @@
 """Invariants over random command sequences, checked after every step.
 
 Six people with mixed roles (a platform moderator, an admin, four participants)
-send random commands while the clock jumps; after each step J9, C1, C3,
+send random commands while the clock jumps; after each step J9, C1, C3, C5,
 M3/M5, A1/A2 and "a refused action changes nothing" must hold.
 """
 
@@ -72,6 +72,7 @@ COMMANDS = st.sampled_from(
     [
         *kind(8, PARTICIPANTS, c.JoinStage),
         *kind(5, ANYONE, c.Speak),
+        *kind(4, ANYONE, c.MicChanged, st.booleans()),
         *kind(4, MODERATORS, c.Invite, TARGETS),
         *kind(4, PARTICIPANTS, c.AskToJoin, note=st.none() | st.sampled_from(["hi", "x" * 300])),
         *kind(3, MODERATORS, c.BringToStage, TARGETS),
@@ -120,6 +121,8 @@ def check_positions(room: Room) -> None:
             assert person.hand is None, "J10: joining lowers the hand"
         if not person.present:
             assert person.position is Position.AUDIENCE and person.hand is None, "L2"
+        if person.mic_live:
+            assert person.position is Position.ON_STAGE, "C5: a mic only counts, and is only live, on stage"
     for index in indexes.values():
         seqs = [room.people[user].seq for user in index]
         assert seqs == sorted(seqs), "indexes keep rule order"
@@ -143,10 +146,17 @@ def check_rebuild(room: Room) -> None:
 
 
 def expected_evictee(room: Room) -> str | None:
-    """C3 from its definition: least recently active non-moderator on stage, earliest joiner on a tie."""
+    """C3 and C5 from their definitions, by a plain scan.
+
+    The least recently active non-moderator on stage, earliest joiner on a tie; a live mic is
+    active at every moment, so every muted speaker goes first and live mics go in joining order.
+    """
     seated: list[Person] = [room.people[user] for user in room.stage]
     movable = [p for p in seated if not (p.seat_moderator or moderator_now(room, p.user))]
-    return min(movable, key=lambda p: (p.last_active, p.seq)).user if movable else None
+    muted = [p for p in movable if not p.mic_live]
+    if muted:
+        return min(muted, key=lambda p: (p.last_active, p.seq)).user
+    return min(movable, key=lambda p: p.seq).user if movable else None
 
 
 def check_events(events: list[ev.Event], room: Room) -> None:
@@ -193,6 +203,14 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
     for user_on_stage in room.stage:
         if moderator_now(room, user_on_stage):
             assert room.people[user_on_stage].seat_moderator, f"C3: moderator {user_on_stage} unprotected"
+    # C5: a mic report tells nobody and touches only its sender; a live mic going off is their latest activity.
+    if isinstance(command, c.MicChanged):
+        assert events == []
+        assert all(after["people"].get(o) == p for o, p in before["people"].items() if o != user)
+        person = room.people.get(user)
+        was_live = before["people"].get(user, {}).get("mic_live", False)
+        if person is not None and was_live and not command.on:
+            assert person.last_active == now and not person.mic_live
     # M3/M5: a mode change keeps the stage and the invitations.
     if any(isinstance(event, ev.ModeChanged) for event in events):
         assert after["stage"] == before["stage"] and after["invitations"] == before["invitations"]
@@ -213,7 +231,7 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
 @given(
     start_mode=st.sampled_from(["open", "request", "invite"]), capacity=st.sampled_from(["2", "1", "3"]), steps=STEPS
 )
-def test_J9_C1_C3_M3_M5_A1_A2_hold_after_every_step(start_mode: str, capacity: str, steps: list[Any]) -> None:
+def test_J9_C1_C3_C5_M3_M5_A1_A2_hold_after_every_step(start_mode: str, capacity: str, steps: list[Any]) -> None:
     room = Room(KEY)
     now = 0.0
     for user in USERS:
