@@ -1,4 +1,4 @@
-"""The `stagedoor` command: console, migrate, run, bench, discord invite-url."""
+"""The `stagedoor` command: console, migrate, run, bench, discord invite-url, discord sync."""
 
 from __future__ import annotations
 
@@ -124,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="COMMAND")
     invite = discord_commands.add_parser("invite-url", help="print the URL that adds the bot to a server")
     invite.set_defaults(run=run_discord_invite_url)
+    sync = discord_commands.add_parser(
+        "sync", help="send the /stage commands to Discord now (a start sends them only when they changed)"
+    )
+    sync.set_defaults(run=run_discord_sync)
     return parser
 
 
@@ -291,6 +295,27 @@ def run_discord_invite_url(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         raise Refusal(str(error)) from None
     return EXIT_OK
+
+
+def run_discord_sync(args: argparse.Namespace, settings: Settings) -> int:
+    """Sync the /stage commands to Discord now: globally, or to DISCORD_DEV_GUILD_ID."""
+    from adapters.discord.sync import sync_now
+    from bot.lifecycle import discord_options
+
+    if settings.discord_token is None:
+        raise Refusal("DISCORD_TOKEN is not set: copy the token from the Bot page of your application into .env.")
+    try:
+        print(asyncio.run(sync_now(discord_options(settings))))
+    except discord_errors() as error:
+        raise Refusal(f"Discord refused the sync: {error}") from None
+    return EXIT_OK
+
+
+def discord_errors() -> tuple[type[BaseException], ...]:
+    """Return the errors a Discord login or sync ends in (imported only when Discord is used)."""
+    import discord
+
+    return (discord.LoginFailure, discord.HTTPException)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias="DISCORD_MODERATOR_ROLE_IDS"
     )
     # How moderators hear of new requests: "ping" (a message in the channel's chat mentioning the
-    # moderator roles), "dm" (a DM to each moderator connected to the channel) or "panel" (the panel only).
+    # moderators' roles, the note left out; DMs when no such role may be pinged), "dm" (a DM, note
+    # included, to each moderator connected to the channel) or "panel" (the panel only).
     discord_notify_moderators: Literal["ping", "dm", "panel"] = Field(
         default="ping", validation_alias="DISCORD_NOTIFY_MODERATORS"
     )

@@ -14,8 +14,19 @@ from core import commands as c
 from core import events as ev
 
 
+async def defer(interaction: discord.Interaction) -> None:
+    """Show the person (only them) that the bot is thinking, so the answer may take longer than Discord's 3 s.
+
+    Anything that reads or writes the store may take longer than that (a busy database retries), and a
+    first answer after 3 s is refused (10062 Unknown Interaction): the person would see "The application
+    did not respond" although their action was recorded. The answer then replaces the thinking message.
+    """
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
 async def answer(interaction: discord.Interaction, message: Message) -> None:
-    """Answer only the person who clicked or typed."""
+    """Answer only the person who clicked or typed: the first answer, or the one after a defer."""
     kwargs = message.kwargs()
     if kwargs.get("content") is None:
         kwargs.pop("content")
@@ -63,6 +74,7 @@ async def act(
     needs_connection: bool = False,
 ) -> list[ev.Event]:
     """Run one action for the interaction's user in a room and answer them."""
+    await defer(interaction)
     member = await member_in(interaction, channel.guild)
     place = place_for(channel)
     if member is None:

@@ -11,11 +11,15 @@ from collections.abc import Callable
 import discord
 
 from adapters.discord import forms, replies
-from adapters.discord.actions import act, answer, connected, member_in
+from adapters.discord.actions import act, answer, connected, defer, member_in
 from adapters.discord.buttons import Click
-from adapters.discord.kit import place_for
+from adapters.discord.failures import answer_failure
+from adapters.discord.kit import Message, place_for
+from adapters.discord.notices import error_words, note_answer
 from adapters.discord.runtime import RoomChannel, Runtime, room_key
 from core import commands as c
+from core import events as ev
+from core.errors import NotModerator
 
 PERSONAL: dict[str, Callable[[c.Actor], c.Command]] = {
     "ask": lambda a: c.AskToJoin(a),
@@ -39,6 +43,13 @@ class Clicks:
         self.runtime = runtime
 
     async def __call__(self, interaction: discord.Interaction, click: Click) -> None:
+        """Handle a click; any failure is answered to the clicker (discord.py would only log it)."""
+        try:
+            await self._handle(interaction, click)
+        except Exception as error:
+            await answer_failure(interaction, error)
+
+    async def _handle(self, interaction: discord.Interaction, click: Click) -> None:
         """Handle a click: the room and the target come from the button, the permission from Discord now."""
         runtime = self.runtime
         channel = runtime.channel_for(room_key(click.guild_id, click.channel_id))
@@ -47,6 +58,11 @@ class Clicks:
             return
         place = place_for(channel)
         action, user_id = click.action, click.user_id
+        if action == "decline" and user_id is not None and await self._moderates(channel, interaction):
+            # A form must be the first answer, so it opens before anything reads the store.
+            await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
+            return
+        await defer(interaction)  # everything below reads or writes the store
         if action == "join" and not place.stage and await self._may_get_ready(channel, interaction):
             # J1: a voice channel has no accept prompt of its own, so show the get-ready step first.
             if not connected(channel, interaction.user.id):
@@ -56,10 +72,10 @@ class Clicks:
             return
         if action in ("join", "ready"):
             await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
+        elif action == "note" and user_id is not None:
+            await self._show_note(interaction, channel, user_id)
         elif action in PERSONAL:
             await act(runtime, interaction, channel, PERSONAL[action])
-        elif action == "decline" and user_id is not None and await self._moderates(channel, interaction):
-            await interaction.response.send_modal(DeclineModal(runtime, channel, user_id))
         elif action in ON_SOMEONE and user_id is not None:
             await self._on_someone(interaction, channel, ON_SOMEONE[action], user_id)
         else:
@@ -82,6 +98,22 @@ class Clicks:
             lambda a: kind(a, target=str(user_id), target_is_bot=is_bot),
             target=target,
         )
+
+    async def _show_note(self, interaction: discord.Interaction, channel: RoomChannel, user_id: int) -> None:
+        """J2: show a moderator, only them, what a requester wrote for the moderators (A3 checked now)."""
+        member = await member_in(interaction, channel.guild)
+        place = place_for(channel)
+        if member is None:
+            await answer(interaction, replies.not_a_member(place))
+            return
+        actor = self.runtime.actor(member, channel)
+        if not actor.moderator:
+            refusal = ev.ErrorReply.of(actor.user, NotModerator(action="read requests' notes"))
+            await answer(interaction, Message(content=error_words(refusal, place)))
+            return
+        status = await self.runtime.snapshot(room_key(channel.guild.id, channel.id), moderator=True)
+        request = next((item for item in status.requests if item["user"] == str(user_id)), None)
+        await answer(interaction, note_answer(actor.user, request, str(user_id), place))
 
     async def _may_get_ready(self, channel: RoomChannel, interaction: discord.Interaction) -> bool:
         """Say whether a join looks welcome; otherwise the join runs at once and the core says why not."""
@@ -111,3 +143,8 @@ class DeclineModal(discord.ui.Modal):
         reason = self.reason.value or None
         target = str(self.user_id)
         await act(self.runtime, interaction, self.channel, lambda a: c.DeclineRequest(a, target=target, reason=reason))
+
+    # Modal.on_error has no item argument: discord.py's Modal narrows BaseView's signature the same way.
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        """Tell the moderator, only them, that the decline failed and what to do."""
+        await answer_failure(interaction, error)

@@ -14,12 +14,14 @@ from adapters.discord.buttons import ClickHandler, StageButton, StagePicker
 from adapters.discord.clicks import Clicks
 from adapters.discord.commands import StageCommands
 from adapters.discord.enforce import Enforcer
+from adapters.discord.failures import StageTree
 from adapters.discord.invite import intents
 from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import DiscordParts, Runtime
+from adapters.discord.sync import push
 from adapters.discord.voice import VoiceWatcher
 from adapters.platform import wait_for_tasks
 from core import commands as c
@@ -38,7 +40,9 @@ class StageBot(commands.Bot):
         poll_seconds: float = 2.0,
         tick_seconds: float = 10.0,
     ) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None)
+        super().__init__(
+            command_prefix=commands.when_mentioned, intents=intents(), help_command=None, tree_cls=StageTree
+        )
         runtime = self.runtime = Runtime(parts, self)
         self.messenger = Messenger(runtime)
         self.panels = PanelKeeper(runtime)
@@ -51,12 +55,13 @@ class StageBot(commands.Bot):
         self._poll_every = max(1, round(poll_seconds / beat_seconds))
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
         self._beats = 0
-        # One clock (a discord.ext.tasks loop): each beat shows every changed panel in one edit,
-        # and now and then polls and ticks.
+        # One clock (a discord.ext.tasks loop): each beat starts each changed room's panel edit in a task
+        # of its own, and now and then polls and ticks; it never waits for Discord, so a rate-limited
+        # room delays neither other rooms nor J8.
         self._clock = tasks.loop(seconds=beat_seconds)(self._beat)
 
     async def setup_hook(self) -> None:
-        """Add the commands, listeners and persistent items; start the workers; sync /stage."""
+        """Add the commands, listeners and persistent items; start the workers; sync /stage if it changed."""
         runtime = self.runtime
         await self.add_cog(StageCommands(runtime))
         await self.add_cog(VoiceWatcher(runtime, self.enforcer, self.messenger, self.panels))
@@ -70,14 +75,12 @@ class StageBot(commands.Bot):
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
-        """Sync /stage: to the dev guild at once when one is set, globally otherwise."""
-        dev_guild = self.runtime.options.dev_guild_id
-        if dev_guild is not None:
-            guild = discord.Object(id=dev_guild)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        """Sync /stage when this version defines it differently from what Discord has (not at every start)."""
+        try:
+            await push(self.tree, self.runtime.options, only_if_changed=True)
+        except discord.HTTPException as error:
+            # The commands Discord has keep working; `stagedoor discord sync` tries again by hand.
+            log.warning("could not sync /stage (%s); run `stagedoor discord sync` to try again", error)
 
     async def _deliver(self) -> None:
         """Deliver the event log: at once after a commit here, and every few seconds for other processes'."""
@@ -105,7 +108,7 @@ class StageBot(commands.Bot):
         if await wait_for_tasks(delivery, deadline - loop.time()):
             left.append("events not yet delivered (delivered after the next start)")
         try:
-            await asyncio.wait_for(self.panels.beat(), max(deadline - loop.time(), 0.1))
+            await asyncio.wait_for(self.panels.flush(), max(deadline - loop.time(), 0.1))
         except TimeoutError:
             left.append("panel edits")
         return left
@@ -113,7 +116,7 @@ class StageBot(commands.Bot):
     async def _beat(self) -> None:
         self._beats += 1
         try:
-            await self.panels.beat()
+            self.panels.beat()  # each room's edit runs in its own task: nothing here waits for Discord
             if self._beats % self._poll_every == 0:
                 self.runtime.outbox.fire()  # events other processes committed
             if self._beats % self._tick_every == 0:
@@ -133,6 +136,7 @@ class StageBot(commands.Bot):
     async def close(self) -> None:
         """Stop the workers and the clock, then disconnect."""
         self._clock.cancel()
+        self.panels.stop()
         for worker in self._workers:
             worker.cancel()
         for worker in self._workers:

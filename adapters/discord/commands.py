@@ -8,14 +8,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord import replies
-from adapters.discord.actions import act, answer, member_in, room_of
+from adapters.discord import replies, targets
+from adapters.discord.actions import act, answer, defer, member_in, room_of
 from adapters.discord.kit import Message, place_for
 from adapters.discord.roster import status_embed
 from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
-from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NOTE_LIMIT
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NAME_LIMIT, NOTE_LIMIT
 
 # The ranges Discord checks before a setting reaches the core: the core's own.
 
@@ -36,6 +36,8 @@ SCOPES = [
 ]
 SCOPE_HELP = "channel: only this one (the default); server: every stage/voice channel without its own value"
 Scope = app_commands.Choice[str] | None
+# A person a moderator acts on: the id of a choice picked from the list, or a typed mention or name.
+Target = app_commands.Range[str, 0, NAME_LIMIT]
 Build = Callable[[c.Actor], c.Command]
 
 
@@ -62,9 +64,28 @@ class StageCommands(
             return
         await act(self.runtime, interaction, channel, build, target=target, needs_connection=needs_connection)
 
-    async def _on(self, interaction: discord.Interaction, kind: type[c.Targeted], member: discord.Member) -> None:
+    async def _on_typed(
+        self, interaction: discord.Interaction, kind: type[c.Targeted], typed: str, **extra: str | None
+    ) -> None:
+        """Act on the member a target option names (picked from its list, or typed)."""
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, replies.wrong_channel())
+            return
+        await defer(interaction)  # finding the member may ask Discord
+        member = await targets.resolve(channel, typed)
+        if member is None:
+            await answer(interaction, replies.no_such_member(typed, place_for(channel)))
+            return
+        await self._on(interaction, kind, member, **extra)
+
+    async def _on(
+        self, interaction: discord.Interaction, kind: type[c.Targeted], member: discord.Member, **extra: str | None
+    ) -> None:
         is_bot = member.bot or self.runtime.is_me(member.id)
-        await self._run(interaction, lambda a: kind(a, target=str(member.id), target_is_bot=is_bot), target=member)
+        await self._run(
+            interaction, lambda a: kind(a, target=str(member.id), target_is_bot=is_bot, **extra), target=member
+        )
 
     # -- sessions (moderators) ----------------------------------------------------------------------
     @app_commands.command(name="start", description="Start a session (moderators)")
@@ -78,13 +99,14 @@ class StageCommands(
         await self._run(interaction, lambda a: c.EndSession(a))
 
     @app_commands.command(name="mode", description="Change how people get on stage (moderators)")
+    @app_commands.describe(mode="How people get on stage from now on")
     @app_commands.choices(mode=MODES)
     async def mode(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
         await self._run(interaction, lambda a: c.ChangeMode(a, mode.value))
 
     # -- channel and server-wide defaults (admins) ---------------------------------------------------
     @app_commands.command(name="default", description="Set the mode sessions start in (admins)")
-    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.describe(mode="The mode, or a preset that sets it", scope=SCOPE_HELP)
     @app_commands.choices(mode=DEFAULTS, scope=SCOPES)
     async def default(
         self, interaction: discord.Interaction, mode: app_commands.Choice[str], scope: Scope = None
@@ -92,7 +114,7 @@ class StageCommands(
         await self._run(interaction, lambda a: c.SetDefaultMode(a, mode.value, workspace=server_wide(scope)))
 
     @app_commands.command(name="capacity", description="Set how many people fit on stage (admins)")
-    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.describe(people="How many people may be on stage at once", scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def capacity(
         self,
@@ -103,7 +125,7 @@ class StageCommands(
         await self._run(interaction, lambda a: c.SetCapacity(a, str(people), workspace=server_wide(scope)))
 
     @app_commands.command(name="cameras", description="Set how many on stage are on camera (admins)")
-    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.describe(slots="How many people on stage may be on camera", scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cameras(
         self,
@@ -114,7 +136,7 @@ class StageCommands(
         await self._run(interaction, lambda a: c.SetCameras(a, str(slots), workspace=server_wide(scope)))
 
     @app_commands.command(name="cooldown", description="Seconds a declined person waits before asking again (admins)")
-    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.describe(seconds="Seconds to wait after a declined request (0: ask again at once)", scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def cooldown(
         self,
@@ -125,7 +147,7 @@ class StageCommands(
         await self._run(interaction, lambda a: c.SetCooldown(a, str(seconds), workspace=server_wide(scope)))
 
     @app_commands.command(name="expiry", description="Seconds before an unanswered invitation expires (admins)")
-    @app_commands.describe(scope=SCOPE_HELP)
+    @app_commands.describe(seconds="Seconds an invitation stays open unanswered", scope=SCOPE_HELP)
     @app_commands.choices(scope=SCOPES)
     async def expiry(
         self,
@@ -136,7 +158,11 @@ class StageCommands(
         await self._run(interaction, lambda a: c.SetExpiry(a, str(seconds), workspace=server_wide(scope)))
 
     @app_commands.command(name="moderators", description="Add or remove a moderator of this channel or server (admins)")
-    @app_commands.describe(scope="channel: only this one (the default); server: every stage/voice channel")
+    @app_commands.describe(
+        action="Add them to the moderators, or take them off",
+        member="The member who moderates (or no longer does)",
+        scope="channel: only this one (the default); server: every stage/voice channel",
+    )
     @app_commands.choices(action=LIST_CHANGE, scope=SCOPES)
     async def moderators(
         self,
@@ -170,6 +196,9 @@ class StageCommands(
         await self._run(interaction, lambda a: c.CancelRequest(a))
 
     @app_commands.command(name="hand", description="Raise or lower your hand (moderators may lower anyone's)")
+    @app_commands.describe(
+        action="Raise (the default) or lower", member="Moderators: whose hand to lower; leave out for your own"
+    )
     @app_commands.choices(action=HAND)
     async def hand(
         self,
@@ -188,6 +217,7 @@ class StageCommands(
         if channel is None:
             await answer(interaction, replies.wrong_channel())
             return
+        await defer(interaction)
         place = place_for(channel)
         member = await member_in(interaction, channel.guild)
         if member is None:
@@ -201,35 +231,51 @@ class StageCommands(
 
     # -- moderators acting on someone ------------------------------------------------------------------
     @app_commands.command(name="approve", description="Bring someone who asked to the stage (moderators)")
-    async def approve(self, interaction: discord.Interaction, member: discord.Member) -> None:
-        await self._on(interaction, c.BringToStage, member)
+    @app_commands.describe(member="Whose request: pick from the queue as you type")
+    async def approve(self, interaction: discord.Interaction, member: Target) -> None:
+        await self._on_typed(interaction, c.BringToStage, member)
+
+    @approve.autocomplete("member")
+    async def _queue(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "queue")
 
     @app_commands.command(name="decline", description="Decline a request (moderators), or your own invitation")
     @app_commands.describe(
-        member="Whose request to decline; leave out to decline your own invitation",
+        member="Whose request (pick from the queue as you type); leave out to decline your own invitation",
         reason="Why (optional, shown to them)",
     )
     async def decline(
         self,
         interaction: discord.Interaction,
-        member: discord.Member | None = None,
+        member: Target | None = None,
         reason: app_commands.Range[str, 0, NOTE_LIMIT] | None = None,
     ) -> None:
         if member is None:
             await self._run(interaction, lambda a: c.DeclineInvitation(a))
             return
-        is_bot = member.bot
-        await self._run(
-            interaction, lambda a: c.DeclineRequest(a, target=str(member.id), target_is_bot=is_bot, reason=reason)
-        )
+        await self._on_typed(interaction, c.DeclineRequest, member, reason=reason)
+
+    @decline.autocomplete("member")
+    async def _declinable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "queue")
 
     @app_commands.command(name="invite", description="Invite someone on stage (moderators)")
-    async def invite(self, interaction: discord.Interaction, member: discord.Member) -> None:
-        await self._on(interaction, c.Invite, member)
+    @app_commands.describe(member="Whom to invite: pick from the people in the channel (raised hands first)")
+    async def invite(self, interaction: discord.Interaction, member: Target) -> None:
+        await self._on_typed(interaction, c.Invite, member)
+
+    @invite.autocomplete("member")
+    async def _audience(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "audience")
 
     @app_commands.command(name="remove", description="Move someone from the stage to the audience (moderators)")
-    async def remove(self, interaction: discord.Interaction, member: discord.Member) -> None:
-        await self._on(interaction, c.RemoveFromStage, member)
+    @app_commands.describe(member="Whom to move to the audience: pick from the stage as you type")
+    async def remove(self, interaction: discord.Interaction, member: Target) -> None:
+        await self._on_typed(interaction, c.RemoveFromStage, member)
+
+    @remove.autocomplete("member")
+    async def _stage(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "stage")
 
 
 def server_wide(scope: Scope) -> bool:

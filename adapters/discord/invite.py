@@ -25,6 +25,7 @@ def permissions() -> discord.Permissions:
         mute_members=True,  # suppress / un-suppress on stages, server mute in voice channels
         move_members=True,  # with the two around it: a stage moderator, to start and end stage instances
         manage_channels=True,
+        set_voice_channel_status=True,  # "Join by request · 3 waiting" under a live voice channel's name
     )
 
 

@@ -45,18 +45,40 @@ class Messenger:
         )
         await self.to_room(channel, fallback)
 
+    def moderator_pings(self, channel: RoomChannel) -> list[int]:
+        """Return the roles a ping in the channel's chat reaches its moderators through.
+
+        Those are the roles in DISCORD_MODERATOR_ROLE_IDS and the roles that make their members
+        stage moderators there, of those Discord lets the bot ping: a role whose members anyone may
+        mention, or any role when the bot has *Mention @everyone, @here and All Roles* there.
+        """
+        guild = channel.guild
+        me = guild.me
+        may_ping_any = me is not None and channel.permissions_for(me).mention_everyone
+        found: list[int] = []
+        for role in guild.roles:
+            if role.is_default() or role.managed:
+                continue  # @everyone is not a moderators' role; a managed role is a bot's or a booster's
+            moderates = role.id in self.runtime.moderator_roles or is_stage_moderator_role(
+                channel.permissions_for(role)
+            )
+            if moderates and (role.mentionable or may_ping_any):
+                found.append(role.id)
+        return found
+
     async def to_moderators(self, channel: RoomChannel, message: Message, skip: str | None) -> None:
-        """Tell moderators as the settings say: a ping in the chat, DMs, or only the panel."""
-        how = self.runtime.options.notify_moderators
-        if how == "ping":
-            await self.to_room(channel, message)
-        elif how == "dm":
-            for member in channel.members:
-                if member.bot or str(member.id) == skip:
-                    continue
-                if self.runtime.actor(member, channel).moderator:
-                    try:
-                        told = Message(content=f"{channel.mention}: {message.content}", view=message.view)
-                        await member.send(**told.kwargs())
-                    except discord.HTTPException as error:
-                        log.info("DM to moderator %s refused (%s)", member.id, error.code)
+        """DM each moderator connected to the channel (the message may hold what only moderators may read)."""
+        for member in channel.members:
+            if member.bot or str(member.id) == skip:
+                continue
+            if self.runtime.actor(member, channel).moderator:
+                try:
+                    told = Message(content=f"{channel.mention}: {message.content}", view=message.view)
+                    await member.send(**told.kwargs())
+                except discord.HTTPException as error:
+                    log.info("DM to moderator %s refused (%s)", member.id, error.code)
+
+
+def is_stage_moderator_role(permissions: discord.Permissions) -> bool:
+    """Say whether a role's permissions in a channel make its members Discord's stage moderators there."""
+    return permissions.manage_channels and permissions.mute_members and permissions.move_members

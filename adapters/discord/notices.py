@@ -15,8 +15,9 @@ import discord
 from adapters.discord.buttons import StageButton
 from adapters.discord.kit import Message, Place, mention
 from adapters.discord.roster import status_embed
-from adapters.present import Action, ActionKind, Notice, present, present_error
+from adapters.present import Action, ActionKind, Notice, present, present_error, request_note
 from core import events as ev
+from core.errors import NoRequest
 
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 SPEAK_HINT = "discord.accept_invitation_to_speak"
@@ -36,6 +37,7 @@ BUTTONS: dict[ActionKind, tuple[str, str, discord.ButtonStyle]] = {
     ActionKind.DECLINE_REQUEST: ("decline", "Decline request", discord.ButtonStyle.danger),
     ActionKind.INVITE: ("invite", "Invite on stage", discord.ButtonStyle.primary),
     ActionKind.REMOVE: ("remove", "Remove from stage", discord.ButtonStyle.secondary),
+    ActionKind.SHOW_NOTE: ("note", "Show note", discord.ButtonStyle.secondary),
 }
 INVITATION = (ActionKind.JOIN_STAGE, ActionKind.DECLINE_INVITATION)
 # Discord's words for refusals that mean something more precise here: the room is a voice connection.
@@ -171,15 +173,35 @@ def room_notice(event: ev.Event, place: Place, batch: Sequence[ev.Event] = ()) -
 
 
 def moderator_notice(
-    event: ev.Event, place: Place, roles: Iterable[int] = (), batch: Sequence[ev.Event] = ()
+    event: ev.Event, place: Place, roles: Iterable[int] = (), batch: Sequence[ev.Event] = (), shared: bool = True
 ) -> Message | None:
-    """Tell moderators of a request, or of an invitation that came to nothing."""
+    """Tell moderators of a request, or of an invitation that came to nothing.
+
+    `shared`: for the channel's chat, pinging `roles`, worded for a place everyone reads (a
+    request's note left out, a button shows it to moderators); otherwise for the moderators'
+    own DMs, with everything.
+    """
     notice = for_recipient(event, ev.MODERATORS, batch) if isinstance(event, MODERATOR_PINGS) else None
     if notice is None:
         return None
-    told = message(notice, place)
-    pings = " ".join(f"<@&{role}>" for role in roles)
+    if not shared:
+        return message(notice, place)
+    told = message(notice.shared or notice, place)
+    listed = list(roles)
+    pings = " ".join(f"<@&{role}>" for role in listed)
     content = f"{pings} {told.content}" if pings else told.content
-    return Message(
-        content=content, view=told.view, mentions=discord.AllowedMentions(roles=True, users=False, everyone=False)
+    # Only the roles named here are pinged: never @everyone, never a member named in the words.
+    mentions = discord.AllowedMentions(roles=[discord.Object(role) for role in listed], users=False, everyone=False)
+    return Message(content=content, view=told.view, mentions=mentions)
+
+
+def note_answer(viewer: str, request: dict[str, object] | None, user: str, place: Place) -> Message:
+    """Show a moderator a requester's note (only them), or say the request is no longer pending."""
+    if request is None:
+        return Message(content=words(present_error(ev.ErrorReply.of(viewer, NoRequest(user=user))), place))
+    note = request.get("note")
+    position = request.get("position")
+    notice = request_note(
+        viewer, user, position if isinstance(position, int) else 0, note if isinstance(note, str) else None
     )
+    return message(notice, place)

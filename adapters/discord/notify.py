@@ -9,6 +9,7 @@ of it here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from adapters.discord import notices
@@ -20,6 +21,8 @@ from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
 from adapters.outbox import drain
 from core import events as ev
 from core.service import EventLog, LoggedEvent
+
+log = logging.getLogger(__name__)
 
 CONSUMER = "discord"
 PAGE = 100
@@ -89,6 +92,23 @@ class Notifier:
             personal = notices.personal_notice(event, place, batch)
             if personal is not None:
                 await self.messenger.to_user(channel, user, personal)
-        moderators = notices.moderator_notice(event, place, self.runtime.moderator_roles, batch)
-        if moderators is not None:
-            await self.messenger.to_moderators(channel, moderators, skip=user)
+        await self._tell_moderators(event, channel, batch, skip=user)
+
+    async def _tell_moderators(
+        self, event: ev.Event, channel: RoomChannel, batch: Sequence[ev.Event], skip: str | None
+    ) -> None:
+        """A ping in the chat, without what only moderators may read; DMs when no role can be pinged there."""
+        how, place = self.runtime.options.notify_moderators, place_for(channel)
+        if how == "panel":
+            return
+        roles = self.messenger.moderator_pings(channel) if how == "ping" else []
+        if roles:
+            shared = notices.moderator_notice(event, place, roles, batch, shared=True)
+            if shared is not None:
+                await self.messenger.to_room(channel, shared)
+            return
+        private = notices.moderator_notice(event, place, batch=batch, shared=False)
+        if private is not None:
+            if how == "ping":
+                log.info("no moderators' role can be pinged in %s; telling its moderators by DM", channel.id)
+            await self.messenger.to_moderators(channel, private, skip=skip)

@@ -11,8 +11,9 @@ import logging
 import discord
 
 from adapters.discord.kit import Message, place_for
-from adapters.discord.roster import PANEL_FOOTER, panel
+from adapters.discord.roster import PANEL_FOOTER, panel, voice_status
 from adapters.discord.runtime import RoomChannel, Runtime, is_transient
+from core import events as ev
 from core.room import RoomKey
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ class PanelKeeper:
         self._fetched: dict[str, str] = {}
         self._dirty: set[RoomKey] = set()
         self._backoff: dict[RoomKey, tuple[int, float]] = {}  # failures so far, when to try again
+        self._showing: dict[RoomKey, asyncio.Task[None]] = {}  # each room's edit under way
+        self._voice_status: dict[RoomKey, str | None] = {}  # what each voice channel's status says now
         # Users Discord still shows speaking although the core moved them off, per room.
         self.warnings: dict[RoomKey, dict[str, str]] = {}
 
@@ -46,35 +49,83 @@ class PanelKeeper:
         if self.warnings.get(key, {}).pop(user, None) is not None:
             self.touch(key)
 
-    async def beat(self) -> None:
-        """Refresh every out-of-date panel once: all changes since the last beat share one edit."""
+    def beat(self) -> None:
+        """Start showing every out-of-date panel: all changes since the last beat share one edit.
+
+        Each room's edit runs in a task of its own, so a room Discord holds back (a 429 whose
+        retry_after discord.py waits out) delays no other room and no timer; a room whose edit is
+        still under way is shown again at the first beat after it ends, with the latest state.
+        """
         now = asyncio.get_running_loop().time()
         for key in list(self._dirty):
-            if self._backoff.get(key, (0, 0.0))[1] > now:
+            if key in self._showing or self._backoff.get(key, (0, 0.0))[1] > now:
                 continue
             self._dirty.discard(key)
-            try:
-                await self.refresh(key)
-            except discord.HTTPException as error:
-                if not is_transient(error):
-                    log.warning("the panel of %s cannot be shown: %s", key, error)
-                    continue
-                failures = self._backoff.get(key, (0, 0.0))[0] + 1
-                self._backoff[key] = (failures, now + min(2.0 ** (failures - 1), 30.0))
-                self._dirty.add(key)  # Discord is busy: show the latest state after the back-off
-            except Exception:
-                log.exception("refreshing the panel of %s failed", key)
-            else:
-                self._backoff.pop(key, None)
+            task = asyncio.create_task(self._show_room(key), name=f"stagedoor-panel-{key.channel}")
+            self._showing[key] = task
+            task.add_done_callback(lambda _, key=key: self._showing.pop(key, None))  # type: ignore[misc]
+
+    async def flush(self) -> None:
+        """Show every pending change now, back-offs or not, and wait until each room's edit ends.
+
+        Two rounds: the changes pending now (and the edits already under way), then those made
+        meanwhile; a room Discord keeps refusing is not tried again and again.
+        """
+        for _ in range(2):
+            self._backoff.clear()
+            self.beat()
+            running = list(self._showing.values())
+            if not running:
+                return
+            await asyncio.gather(*running, return_exceptions=True)
+
+    def stop(self) -> None:
+        """Cancel the edits under way (the bot is closing)."""
+        for task in list(self._showing.values()):
+            task.cancel()
+
+    async def _show_room(self, key: RoomKey) -> None:
+        now = asyncio.get_running_loop().time()
+        try:
+            await self.refresh(key)
+        except discord.HTTPException as error:
+            if not is_transient(error):
+                log.warning("the panel of %s cannot be shown: %s", key, error)
+                return
+            # discord.py already waited out Discord's retry_after and retried; this only spaces out
+            # the next showing of the latest state while Discord stays busy.
+            failures = self._backoff.get(key, (0, 0.0))[0] + 1
+            self._backoff[key] = (failures, now + min(2.0 ** (failures - 1), 30.0))
+            self._dirty.add(key)
+        except Exception:
+            log.exception("refreshing the panel of %s failed", key)
+        else:
+            self._backoff.pop(key, None)
 
     async def refresh(self, key: RoomKey) -> None:
         """Show the room as it is now, editing the panel in place (or posting it when it cannot be)."""
         channel = self.runtime.channel_for(key)
         if channel is not None:
-            await self._show(key, channel, await self._render(key, channel))
+            status = await self.runtime.snapshot(key, moderator=False)
+            await self._show(key, channel, await self._render(key, channel, status))
+            if isinstance(channel, discord.VoiceChannel):
+                await self._show_voice_status(key, channel, voice_status(status))
 
-    async def _render(self, key: RoomKey, channel: RoomChannel) -> Message:
-        status = await self.runtime.snapshot(key, moderator=False)
+    async def _show_voice_status(self, key: RoomKey, channel: discord.VoiceChannel, text: str | None) -> None:
+        """Keep the line under a voice channel's name true: set while live, cleared when the session ends."""
+        if self._voice_status.get(key) == text:
+            return  # unchanged (None: never set, or cleared already)
+        try:
+            # VoiceChannel.edit(status=) is discord.py's public call for PUT /channels/{id}/voice-status.
+            await channel.edit(status=text)
+        except discord.Forbidden as refused:
+            # Set Voice Channel Status is missing there: the panel still shows it all, so say it once.
+            log.warning(
+                "cannot set the status of voice channel %s (%s); grant Set Voice Channel Status", key, refused.code
+            )
+        self._voice_status[key] = text
+
+    async def _render(self, key: RoomKey, channel: RoomChannel, status: ev.StatusReply) -> Message:
         people = status.on_stage + [r["user"] for r in status.requests] + status.invitations + status.hands
         warnings = list(self.warnings.get(key, {}).values())
         return panel(status, place_for(channel), channel.name, await self._names(channel, people), warnings)

@@ -49,6 +49,17 @@ def not_connected(place: Place) -> Message:
     return Message(content=f"Connect to {place.channel} first, then press **Join stage** again.")
 
 
+def no_such_member(typed: str, place: Place) -> Message:
+    """Answer a moderator whose typed target matches nobody."""
+    shown = discord.utils.escape_markdown(typed.strip())[:100]
+    return Message(
+        content=(
+            f"I couldn't find “{shown}” in {place.channel}. Pick someone from the list that opens as you type "
+            "the member option (it shows the queue, the audience or the stage), or type their @mention."
+        )
+    )
+
+
 def not_a_member(place: Place) -> Message:
     """Answer someone who is not in the room's server."""
     return Message(content=f"You are not a member of the server of {place.channel}.")

@@ -91,3 +91,19 @@ def panel(
         view.add_item(bring)
         view.add_item(decline)
     return Message(embed=embed, view=view)
+
+
+VOICE_STATUS_LIMIT = 500  # characters a voice channel's status may hold (Set Voice Channel Status)
+
+
+def voice_status(status: ev.StatusReply) -> str | None:
+    """The line Discord shows under a voice channel while a session is live, e.g. "Join by request · 3 waiting"."""
+    if not status.live:
+        return None
+    parts = [mode_label(status.mode)]
+    if status.requests:
+        parts.append(f"{len(status.requests)} waiting")
+    parts.append(f"{status.count}/{status.capacity} on stage")
+    if status.hands:
+        parts.append(f"{len(status.hands)} {'hand' if len(status.hands) == 1 else 'hands'} up")
+    return " · ".join(parts)[:VOICE_STATUS_LIMIT]

@@ -7,6 +7,7 @@ names, `*emphasis*` becomes the platform's, actions become buttons or commands t
 from adapters.present.batch import command_batches
 from adapters.present.events import present
 from adapters.present.notice import Action, ActionKind, Notice
+from adapters.present.personal import request_note
 from adapters.present.refusals import present_error
 
-__all__ = ["Action", "ActionKind", "Notice", "command_batches", "present", "present_error"]
+__all__ = ["Action", "ActionKind", "Notice", "command_batches", "present", "present_error", "request_note"]

@@ -20,6 +20,8 @@ class ActionKind(StrEnum):
     DECLINE_REQUEST = "decline_request"
     INVITE = "invite"
     REMOVE = "remove"
+    # Read what a requester wrote for moderators: offered where the note itself is left out.
+    SHOW_NOTE = "show_note"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class Notice:
     marks emphasis; a renderer formats the emphasis in the template before filling placeholders,
     so what people typed (notes, reasons) is never read as markup. `groups` names lists of people
     (never empty). `hint` names an optional per-platform addition that renderers may know.
+
+    `shared` is the same news for moderators worded for a place others read too (a channel's chat
+    where moderators are pinged): what only moderators may see, such as a request's note, is left
+    out. A moderators' notice without one has nothing private in it.
     """
 
     recipient: str  # a user id, or core.events.MODERATORS / core.events.ROOM
@@ -49,3 +55,4 @@ class Notice:
     actions: tuple[Action, ...] = ()
     hint: str | None = None
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    shared: Notice | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import assert_never
 
 from adapters.present.notice import Action, ActionKind, Notice
@@ -144,7 +145,7 @@ def _request_created(event: ev.RequestCreated) -> list[Notice]:
         values["note"] = event.note
     answers = (Action(ActionKind.BRING_TO_STAGE, event.user), Action(ActionKind.DECLINE_REQUEST, event.user))
     variant = "noted" if event.note else ""
-    return _pair(
+    told = _pair(
         event,
         variant,
         you,
@@ -153,6 +154,28 @@ def _request_created(event: ev.RequestCreated) -> list[Notice]:
         you_actions=(Action(ActionKind.CANCEL_REQUEST),),
         them_actions=answers,
     )
+    if not event.note:
+        return told
+    # J2: the note is for moderators only; where others read along, they are told a note is waiting.
+    shared = notice(
+        MODERATORS,
+        key(event, "noted", "moderators.shared"),
+        "{user} wants to join the stage (number {position} in line) and left a note for the moderators.",
+        {"user": event.user},
+        {"position": event.position},
+        (*answers, Action(ActionKind.SHOW_NOTE, event.user)),
+    )
+    return [told[0], replace(told[1], shared=shared)]
+
+
+def request_note(viewer: str, user: str, position: int, note: str | None) -> Notice:
+    """J2: show a moderator what a requester wrote for the moderators (only them)."""
+    if not note:
+        text = "{user} (number {position} in line) left no note."
+        return notice(viewer, "request.note.none.actor", text, {"user": user}, {"position": position})
+    text = '{user} (number {position} in line) wrote for the moderators: "{note}"'
+    answers = (Action(ActionKind.BRING_TO_STAGE, user), Action(ActionKind.DECLINE_REQUEST, user))
+    return notice(viewer, "request.note.actor", text, {"user": user}, {"position": position, "note": note}, answers)
 
 
 _CANCELLED: dict[str, tuple[str, str]] = {

@@ -17,7 +17,7 @@ from bot.lifecycle import discord_options
 from bot.settings import Settings
 from core.service import StageService
 from tests.conftest import open_store
-from tests.discord import spec
+from tests.discord import spec, voice_status  # noqa: F401  (voice_status adds Set Voice Channel Status to simcord)
 from tests.discord.world import World, bot_for
 
 

@@ -134,5 +134,5 @@ async def test_a_configured_moderator_role_moderates_and_is_pinged(world: World)
         await world.connect(name)
     await slash(world, "hana", "start", mode="request")
     await click(world, "alex", "Ask to join stage")
-    assert world.chat()[-1].startswith(f"<@&{hosts.id}> ")
+    assert f"<@&{hosts.id}>" in world.chat()[-1].split(world.mention("alex"))[0]  # pinged before the news
     assert "Invitation sent" in said(await click(world, "hana", "Bring 1. alex"))

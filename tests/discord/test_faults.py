@@ -190,7 +190,7 @@ async def test_A2_settings_need_an_admin(world: World) -> None:
 async def test_A4_bots_are_not_participants(world: World) -> None:
     await start(world, "invite")
     helper = world.guild.add_member(world.env.create_user("musicbot", bot=True))
-    refused = await world.people["mo"].slash(world.stage, "stage invite", member=helper)
+    refused = await world.people["mo"].slash(world.stage, "stage invite", member=str(helper.id))
     assert "is a bot or the app itself" in said(refused)
 
 

@@ -22,10 +22,11 @@ def test_the_invite_url_asks_for_exactly_the_permissions_the_bot_uses() -> None:
     query = parse_qs(urlparse(invite_url(settings.discord_application_id)).query)
     assert query["client_id"] == ["123456789012345678"]
     assert set(query["scope"][0].split()) == {"bot", "applications.commands"}
-    assert query["permissions"] == ["22105104"]
-    granted = discord.Permissions(22105104)
+    assert query["permissions"] == ["281474998815760"]
+    granted = discord.Permissions(281474998815760)
     assert granted.mute_members and granted.move_members and granted.manage_channels
-    assert not granted.administrator and not granted.manage_guild
+    assert granted.set_voice_channel_status
+    assert not granted.administrator and not granted.manage_guild and not granted.mention_everyone
 
 
 def test_the_invite_url_explains_a_missing_application_id() -> None:
@@ -37,7 +38,7 @@ def test_no_privileged_intent_is_needed() -> None:
     wanted = intents()
     assert wanted.guilds and wanted.voice_states and wanted.guild_messages
     assert not (wanted.members or wanted.presences or wanted.message_content)
-    assert permissions().value == 22105104
+    assert permissions().value == 281474998815760
 
 
 async def test_serving_without_a_token_says_what_to_set(app: DiscordParts) -> None:

@@ -109,7 +109,9 @@ async def test_J7_declining_an_invitation_tells_moderators(world: World) -> None
     await pick(world, "mo", "invite", "bea")
     declined = await click(world, "bea", "Decline invitation", message=world.dms("bea")[-1])
     assert "You declined the invitation to join the stage." in said(declined)
-    assert f"{world.mention('bea')} declined the invitation." in world.chat()
+    assert any(
+        f"{world.mention('bea')} declined the invitation." in line for line in world.chat()
+    )  # after the moderators' role ping
     assert (await world.status()).invitations == []
     assert world.people["bea"].id not in world.speak_invitations  # Discord's prompt is withdrawn
     assert not world.speaking("bea")
@@ -123,7 +125,9 @@ async def test_J8_unanswered_invitation_expires_and_both_sides_are_told(world: W
     await world.settle(70)
     assert (await world.status()).invitations == []
     assert "Your invitation to join the stage expired." in world.dms("bea")[-1].content
-    assert f"{world.mention('bea')}'s invitation expired unanswered." in world.chat()
+    assert any(
+        f"{world.mention('bea')}'s invitation expired unanswered." in line for line in world.chat()
+    )  # after the moderators' role ping
     assert not world.speaking("bea")
 
 

@@ -51,6 +51,8 @@ from simcord.backend.models import VoiceState
 from adapters.discord.client import StageBot
 from adapters.discord.roster import PANEL_FOOTER
 
+# /stage commands whose member option autocompletes from the room (a string option holding the id).
+PICKED_FROM_A_LIST = {"approve", "decline", "invite", "remove"}
 MODERATOR_PERMISSIONS = discord.Permissions(manage_channels=True, mute_members=True, move_members=True)
 AUTO_CLOSE_SECONDS = 300.0  # A6
 
@@ -331,6 +333,8 @@ def bot_for(app: Any) -> StageBot:
 
 async def slash(world: World, name: str, command: str, channel: simcord.ChannelHandle | None = None, **options: Any):
     """Type /stage COMMAND as someone; return what only they see."""
+    if command in PICKED_FROM_A_LIST and isinstance(options.get("member"), simcord.MemberActor):
+        options["member"] = str(options["member"].id)  # picking them from the autocomplete list sends their id
     result = await world.people[name].slash(channel or world.stage, f"stage {command}", **options)
     await world.settle()
     return result
