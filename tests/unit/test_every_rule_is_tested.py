@@ -128,7 +128,7 @@ def _table(heading: str) -> dict[str, str]:
 def test_the_events_table_marks_exactly_the_events_the_core_emits_as_implemented() -> None:
     table = _table("Events")
     implemented = {name for name, status in table.items() if status == "implemented"}
-    assert set(table.values()) == {"implemented", "planned"}
+    assert set(table.values()) <= {"implemented", "planned"}
     assert implemented == set(EVENT_TYPES), f"docs/rules.md vs core.events: {implemented ^ set(EVENT_TYPES)}"
 
 
