@@ -244,7 +244,7 @@ class SqlUnitOfWork:
             session, next_seq = mapping.session_from(result.state)
             room = Room(
                 key,
-                channel=mapping.settings_from(result.state[5:]),
+                channel=mapping.channel_from(result.state),
                 workspace=_copy(workspace.settings),
                 session=session,
                 people=[mapping.person_from(row) for row in result.people or []],
