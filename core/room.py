@@ -201,6 +201,13 @@ class Room:
         )
         self.requests = dict.fromkeys(line)
 
+    def reorder_requests(self) -> None:
+        """Q5: put the pending line in the order in force (after the settings changed under it)."""
+        if self.fair_order:
+            self.sort_requests()
+        else:
+            self.requests = dict.fromkeys(sorted(self.requests, key=lambda u: self.people[u].seq))
+
     def request_position(self, user: str) -> int:
         """Return a pending request's 1-based place in the queue."""
         for index, queued in enumerate(self.requests, start=1):

@@ -257,6 +257,7 @@ class SqlUnitOfWork:
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
+            cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
             cached.workspace_version = workspace.version
         self._loaded[key] = _Loaded(cached, result.version)
         return cached.room

@@ -99,10 +99,7 @@ def set_order(room: Room, cmd: c.SetOrder, now: float) -> Events:
     if settings.order == order:
         raise e.NoChange(f"the request order is already {order}")
     settings.order = order
-    if room.fair_order:
-        room.sort_requests()
-    else:  # asking time is the order the line was joined in
-        room.requests = dict.fromkeys(sorted(room.requests, key=lambda u: room.people[u].seq))
+    room.reorder_requests()
     return _changed(room, cmd, "order", order)
 
 

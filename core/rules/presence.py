@@ -86,7 +86,9 @@ def moved_to_audience(room: Room, cmd: c.MovedToAudience, now: float) -> Events:
     if person is None or person.position is not Position.ON_STAGE:
         return []
     room.set_position(person, Position.AUDIENCE)
-    return [ev.StageLeft(person.user, "removed" if cmd.by else "left_room", cmd.by)]
+    if cmd.by:  # a moderator's move on the platform is a removal (L1), so it may advance the line (T3)
+        return [ev.StageLeft(person.user, "removed", cmd.by), *line.advance(room, now)]
+    return [ev.StageLeft(person.user, "left_room", None)]
 
 
 def arrive(room: Room, cmd: c.Arrive, now: float) -> Events:

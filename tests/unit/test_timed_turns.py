@@ -131,6 +131,15 @@ def test_T3_a_removal_advances_but_leaving_the_room_does_not() -> None:
     ]
 
 
+def test_T3_a_moderator_moving_someone_with_the_platform_s_controls_advances_like_a_removal() -> None:
+    stage = timed(0, mode="invite", advance=True)
+    stage.seat("ann", "bob")
+    stage.ok("cid", c.RaiseHand)
+    assert names(stage.run("ann", c.MovedToAudience)) == ["stage.left"]  # by nobody: ann left the stage herself
+    events = stage.run("bob", c.MovedToAudience, by=MODERATOR)
+    assert names(events) == ["stage.left", "hand.lowered", "invitation.sent"]
+
+
 def test_T3_auto_advance_is_off_by_default_and_takes_on_or_off() -> None:
     stage = timed(5)
     stage.join("ann")
