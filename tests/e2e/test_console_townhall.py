@@ -117,3 +117,11 @@ def test_T1_T4_a_turn_started_in_one_console_run_ends_on_time_in_the_next(tmp_pa
         ("ann", "stage.left", "turn_ended"),
         ("moderators", "stage.left", "turn_ended"),
     ]  # the warning the first run gave is not given again
+
+
+@pytest.mark.postgres
+def test_T1_T3_R1_the_townhall_plays_the_same_on_postgresql(postgres_url: str) -> None:
+    on_sqlite = run_stagedoor("console", "--json", "--admin", "host", "--script", str(TOWNHALL))
+    on_postgres = run_stagedoor("console", "--json", "--db", postgres_url, "--admin", "host", "--script", str(TOWNHALL))
+    assert on_postgres.returncode == 0, on_postgres.stderr
+    assert json_lines(on_postgres.stdout) == json_lines(on_sqlite.stdout)
