@@ -55,6 +55,14 @@ class Timers:
                 return timer
         return None
 
+    def pending(self, current: Callable[[Timer], bool]) -> list[tuple[float, str, str]]:
+        """Return every current timer as (due, kind, user), in firing order, each once."""
+        seen: dict[tuple[float, str, str], None] = {}
+        for timer in sorted(self._heap):
+            if current(timer):
+                seen.setdefault((timer.due, timer.kind, timer.user), None)
+        return list(seen)
+
     def next_due(self) -> float | None:
         """Return when the earliest entry (perhaps stale) falls due."""
         return self._heap[0].due if self._heap else None
