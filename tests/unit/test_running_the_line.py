@@ -172,3 +172,12 @@ def test_Q5_a_workspace_order_is_inherited_by_a_channel_without_its_own() -> Non
     assert stage.room.order == "fair"
     stage.ok(ADMIN, c.SetOrder, "asked")
     assert stage.room.order == "asked"
+
+
+def test_Q2_a_withdrawn_invitee_keeps_a_raised_hand_and_may_be_invited_again() -> None:
+    stage = Stage(mode="invite")
+    stage.ok("ann", c.RaiseHand)
+    stage.invite("ann")
+    stage.ok(MODERATOR, c.Uninvite, "ann")
+    assert list(stage.room.hands) == ["ann"]
+    assert names(stage.ok(MODERATOR, c.NextSpeaker)) == ["hand.lowered", "invitation.sent"]
