@@ -76,6 +76,21 @@ class SetExpiry(ChangeDefaults):
 
 
 @dataclass(frozen=True)
+class SetTurn(ChangeDefaults):
+    value: str
+
+
+@dataclass(frozen=True)
+class SetAdvance(ChangeDefaults):
+    value: str
+
+
+@dataclass(frozen=True)
+class SetOrder(ChangeDefaults):
+    value: str
+
+
+@dataclass(frozen=True)
 class AddModerator(Targeted, ChangeDefaults):
     pass
 
@@ -142,6 +157,32 @@ class RemoveFromStage(Targeted):
     pass
 
 
+# Running the line and timed turns (moderators)
+@dataclass(frozen=True)
+class NextSpeaker(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class Uninvite(Targeted):
+    pass
+
+
+@dataclass(frozen=True)
+class LowerAllHands(Command):
+    pass
+
+
+@dataclass(frozen=True)
+class ExtendTurn(Targeted):
+    seconds: str = ""
+
+
+@dataclass(frozen=True)
+class Stats(Command):
+    pass
+
+
 # Platform happenings (no permission check: the platform reports them)
 @dataclass(frozen=True)
 class Arrive(Command):
@@ -176,4 +217,4 @@ class MovedToAudience(Command):
 
 @dataclass(frozen=True)
 class Tick(Command):
-    """Let timers run (invitation expiry) up to now."""
+    """Let timers run (invitation expiries, turn warnings and ends) up to now."""

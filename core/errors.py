@@ -134,11 +134,28 @@ class NoRequest(StageError):
 @dataclass
 class NoInvitation(StageError):
     user: str
+    you: bool = True
     code = "no_invitation"
 
     @property
     def message(self) -> str:
-        return "You have no pending invitation to decline."
+        if self.you:
+            return "You have no pending invitation to decline."
+        return f"{self.user} has no pending invitation to withdraw. Check /stage status for who is invited."
+
+
+@dataclass
+class NobodyWaiting(StageError):
+    """Q1: `next` with an empty line."""
+
+    code = "no_request"
+
+    @property
+    def message(self) -> str:
+        return (
+            "Nobody is waiting: there is no pending request and no raised hand in the audience. "
+            "Invite someone with /stage invite NAME."
+        )
 
 
 @dataclass

@@ -76,7 +76,7 @@ class StageJoined(Event):
 @dataclass(frozen=True)
 class StageLeft(Event):
     user: str
-    reason: str  # removed, evicted, left_room, session_ended
+    reason: str  # removed, evicted, left_room, session_ended, turn_ended
     by: str | None
     name: ClassVar[str] = "stage.left"
 
@@ -112,6 +112,17 @@ class RequestDeclined(Event):
 
 
 @dataclass(frozen=True)
+class RequestNext(Event):
+    """Q4: the requester is now first in line."""
+
+    user: str
+    name: ClassVar[str] = "request.next"
+
+    def recipients(self) -> list[str]:
+        return [self.user]
+
+
+@dataclass(frozen=True)
 class InvitationSent(Event):
     user: str
     by: str | None
@@ -133,7 +144,8 @@ class InvitationExpired(Event):
 @dataclass(frozen=True)
 class InvitationCancelled(Event):
     user: str
-    reason: str  # left_room, session_ended
+    reason: str  # left_room, session_ended, withdrawn
+    by: str | None = None
     name: ClassVar[str] = "invitation.cancelled"
 
 
@@ -149,6 +161,25 @@ class HandLowered(Event):
     user: str
     by: str | None
     name: ClassVar[str] = "hand.lowered"
+
+
+@dataclass(frozen=True)
+class TurnWarning(Event):
+    """T1: the turn has `seconds_left` to run."""
+
+    user: str
+    seconds_left: int
+    name: ClassVar[str] = "turn.warning"
+
+
+@dataclass(frozen=True)
+class TurnExtended(Event):
+    """T2: `seconds` were added to the turn."""
+
+    user: str
+    seconds: int
+    by: str | None
+    name: ClassVar[str] = "turn.extended"
 
 
 @dataclass(frozen=True)
@@ -207,6 +238,21 @@ class StatusReply(Event):
         return True
 
 
+@dataclass(frozen=True)
+class StatsReply(Event):
+    """R1: the answer to `stats`, one entry per person of the live (or last) session."""
+
+    actor: str
+    live: bool
+    people: list[dict[str, Any]] = field(default_factory=list)
+    name: ClassVar[str] = "stats"
+    told: ClassVar[str] = "actor"
+
+    @property
+    def is_reply(self) -> bool:
+        return True
+
+
 # Every event type: the presenter matches over this union, so a new type without words fails the type check.
 AnyEvent = (
     SessionStarted
@@ -218,15 +264,19 @@ AnyEvent = (
     | RequestCancelled
     | RequestApproved
     | RequestDeclined
+    | RequestNext
     | InvitationSent
     | InvitationDeclined
     | InvitationExpired
     | InvitationCancelled
     | HandRaised
     | HandLowered
+    | TurnWarning
+    | TurnExtended
     | SettingsChanged
     | ErrorReply
     | StatusReply
+    | StatsReply
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.name: cls for cls in get_args(AnyEvent)}

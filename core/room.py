@@ -2,83 +2,15 @@
 
 from __future__ import annotations
 
-import heapq
-from dataclasses import dataclass, field
-from enum import StrEnum
-
 from core.commands import Actor
 from core.eviction import EvictionQueue, Seat
-from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, ORDERS, TURN
 from core.modes import FALLBACK_MODE, Mode
+from core.state import Person, Position, RoomKey, Session, Settings, warning_offset, whole_seconds
+from core.timers import EXPIRY as EXPIRY_TIMER
+from core.timers import TURN_END, WARNING, Timer, Timers
 
-
-@dataclass(frozen=True)
-class RoomKey:
-    """Names a room: platform, workspace (Slack team, Discord guild), channel."""
-
-    platform: str
-    workspace: str
-    channel: str
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.workspace}:{self.channel}"
-
-
-class Position(StrEnum):
-    """Where a participant is (J9: exactly one at a time)."""
-
-    AUDIENCE = "audience"
-    REQUESTED = "requested"
-    INVITED = "invited"
-    ON_STAGE = "on_stage"
-
-
-@dataclass
-class Settings:
-    """Defaults set by admins; None means "inherit" (channel → workspace → built-in)."""
-
-    default_mode: Mode | None = None
-    capacity: int | None = None
-    cameras: int | None = None
-    cooldown: int | None = None
-    expiry: int | None = None
-    moderators: list[str] = field(default_factory=list)
-    admins: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Person:
-    """One participant's record in a room."""
-
-    user: str
-    present: bool = True
-    position: Position = Position.AUDIENCE
-    seq: int = 0  # order within the position: asking time, invitation time, joining time
-    note: str | None = None
-    expires_at: float | None = None
-    last_active: float = 0.0
-    mic_live: bool = False  # C5: only ever true on stage; off on joining and on leaving it
-    seat_moderator: bool = False
-    hand: int | None = None  # order in which the hand went up
-    declined_at: float | None = None
-    answered_by: str | None = None
-    answer: str | None = None
-
-    def seat(self) -> Seat | None:
-        """Return the eviction key while on stage."""
-        if self.position is not Position.ON_STAGE:
-            return None
-        if self.mic_live:  # C5: active at every moment, so only joining order tells live mics apart
-            return Seat(True, 0.0, self.seq, self.user)
-        return Seat(False, self.last_active, self.seq, self.user)
-
-
-@dataclass
-class Session:
-    live: bool = False
-    mode: Mode = FALLBACK_MODE
-    started_by: str | None = None
-    started_at: float | None = None
+__all__ = ["Person", "Position", "Room", "RoomKey", "Session", "Settings", "warning_offset", "whole_seconds"]
 
 
 class Room:
@@ -105,8 +37,10 @@ class Room:
         self.invitations: dict[str, None] = {}
         self.hands: dict[str, None] = {}
         self.evictions = EvictionQueue()
-        # J8: pending invitations by expiry time, (expires at, seq, user); stale entries are skipped.
-        self.expiries: list[tuple[float, int, str]] = []
+        # T4: invitation expiries, turn warnings and turn ends, by due time; stale entries are skipped.
+        self.timers = Timers()
+        # The moment the rules are applying: a command's time, or a timer's own due time (T4).
+        self.now = 0.0
         # What changed since the last save; persistence writes only these.
         self.dirty_people: set[str] = set()
         self.dirty_room = False
@@ -122,16 +56,26 @@ class Room:
         self.stage = {p.user: None for p in everyone if p.position is Position.ON_STAGE}
         self.requests = {p.user: None for p in everyone if p.position is Position.REQUESTED}
         self.invitations = {p.user: None for p in everyone if p.position is Position.INVITED}
+        if self.fair_order:
+            self.sort_requests()
         by_hand = sorted((p for p in self.people.values() if p.hand is not None), key=lambda p: p.hand or 0)
         self.hands = {p.user: None for p in by_hand}
         self.evictions.rebuild(self._current_seats())
-        self._rebuild_expiries()
+        self._rebuild_timers()
 
-    def _rebuild_expiries(self) -> None:
-        self.expiries = [
-            (p.expires_at, p.seq, p.user) for u in self.invitations if (p := self.people[u]).expires_at is not None
-        ]
-        heapq.heapify(self.expiries)
+    def _rebuild_timers(self) -> None:
+        pending: list[tuple[float, int, str, str]] = []
+        for user in self.invitations:
+            person = self.people[user]
+            if person.expires_at is not None:
+                pending.append((person.expires_at, person.seq, EXPIRY_TIMER, user))
+        for user in self.stage:
+            person = self.people[user]
+            if person.warn_at is not None:
+                pending.append((person.warn_at, person.seq, WARNING, user))
+            if person.turn_ends_at is not None:
+                pending.append((person.turn_ends_at, person.seq, TURN_END, user))
+        self.timers.rebuild(pending)
 
     def _current_seats(self) -> list[Seat]:
         return [s for u in self.stage if (s := self.people[u].seat()) is not None]
@@ -169,6 +113,27 @@ class Room:
     @property
     def expiry(self) -> int:
         return self._setting("expiry", EXPIRY.default)
+
+    @property
+    def turn(self) -> int:
+        return self._setting("turn", TURN.default)
+
+    @property
+    def advance(self) -> bool:
+        """T3: auto-advance, off unless the channel or the workspace switched it on."""
+        for level in (self.channel, self.workspace):
+            if level.advance is not None:
+                return level.advance
+        return False
+
+    @property
+    def order(self) -> str:
+        """Q5: the request order in force."""
+        return self.channel.order or self.workspace.order or ORDERS[0]
+
+    @property
+    def fair_order(self) -> bool:
+        return self.order == "fair"
 
     @property
     def default_mode(self) -> Mode:
@@ -212,6 +177,37 @@ class Room:
         self.dirty_room = True
         return self.next_seq - 1
 
+    def tally(self, person: Person) -> Person:
+        """R1: count this person in the current session, starting their figures afresh if they are older."""
+        if person.tally != self.session.number:
+            person.tally = self.session.number
+            person.stage_seconds = person.waited_seconds = 0.0
+            person.joins = person.requests_made = person.times_declined = 0
+            self.touch(person)
+        return person
+
+    def stage_seconds(self, person: Person, now: float) -> float:
+        """R1: seconds on stage this session, a running stint counted up to `now`."""
+        if person.tally != self.session.number or self.session.number == 0:
+            return 0.0
+        running = now - person.on_stage_from if person.on_stage_from is not None else 0.0
+        return person.stage_seconds + running
+
+    def sort_requests(self) -> None:
+        """Q5: put the pending line in fair order: least whole seconds on stage first, ties by asking time."""
+        people = self.people
+        line = sorted(
+            self.requests, key=lambda u: (whole_seconds(self.stage_seconds(people[u], self.now)), people[u].seq)
+        )
+        self.requests = dict.fromkeys(line)
+
+    def reorder_requests(self) -> None:
+        """Q5: put the pending line in the order in force (after the settings changed under it)."""
+        if self.fair_order:
+            self.sort_requests()
+        else:
+            self.requests = dict.fromkeys(sorted(self.requests, key=lambda u: self.people[u].seq))
+
     def request_position(self, user: str) -> int:
         """Return a pending request's 1-based place in the queue."""
         for index, queued in enumerate(self.requests, start=1):
@@ -231,6 +227,11 @@ class Room:
         """Move someone to a position, keeping the ordered indexes true (J9)."""
         for index in (self.stage, self.requests, self.invitations):
             index.pop(person.user, None)
+        if person.on_stage_from is not None:  # R1: a stint on stage ends
+            person.stage_seconds += self.now - person.on_stage_from
+            person.on_stage_from = None
+        person.asked_at = None  # R1: an answer counted its wait before moving
+        person.turn_length, person.turn_ends_at, person.warn_at = 0, None, None
         person.position = position
         person.expires_at = None
         person.mic_live = False  # C5: a mic is off when someone joins the stage, and means nothing off it
@@ -242,6 +243,8 @@ class Room:
                 self.stage[person.user] = None
             elif position is Position.REQUESTED:
                 self.requests[person.user] = None
+                if self.fair_order:
+                    self.sort_requests()
             else:
                 self.invitations[person.user] = None
         self.touch(person)
@@ -249,26 +252,64 @@ class Room:
     def set_expiry(self, person: Person, at: float) -> None:
         """J8: a pending invitation lapses at `at`."""
         person.expires_at = at
-        heapq.heappush(self.expiries, (at, person.seq, person.user))
+        self.timers.set(at, EXPIRY_TIMER, person.user)
         self.touch(person)
-        if len(self.expiries) > 4 * len(self.invitations) + 64:
-            self._rebuild_expiries()
+        self._sweep_timers()
 
-    def due_invitations(self, now: float) -> list[Person]:
-        """Return the invitations whose time has come, soonest first, without scanning the rest."""
-        due: list[Person] = []
-        while self.expiries and self.expiries[0][0] <= now:
-            at, seq, user = heapq.heappop(self.expiries)
-            person = self.people.get(user)
-            current = person is not None and person.position is Position.INVITED
-            if current and person is not None and (person.expires_at, person.seq) == (at, seq):
-                due.append(person)
-        return due
+    def start_turn(self, person: Person, length: int, now: float) -> None:
+        """T1: a turn of `length` seconds starts now (0: no limit)."""
+        if length <= 0:
+            return
+        person.turn_length, person.turn_ends_at = length, now + length
+        self.timers.set(person.turn_ends_at, TURN_END, person.user)
+        self._arm_warning(person, now)
+
+    def extend_turn(self, person: Person, seconds: int, now: float) -> None:
+        """T2: the turn runs `seconds` longer; its warning follows the new length if still ahead."""
+        assert person.turn_ends_at is not None
+        person.turn_length += seconds
+        person.turn_ends_at += seconds
+        self.timers.set(person.turn_ends_at, TURN_END, person.user)
+        self._arm_warning(person, now)
+
+    def _arm_warning(self, person: Person, now: float) -> None:
+        assert person.turn_ends_at is not None
+        offset = warning_offset(person.turn_length)
+        at = person.turn_ends_at - offset
+        person.warn_at = at if offset > 0 and at > now else None
+        if person.warn_at is not None:
+            self.timers.set(at, WARNING, person.user)
+        self.touch(person)
+        self._sweep_timers()
+
+    def _sweep_timers(self) -> None:
+        if len(self.timers) > 4 * (len(self.invitations) + 2 * len(self.stage)) + 64:
+            self._rebuild_timers()
+
+    def due_timer(self, now: float) -> Timer | None:
+        """T4: the next timer due by `now`, soonest first (ties as set), without scanning the rest."""
+        return self.timers.pop_due(now, self._is_current)
+
+    def pending_timers(self) -> list[tuple[float, str, str]]:
+        """T4: every timer still to fire, as (due, kind, user), in the order they will fire."""
+        return self.timers.pending(self._is_current)
+
+    def _is_current(self, timer: Timer) -> bool:
+        person = self.people.get(timer.user)
+        if person is None:
+            return False
+        if timer.kind == EXPIRY_TIMER:
+            return person.position is Position.INVITED and person.expires_at == timer.due
+        if person.position is not Position.ON_STAGE:
+            return False
+        return (person.warn_at if timer.kind == WARNING else person.turn_ends_at) == timer.due
 
     def seat_on_stage(self, person: Person, now: float, moderator: bool) -> None:
         self.set_position(person, Position.ON_STAGE)
         person.last_active = now
         person.seat_moderator = moderator
+        self.tally(person).joins += 1  # R1
+        person.on_stage_from = now
         self._reindex_seat(person)
 
     def mark_active(self, person: Person, now: float) -> None:

@@ -134,6 +134,12 @@ def _subcommand(actor: str, args: str) -> Action | Problem:
         return _decline(actor, rest)
     if word == "hand":
         return _hand(actor, rest)
+    if word == "hands":
+        if rest.lower() in ("down", "lower"):  # Q3
+            return Action(actor, lambda who: c.LowerAllHands(who))
+        return Problem("hands_usage", actor, rest)
+    if word == "extend":
+        return _extend(actor, rest)
     if word in ("moderators", "moderator", "mods"):
         return _moderators(actor, rest)
     return Problem("unknown_subcommand", actor, word)
@@ -165,6 +171,13 @@ def _hand(actor: str, rest: str) -> Action | Problem:
     return Problem("hand_usage", actor, rest)
 
 
+def _extend(actor: str, rest: str) -> Action:
+    """T2: `extend NAME SECONDS`; the core checks the seconds (and says so when they are missing)."""
+    target, seconds = _split(rest)
+    target = name_of(target)
+    return Action(actor, lambda who: c.ExtendTurn(who, target, seconds=seconds), _names(target))
+
+
 def _moderators(actor: str, rest: str) -> Action | Problem:
     word, target = _split(rest)
     target = name_of(target)
@@ -180,6 +193,8 @@ _SIMPLE: dict[str, Build] = {
     "join": lambda who: c.JoinStage(who),
     "cancel": lambda who: c.CancelRequest(who),
     "status": lambda who: c.Status(who),
+    "next": lambda who: c.NextSpeaker(who),
+    "stats": lambda who: c.Stats(who),
 }
 
 _VALUED: dict[str, Callable[[c.Actor, str], c.Command]] = {
@@ -190,12 +205,16 @@ _VALUED: dict[str, Callable[[c.Actor, str], c.Command]] = {
     "cameras": lambda who, value: c.SetCameras(who, value),
     "cooldown": lambda who, value: c.SetCooldown(who, value),
     "expiry": lambda who, value: c.SetExpiry(who, value),
+    "turn": lambda who, value: c.SetTurn(who, value),
+    "advance": lambda who, value: c.SetAdvance(who, value),
+    "order": lambda who, value: c.SetOrder(who, value),
 }
 
 _TARGETED: dict[str, Callable[[c.Actor, str], c.Command]] = {
     "approve": lambda who, name: c.BringToStage(who, name),
     "invite": lambda who, name: c.Invite(who, name),
     "remove": lambda who, name: c.RemoveFromStage(who, name),
+    "uninvite": lambda who, name: c.Uninvite(who, name),
 }
 
 SUBCOMMANDS = (
@@ -218,4 +237,12 @@ SUBCOMMANDS = (
     "hand down [NAME]",
     "status",
     "moderators add|remove NAME",
+    "next",
+    "uninvite NAME",
+    "hands down",
+    "extend NAME SECONDS",
+    "stats",
+    "turn SECONDS",
+    "advance on|off",
+    "order asked|fair",
 )

@@ -58,6 +58,8 @@ def as_text(delivery: Delivery, batch: Sequence[ev.Event] = ()) -> str:
         words = f"Sorry: {words}"
     elif isinstance(event, ev.StatusReply):
         words = "\n".join([words, *_roster(event)])
+    elif isinstance(event, ev.StatsReply):
+        words = "\n".join([words, *_figures(event)])
     return f"[{'everyone' if recipient == ev.ROOM else recipient}] {words}"
 
 
@@ -93,4 +95,13 @@ def _roster(status: ev.StatusReply) -> list[str]:
         f"  requests: {_names(requests)}",
         f"  invitations: {_names(status.invitations)}",
         f"  hands: {_names(status.hands)}",
+    ]
+
+
+def _figures(stats: ev.StatsReply) -> list[str]:
+    """Lay out each person's R1 figures, one line each, below the stats notice."""
+    return [
+        f"  {p['user']}: {p['stage_seconds']} s on stage, joined {p['joins']}, asked {p['requests']}, "
+        f"declined {p['declined']}, waited {p['waited_seconds']} s"
+        for p in stats.people
     ]

@@ -9,6 +9,11 @@ from core import errors as e
 from core import events as ev
 from core.rules.checks import shown
 
+# The subcommands' words, for refusals short enough to read (SUBCOMMANDS adds each one's arguments).
+SUBCOMMAND_WORDS = tuple(
+    dict.fromkeys(" ".join(w for w in s.split() if w.islower() and w.isalpha()) for s in SUBCOMMANDS)
+)
+
 # A line's output: who is told, and what.
 Delivery = tuple[str, ev.Event]
 
@@ -22,7 +27,8 @@ ROLES = (
 )
 WELCOME_TAIL = (
     "Subcommands: start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
-    "decline, invite, remove, hand, hand down, status, moderators add|remove. Ctrl-D quits."
+    "decline, invite, remove, hand, hand down, status, moderators add|remove, next, uninvite, hands down, extend, "
+    "stats, turn, advance, order. Ctrl-D quits."
 )
 
 
@@ -66,8 +72,12 @@ _PROBLEMS: dict[str, Callable[[str], str]] = {
         + ", ".join(HAPPENINGS)
         + "."
     ),
-    "no_subcommand": lambda _: "Say what to do after /stage: " + ", ".join(SUBCOMMANDS) + ".",
-    "unknown_subcommand": lambda word: f"'{word}' is not a stage command. Use one of: " + ", ".join(SUBCOMMANDS) + ".",
+    "no_subcommand": lambda _: "Say what to do after /stage: " + ", ".join(SUBCOMMAND_WORDS) + ".",
+    "unknown_subcommand": lambda word: (
+        f"'{word}' is not a stage command. Use one of: "
+        + ", ".join(SUBCOMMAND_WORDS)
+        + ". Their arguments are in the README's console section."
+    ),
     "unknown_happening": lambda what: (
         f"'({what})' is not something that happens here. Use one of: " + ", ".join(HAPPENINGS) + "."
     ),
@@ -75,6 +85,9 @@ _PROBLEMS: dict[str, Callable[[str], str]] = {
     "hand_usage": lambda text: (
         f"'hand {text}' is not a hand action. Use /stage hand to raise your hand, "
         "/stage hand down to lower it, or /stage hand down NAME to lower someone's."
+    ),
+    "hands_usage": lambda text: (
+        f"'hands {text}' is not a hands action. Use /stage hands down to lower every raised hand."
     ),
     "moderators_usage": lambda text: (
         f"'moderators {text}' is not a moderator-list action. "

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from adapters.persistence.statements import PERSON_COLUMNS
+from adapters.persistence.statements import PERSON_COLUMNS, SESSION_COLUMNS
 from core.events import Event, event_from_dict
 from core.modes import Mode
 from core.room import Person, Position, Room, RoomKey, Session, Settings
@@ -15,13 +15,16 @@ from core.service import LoggedEvent
 
 def settings_from(values: Sequence[Any]) -> Settings:
     """Build Settings from values in SETTINGS_COLUMNS order."""
-    default_mode, capacity, cameras, cooldown, expiry, moderators, admins = values
+    default_mode, capacity, cameras, cooldown, expiry, turn, advance, order, moderators, admins = values
     return Settings(
         default_mode=Mode(default_mode) if default_mode else None,
         capacity=capacity,
         cameras=cameras,
         cooldown=cooldown,
         expiry=expiry,
+        turn=turn,
+        advance=None if advance is None else bool(advance),
+        order=order,
         moderators=list(json.loads(moderators or "[]")),
         admins=list(json.loads(admins or "[]")),
     )
@@ -35,6 +38,9 @@ def settings_params(settings: Settings) -> dict[str, Any]:
         "cameras": settings.cameras,
         "cooldown": settings.cooldown,
         "expiry": settings.expiry,
+        "turn": settings.turn,
+        "advance": settings.advance,
+        "request_order": settings.order,
         "moderators": _json_list(settings.moderators),
         "admins": _json_list(settings.admins),
     }
@@ -47,14 +53,19 @@ def _json_list(values: list[str]) -> str:
 
 def session_from(values: Sequence[Any]) -> tuple[Session, int]:
     """Build the Session and next_seq from the first ROOM_STATE_COLUMNS values."""
-    live, mode, started_by, started_at, next_seq = values[:5]
-    return Session(bool(live), Mode(mode), started_by, started_at), int(next_seq)
+    live, mode, started_by, started_at, next_seq, number = values[: len(SESSION_COLUMNS)]
+    return Session(bool(live), Mode(mode), started_by, started_at, int(number)), int(next_seq)
+
+
+def channel_from(state: Sequence[Any]) -> Settings:
+    """Build the channel's Settings from ROOM_STATE_COLUMNS values."""
+    return settings_from(state[len(SESSION_COLUMNS) :])
 
 
 def apply_room_row(room: Room, state: Sequence[Any]) -> None:
     """Refresh a room's session, counter and channel settings from ROOM_STATE_COLUMNS values."""
     room.session, room.next_seq = session_from(state)
-    room.channel = settings_from(state[5:])
+    room.channel = channel_from(state)
 
 
 def room_params(room: Room, room_id: int) -> dict[str, Any]:
@@ -67,6 +78,7 @@ def room_params(room: Room, room_id: int) -> dict[str, Any]:
         "started_by": session.started_by,
         "started_at": session.started_at,
         "next_seq": room.next_seq,
+        "session_number": session.number,
         **settings_params(room.channel),
     }
 
@@ -77,6 +89,7 @@ def person_from(values: Sequence[Any]) -> Person:
     row["present"] = bool(row["present"])
     row["seat_moderator"] = bool(row["seat_moderator"])
     row["mic_live"] = bool(row["mic_live"])
+    row["next_told"] = bool(row["next_told"])
     row["position"] = Position(row["position"])
     return Person(**row)
 

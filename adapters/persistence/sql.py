@@ -244,7 +244,7 @@ class SqlUnitOfWork:
             session, next_seq = mapping.session_from(result.state)
             room = Room(
                 key,
-                channel=mapping.settings_from(result.state[5:]),
+                channel=mapping.channel_from(result.state),
                 workspace=_copy(workspace.settings),
                 session=session,
                 people=[mapping.person_from(row) for row in result.people or []],
@@ -257,6 +257,7 @@ class SqlUnitOfWork:
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
+            cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
             cached.workspace_version = workspace.version
         self._loaded[key] = _Loaded(cached, result.version)
         return cached.room

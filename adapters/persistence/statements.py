@@ -21,8 +21,12 @@ events: Table = EventRow.__table__  # type: ignore[attr-defined]
 cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
 adapter_state: Table = AdapterStateRow.__table__  # type: ignore[attr-defined]
 
-SETTINGS_COLUMNS = ("default_mode", "capacity", "cameras", "cooldown", "expiry", "moderators", "admins")
-ROOM_STATE_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", *SETTINGS_COLUMNS)
+SETTINGS_COLUMNS = (
+    "default_mode", "capacity", "cameras", "cooldown", "expiry", "turn", "advance", "request_order",
+    "moderators", "admins",
+)  # fmt: skip
+SESSION_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", "session_number")
+ROOM_STATE_COLUMNS = (*SESSION_COLUMNS, *SETTINGS_COLUMNS)
 ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
 # Serialises event inserts on PostgreSQL so ids are handed out in commit order (see Statements.log_lock).

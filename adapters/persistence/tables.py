@@ -6,7 +6,7 @@ type serves SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, Column, Float, Index, Integer, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from core.modes import FALLBACK_MODE
@@ -29,12 +29,17 @@ class RoomRow(SQLModel, table=True):
     started_by: str | None = None
     started_at: float | None = None
     next_seq: int = 1
+    # R1: counts the room's sessions, so each person's figures name the session they belong to.
+    session_number: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     # The channel's settings; None means "inherit".
     default_mode: str | None = None
     capacity: int | None = None
     cameras: int | None = None
     cooldown: int | None = None
     expiry: int | None = None
+    turn: int | None = None  # T1
+    advance: bool | None = None  # T3
+    request_order: str | None = None  # Q5: "asked" or "fair"
     moderators: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     admins: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
@@ -53,6 +58,9 @@ class WorkspaceRow(SQLModel, table=True):
     cameras: int | None = None
     cooldown: int | None = None
     expiry: int | None = None
+    turn: int | None = None  # T1
+    advance: bool | None = None  # T3
+    request_order: str | None = None  # Q5: "asked" or "fair"
     moderators: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     admins: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
@@ -81,6 +89,21 @@ class PersonRow(SQLModel, table=True):
     declined_at: float | None = None
     answered_by: str | None = None
     answer: str | None = None
+    # T1, T2: the running turn; rows written before turns existed have none.
+    turn_length: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    turn_ends_at: float | None = None
+    warn_at: float | None = None
+    # Q4: told (or created) first in line for the pending request.
+    next_told: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # R1: the person's figures for session number `tally`.
+    tally: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    stage_seconds: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    on_stage_from: float | None = None
+    joins: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    requests_made: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    times_declined: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    waited_seconds: float = Field(default=0.0, sa_column=Column(Float, nullable=False, server_default="0"))
+    asked_at: float | None = None
 
 
 class EventRow(SQLModel, table=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import assert_never
 
+from adapters.present import line
 from adapters.present.notice import Notice
 from adapters.present.personal import About, about
 from adapters.present.refusals import present_error
@@ -36,6 +37,14 @@ def present(event: ev.Event, batch: Sequence[ev.Event] = ()) -> list[Notice]:
             return [present_error(event)]
         case ev.StatusReply():
             return [_status(event)]
+        case ev.RequestNext():
+            return line.request_next(event)
+        case ev.TurnWarning():
+            return line.turn_warning(event)
+        case ev.TurnExtended():
+            return line.turn_extended(event)
+        case ev.StatsReply():
+            return [line.stats(event)]
         case _:
             assert_never(event)
 

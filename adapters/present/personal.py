@@ -114,6 +114,10 @@ _LEFT: dict[str, tuple[str, str]] = {
     ),
     "left_room": ("You left the room, so you are off the stage.", "{user} left the room and is off the stage."),
     "session_ended": ("The session ended; you are back in the audience.", "{user} left the stage: the session ended."),
+    "turn_ended": (
+        "Your turn is over: you are back in the audience. Thank you!",
+        "{user}'s turn is over; they are back in the audience.",
+    ),
 }
 _LEFT_UNATTRIBUTED: dict[str, tuple[str, str]] = {
     "removed": (
@@ -234,6 +238,11 @@ def _request_declined(event: ev.RequestDeclined) -> list[Notice]:
 
 
 def _invitation_cancelled(event: ev.InvitationCancelled) -> list[Notice]:
+    if event.reason == "withdrawn":  # Q2: a moderator took it back
+        you = "{by} withdrew your invitation to join the stage." if event.by else "Your invitation was withdrawn."
+        them = "{by} withdrew {user}'s invitation." if event.by else "{user}'s invitation was withdrawn."
+        variant = "withdrawn" if event.by else "withdrawn.unattributed"
+        return _pair(event, variant, you, them, {"by": event.by})
     if event.reason == "left_room":
         you, them = "you left the room", "they left the room"
     else:

@@ -76,8 +76,17 @@ def _words(refusal: e.StageError) -> Words:
             return "", text, {}, {"seconds": seconds}
         case e.NoChange(what=what):
             return "", "Nothing changed: {what}.", {}, {"what": what}
+        case e.NoInvitation(user=user, you=False):
+            text = "{user} has no pending invitation to withdraw. Check /stage status for who is invited."
+            return "someone_else", text, {"user": user}, {}
         case e.NoInvitation():
             return "", "You have no pending invitation to decline.", {}, {}
+        case e.NobodyWaiting():
+            text = (
+                "Nobody is waiting: there is no pending request and no raised hand in the audience. "
+                "Invite someone with /stage invite NAME."
+            )
+            return "nobody_waiting", text, {}, {}
         case e.NoSession():
             return "", "No session is live in this channel. A moderator can start one with /stage start.", {}, {}
         case e.SessionActive():

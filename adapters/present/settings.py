@@ -16,6 +16,12 @@ _CHANNEL: dict[str, str] = {
     "expiry": "Invitations now expire after {value} s unanswered.",
     "moderators": "Moderators of this channel: {moderators}.",
     "moderators.none": "Moderators of this channel: none listed.",
+    "turn": "Each turn on stage now lasts {value} s (moderators have no limit); a running turn keeps its length.",
+    "turn.none": "Turns on stage now have no time limit.",
+    "advance.on": "Auto-advance is on: a place freed by a turn's end or a removal goes to the next in line.",
+    "advance.off": "Auto-advance is off: moderators call the next speaker with /stage next.",
+    "order.asked": "Requests are now lined up in the order they were made.",
+    "order.fair": "Requests are now lined up fairly: least time on stage this session first.",
 }
 _WORKSPACE: dict[str, str] = {
     "default": "Sessions now start in *{mode}* mode in every channel without a default mode of its own.",
@@ -26,6 +32,12 @@ _WORKSPACE: dict[str, str] = {
     "expiry": "Invitations now expire after {value} s unanswered in every channel without an expiry of its own.",
     "moderators": "Moderators of every channel now include {moderators}, beside each channel's own moderators.",
     "moderators.none": "No one moderates every channel now; each channel keeps its own moderators.",
+    "turn": "Each turn on stage now lasts {value} s in every channel without a turn length of its own.",
+    "turn.none": "Turns on stage have no time limit now in every channel without a turn length of its own.",
+    "advance.on": "Auto-advance is on in every channel without a setting of its own.",
+    "advance.off": "Auto-advance is off in every channel without a setting of its own.",
+    "order.asked": "Requests are lined up in asking order in every channel without an order of its own.",
+    "order.fair": "Requests are lined up fairly (least time on stage first) in every channel without its own order.",
 }
 
 
@@ -45,6 +57,12 @@ def settings_notice(event: ev.SettingsChanged) -> Notice:
             variant = "moderators.none"
     elif setting == "default":
         values["mode"] = mode_label(str(event.value))
+    elif setting == "turn" and event.value == 0:
+        variant = "turn.none"
+    elif setting == "advance":
+        variant = "advance.on" if event.value else "advance.off"
+    elif setting == "order":
+        variant = f"order.{event.value}"
     else:
         values["value"] = _shown(event.value)
     text = table.get(variant)

@@ -14,7 +14,7 @@ from core import commands as c
 from core import errors as e
 from core import events as ev
 from core.room import Room
-from core.rules import defaults, joining, presence, session, status
+from core.rules import defaults, joining, line, presence, records, session, status, turns
 from core.rules.checks import Events, require_actor_name
 
 __all__ = ["HANDLERS", "handle"]
@@ -28,6 +28,9 @@ HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
     c.SetCameras: defaults.set_cameras,
     c.SetCooldown: defaults.set_cooldown,
     c.SetExpiry: defaults.set_expiry,
+    c.SetTurn: defaults.set_turn,
+    c.SetAdvance: defaults.set_advance,
+    c.SetOrder: defaults.set_order,
     c.AddModerator: defaults.add_moderator,
     c.RemoveModerator: defaults.remove_moderator,
     c.JoinStage: joining.join,
@@ -40,6 +43,11 @@ HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
     c.RaiseHand: presence.raise_hand,
     c.LowerHand: presence.lower_hand,
     c.RemoveFromStage: presence.remove,
+    c.NextSpeaker: line.next_speaker,
+    c.Uninvite: line.uninvite,
+    c.LowerAllHands: line.hands_down,
+    c.ExtendTurn: turns.extend,
+    c.Stats: records.stats,
     c.Leave: presence.leave,
     c.MovedToAudience: presence.moved_to_audience,
     c.Arrive: presence.arrive,
@@ -51,11 +59,15 @@ HANDLERS: dict[type[c.Command], Callable[[Room, Any, float], Events]] = {
 
 
 def handle(room: Room, command: c.Command, now: float) -> Events:
-    """Apply one command at time `now`; return what happened, errors included."""
-    events = joining.expire_invitations(room, now)
+    """Apply one command at time `now`, after every timer due by then (T4); return what happened, errors included."""
+    events = turns.run_timers(room, now)
+    room.now = now
+    before = line.head(room)
     try:
         require_actor_name(command)  # A5: who acts comes first, and a name the store cannot key is nobody
         events += HANDLERS[type(command)](room, command, now)
     except e.StageError as refusal:
         events.append(ev.ErrorReply.of(command.actor.user, refusal))
+    else:
+        events += line.announce(room, before)  # Q4
     return events

@@ -5,10 +5,10 @@ from __future__ import annotations
 from core import commands as c
 from core import errors as e
 from core import events as ev
-from core.limits import NUMBER_SETTINGS
+from core.limits import NUMBER_SETTINGS, ORDERS
 from core.modes import parse_default
 from core.room import Position, Room, Settings
-from core.rules.checks import Events, mode_from, require_admin, require_name, whole_number
+from core.rules.checks import Events, mode_from, require_admin, require_name, shown, whole_number
 
 
 def _scope(room: Room, cmd: c.ChangeDefaults, setting: str) -> Settings:
@@ -65,6 +65,42 @@ def set_cooldown(room: Room, cmd: c.SetCooldown, now: float) -> Events:
 
 def set_expiry(room: Room, cmd: c.SetExpiry, now: float) -> Events:
     return _set_number(room, cmd, "expiry", cmd.value)
+
+
+def set_turn(room: Room, cmd: c.SetTurn, now: float) -> Events:
+    """T1: a new length applies from the next turn; a running turn keeps its own."""
+    return _set_number(room, cmd, "turn", cmd.value)
+
+
+SWITCH = {"on": True, "off": False}
+
+
+def set_advance(room: Room, cmd: c.SetAdvance, now: float) -> Events:
+    """T3: auto-advance on or off."""
+    settings = _scope(room, cmd, "auto-advance")
+    value = SWITCH.get(cmd.value.strip().lower())
+    if value is None:
+        raise e.BadArgument(f"advance takes on or off; '{shown(cmd.value.strip())}' is neither. Use /stage advance on.")
+    if settings.advance is value:
+        raise e.NoChange(f"auto-advance is already {cmd.value.strip().lower()}")
+    settings.advance = value
+    return _changed(room, cmd, "advance", value)
+
+
+def set_order(room: Room, cmd: c.SetOrder, now: float) -> Events:
+    """Q5: the request order; switching it re-sorts the pending line at once."""
+    settings = _scope(room, cmd, "the request order")
+    order = cmd.value.strip().lower()
+    if order not in ORDERS:
+        raise e.BadArgument(
+            f"order takes asked (by asking time) or fair (least time on stage first); '{shown(cmd.value.strip())}' "
+            "is neither. Use /stage order fair."
+        )
+    if settings.order == order:
+        raise e.NoChange(f"the request order is already {order}")
+    settings.order = order
+    room.reorder_requests()
+    return _changed(room, cmd, "order", order)
 
 
 def add_moderator(room: Room, cmd: c.AddModerator, now: float) -> Events:

@@ -19,15 +19,6 @@ from core.rules.checks import (
 )
 
 
-def expire_invitations(room: Room, now: float) -> Events:
-    """J8: invitations past their time lapse; both sides are told."""
-    events: Events = []
-    for person in room.due_invitations(now):
-        room.set_position(person, Position.AUDIENCE)
-        events.append(ev.InvitationExpired(person.user))
-    return events
-
-
 def _seat(room: Room, person: Person, now: float, moderator: bool) -> Events:
     """Put someone on stage, moving the least active speaker off if full (C1, C3)."""
     events: Events = []
@@ -44,6 +35,8 @@ def _seat(room: Room, person: Person, now: float, moderator: bool) -> Events:
     if person.hand is not None:  # J10: joining lowers the hand
         room.lower_hand(person)
     room.seat_on_stage(person, now, moderator)
+    if not moderator:  # T1: moderators have no limit
+        room.start_turn(person, room.turn, now)
     return events + [ev.StageJoined(person.user, evicted)]
 
 
@@ -87,7 +80,11 @@ def ask(room: Room, cmd: c.AskToJoin, now: float) -> Events:
     room.set_position(person, Position.REQUESTED)
     person.note = note
     person.answered_by = person.answer = None
-    return [ev.RequestCreated(person.user, len(room.requests), note)]
+    room.tally(person).requests_made += 1  # R1
+    person.asked_at = now
+    position = room.request_position(person.user) if room.fair_order else len(room.requests)  # Q5
+    person.next_told = position == 1  # Q4: request.created already says they are first
+    return [ev.RequestCreated(person.user, position, note)]
 
 
 def cancel(room: Room, cmd: c.CancelRequest, now: float) -> Events:
@@ -116,7 +113,16 @@ def _answer(room: Room, cmd: c.Targeted, action: str) -> Person:
     return person
 
 
-def _invite(room: Room, person: Person, by: str, now: float, answer: str) -> None:
+def count_wait(room: Room, person: Person, now: float) -> None:
+    """R1: a pending request is answered now; its wait counts."""
+    if person.position is Position.REQUESTED and person.asked_at is not None:
+        room.tally(person).waited_seconds += now - person.asked_at
+
+
+def invite_person(room: Room, person: Person, by: str | None, now: float, answer: str) -> None:
+    """J4, J7: send an invitation that lapses after the channel's expiry (J8), answering any request."""
+    count_wait(room, person, now)
+    room.tally(person)
     room.set_position(person, Position.INVITED)
     room.set_expiry(person, now + room.expiry)
     person.answered_by, person.answer = by, answer
@@ -125,7 +131,7 @@ def _invite(room: Room, person: Person, by: str, now: float, answer: str) -> Non
 def approve(room: Room, cmd: c.BringToStage, now: float) -> Events:
     """J4, X1: the answer is an invitation; a second answer is told who won."""
     person = _answer(room, cmd, "bring people to the stage")
-    _invite(room, person, cmd.actor.user, now, "approved")
+    invite_person(room, person, cmd.actor.user, now, "approved")
     return [ev.RequestApproved(person.user, cmd.actor.user)]
 
 
@@ -137,6 +143,8 @@ def decline_request(room: Room, cmd: c.DeclineRequest, now: float) -> Events:
     reason = clean_text(cmd.reason, "reason")  # A5: arguments before the request's state
     if person.position is not Position.REQUESTED:
         raise _no_request(person)
+    count_wait(room, person, now)
+    room.tally(person).times_declined += 1  # R1
     room.set_position(person, Position.AUDIENCE)
     person.declined_at = now
     person.answered_by, person.answer = cmd.actor.user, "declined"
@@ -152,7 +160,7 @@ def invite(room: Room, cmd: c.Invite, now: float) -> Events:
         raise e.AlreadyOnStage(person.user)
     if person.position is Position.INVITED:
         raise e.AlreadyInvited(person.user)
-    _invite(room, person, cmd.actor.user, now, "invited")
+    invite_person(room, person, cmd.actor.user, now, "invited")
     return [ev.InvitationSent(person.user, cmd.actor.user)]
 
 

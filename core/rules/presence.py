@@ -6,6 +6,7 @@ from core import commands as c
 from core import errors as e
 from core import events as ev
 from core.room import Person, Position, Room
+from core.rules import line
 from core.rules.checks import Events, require_live, require_moderator, require_self, require_target
 
 
@@ -17,6 +18,7 @@ def raise_hand(room: Room, cmd: c.RaiseHand, now: float) -> Events:
         raise e.AlreadyOnStage(person.user, you=True)
     if person.hand is not None:
         raise e.NoChange("your hand is already raised")
+    room.tally(person)  # R1: raising a hand makes someone one of the session's people
     room.raise_hand(person)
     return [ev.HandRaised(person.user, person.user)]
 
@@ -47,7 +49,7 @@ def remove(room: Room, cmd: c.RemoveFromStage, now: float) -> Events:
     if person.position is not Position.ON_STAGE:
         raise e.NotOnStage(person.user)
     room.set_position(person, Position.AUDIENCE)
-    return [ev.StageLeft(person.user, "removed", cmd.actor.user)]
+    return [ev.StageLeft(person.user, "removed", cmd.actor.user), *line.advance(room, now)]  # T3
 
 
 def _close_everything(room: Room, person: Person, stage_reason: str, by: str | None) -> Events:
@@ -84,7 +86,9 @@ def moved_to_audience(room: Room, cmd: c.MovedToAudience, now: float) -> Events:
     if person is None or person.position is not Position.ON_STAGE:
         return []
     room.set_position(person, Position.AUDIENCE)
-    return [ev.StageLeft(person.user, "removed" if cmd.by else "left_room", cmd.by)]
+    if cmd.by:  # a moderator's move on the platform is a removal (L1), so it may advance the line (T3)
+        return [ev.StageLeft(person.user, "removed", cmd.by), *line.advance(room, now)]
+    return [ev.StageLeft(person.user, "left_room", None)]
 
 
 def arrive(room: Room, cmd: c.Arrive, now: float) -> Events:
@@ -118,4 +122,4 @@ def mic_changed(room: Room, cmd: c.MicChanged, now: float) -> Events:
 
 
 def tick(room: Room, cmd: c.Tick, now: float) -> Events:
-    return []  # expiry already ran in handle()
+    return []  # the timers already ran in handle() (T4)

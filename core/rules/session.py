@@ -17,6 +17,7 @@ def start(room: Room, cmd: c.StartSession, now: float) -> Events:
     mode = mode_from(cmd.mode) if cmd.mode else room.default_mode
     room.session.live, room.session.mode = True, mode
     room.session.started_by, room.session.started_at = cmd.actor.user, now
+    room.session.number += 1  # R1: everyone's figures start afresh, as each person is next counted
     room.dirty_room = True
     return [ev.SessionStarted(mode.value, cmd.actor.user)]
 

@@ -363,6 +363,7 @@ async def test_L2_leaving_takes_people_off_stage_and_withdraws_invitations(stage
         "event": "invitation.cancelled",
         "user": "bob",
         "reason": "left_room",
+        "by": None,
     }
     status = await stage.status()
     assert (status["on_stage"], status["invitations"]) == ([], [])

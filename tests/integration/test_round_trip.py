@@ -22,6 +22,18 @@ EVERY_PERSON_FIELD = Person(
     declined_at=990.0,
     answered_by="host",
     answer="invited",
+    turn_length=90,
+    turn_ends_at=1700.5,
+    warn_at=1670.5,
+    next_told=True,
+    tally=3,
+    stage_seconds=12.75,
+    on_stage_from=1500.25,
+    joins=2,
+    requests_made=4,
+    times_declined=1,
+    waited_seconds=33.5,
+    asked_at=1400.0,
 )
 EVERY_SETTING = Settings(
     default_mode=Mode.INVITE,
@@ -29,6 +41,9 @@ EVERY_SETTING = Settings(
     cameras=7,
     cooldown=30,
     expiry=90,
+    turn=120,
+    advance=True,
+    order="fair",
     moderators=["maya", "omar"],
     admins=["boss"],
 )
@@ -50,7 +65,7 @@ async def test_a_person_the_session_and_the_channel_settings_survive_a_restart_f
         room = await uow.load(ROOM)
         room.people["ann"] = Person(**{f.name: getattr(EVERY_PERSON_FIELD, f.name) for f in fields(Person)})
         room.touch(room.people["ann"])
-        room.session = Session(live=True, mode=Mode.OPEN, started_by="host", started_at=1000.5)
+        room.session = Session(live=True, mode=Mode.OPEN, started_by="host", started_at=1000.5, number=3)
         room.channel = Settings(**{f.name: getattr(EVERY_SETTING, f.name) for f in fields(Settings)})
         room.next_seq = 99
         room.dirty_room = True
@@ -63,7 +78,7 @@ async def test_a_person_the_session_and_the_channel_settings_survive_a_restart_f
         async with after.store.unit_of_work() as uow:
             room = await uow.load(ROOM)
         assert room.people["ann"] == EVERY_PERSON_FIELD
-        assert room.session == Session(live=True, mode=Mode.OPEN, started_by="host", started_at=1000.5)
+        assert room.session == Session(live=True, mode=Mode.OPEN, started_by="host", started_at=1000.5, number=3)
         assert room.channel == EVERY_SETTING
         assert room.next_seq == 99
         assert list(room.invitations) == ["ann"] and list(room.hands) == ["ann"]

@@ -77,3 +77,33 @@ async def test_C5_people_stored_before_mics_were_kept_read_as_muted_and_their_mi
             assert (await uow.load(ROOM)).people["ann"].mic_live
     finally:
         await again.close()
+
+
+async def test_T1_R1_people_and_rooms_stored_before_turns_read_as_untimed_and_uncounted(database_url: str) -> None:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0004"))
+        await connection.execute(
+            text(
+                "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators, admins)"
+                " VALUES ('slack', 'T1', 'C1', 1, true, 'open', 2, '[]', '[]')"
+            )
+        )
+        await connection.execute(
+            text(
+                'INSERT INTO people (room_id, "user", written_at, present, position, seq, last_active,'
+                " seat_moderator) VALUES (1, 'ann', 1, true, 'on_stage', 1, 6.0, false)"
+            )
+        )
+    await engine.dispose()
+    process = await start_process(database_url)  # migrates to head
+    try:
+        async with process.store.unit_of_work() as uow:
+            room = await uow.load(ROOM)
+        ann = room.people["ann"]
+        assert (ann.turn_ends_at, ann.warn_at, ann.tally, ann.joins, ann.next_told) == (None, None, 0, 0, False)
+        assert (room.turn, room.advance, room.order, room.session.number) == (0, False, "asked", 0)
+        assert not errors(await process.do(c.SetTurn(c.Actor("boss", admin=True), "60")))
+        assert not errors(await process.do(c.RemoveFromStage(c.Actor("host", moderator=True), "ann")))
+    finally:
+        await process.close()

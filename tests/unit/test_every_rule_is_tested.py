@@ -20,7 +20,13 @@ from core.events import EVENT_TYPES
 TESTS = Path(__file__).resolve().parents[1]
 RULES = TESTS.parent / "docs" / "rules.md"
 # Where each place a rule is carried out must have a test naming it.
-TEST_FOLDERS = {"core": ("unit",), "store": ("integration",), "adapters": ("slack", "discord", "e2e")}
+# "console": only the console adapter carries it out so far (Slack and Discord do not yet).
+TEST_FOLDERS = {
+    "core": ("unit",),
+    "store": ("integration",),
+    "adapters": ("slack", "discord", "e2e"),
+    "console": ("e2e",),
+}
 
 HEADING = re.compile(r"^### (?P<id>[A-Z]\d+) · \S", re.MULTILINE)
 STATUS = re.compile(r"^Status: (?P<status>implemented|planned)(?: \((?P<where>[a-z, ]+)\))?$")
@@ -51,6 +57,7 @@ def rules_in(text: str) -> dict[str, Rule]:
         planned = status["status"] == "planned"
         assert planned != bool(where), f"docs/rules.md: {rule_id} must say where it is implemented, or be planned"
         unknown = set(where) - set(TEST_FOLDERS)
+        assert not {"adapters", "console"} <= set(where), f"docs/rules.md: {rule_id} names console and adapters"
         assert not unknown, f"docs/rules.md: {rule_id} names unknown places {sorted(unknown)}"
         found[rule_id] = Rule(rule_id, planned, where)
     return found
@@ -128,7 +135,7 @@ def _table(heading: str) -> dict[str, str]:
 def test_the_events_table_marks_exactly_the_events_the_core_emits_as_implemented() -> None:
     table = _table("Events")
     implemented = {name for name, status in table.items() if status == "implemented"}
-    assert set(table.values()) == {"implemented", "planned"}
+    assert set(table.values()) <= {"implemented", "planned"}
     assert implemented == set(EVENT_TYPES), f"docs/rules.md vs core.events: {implemented ^ set(EVENT_TYPES)}"
 
 

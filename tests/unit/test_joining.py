@@ -84,7 +84,8 @@ def test_J3_cancel_after_the_answer_is_refused_and_names_who_answered() -> None:
 def test_J4_bring_to_stage_answers_the_request_with_an_invitation() -> None:
     stage = Stage(mode="request")
     stage.ask("ann", "bob")
-    (approved,) = stage.send(c.BringToStage(stage.actor(MODERATOR), "ann"))
+    approved, up_next = stage.send(c.BringToStage(stage.actor(MODERATOR), "ann"))
+    assert up_next.as_dict() == {"event": "request.next", "user": "bob"}  # Q4
     assert approved.as_dict() == {"event": "request.approved", "user": "ann", "by": MODERATOR}
     assert approved.recipients() == ["ann", "moderators"]
     status = stage.status()
@@ -209,7 +210,10 @@ def test_J7_declined_invitation_is_told_to_moderators() -> None:
 def test_J7_inviting_a_requester_answers_the_request_with_one_event() -> None:
     stage = Stage(mode="request")
     stage.ask("ann", "bob")
-    assert stage.ok(MODERATOR, c.Invite, "ann") == [{"event": "invitation.sent", "user": "ann", "by": MODERATOR}]
+    assert stage.ok(MODERATOR, c.Invite, "ann") == [
+        {"event": "invitation.sent", "user": "ann", "by": MODERATOR},
+        {"event": "request.next", "user": "bob"},  # Q4: bob moved up
+    ]
     status = stage.status()
     assert status["requests"] == [{"user": "bob", "position": 1, "note": None}]
     assert status["invitations"] == ["ann"]

@@ -56,7 +56,9 @@ def test_L2_leaving_the_room_cancels_a_request_and_lowers_the_hand() -> None:
 def test_L2_leaving_the_room_cancels_an_invitation() -> None:
     stage = Stage(mode="invite")
     stage.invite("ann")
-    assert stage.run("ann", c.Leave) == [{"event": "invitation.cancelled", "user": "ann", "reason": "left_room"}]
+    assert stage.run("ann", c.Leave) == [
+        {"event": "invitation.cancelled", "user": "ann", "reason": "left_room", "by": None}
+    ]
     assert stage.status()["invitations"] == []
 
 
@@ -98,7 +100,7 @@ def test_L3_ending_returns_everyone_and_closes_everything_before_session_ended()
         {"event": "stage.left", "user": MODERATOR, "reason": "session_ended", "by": ADMIN},
         {"event": "stage.left", "user": "ann", "reason": "session_ended", "by": ADMIN},
         {"event": "request.cancelled", "user": "bob", "reason": "session_ended"},
-        {"event": "invitation.cancelled", "user": "cid", "reason": "session_ended"},
+        {"event": "invitation.cancelled", "user": "cid", "reason": "session_ended", "by": None},
         {"event": "hand.lowered", "user": "dee", "by": ADMIN},
         {"event": "hand.lowered", "user": "bob", "by": ADMIN},
         {"event": "session.ended", "by": ADMIN},

@@ -2,7 +2,9 @@
 
 Six people with mixed roles (a platform moderator, an admin, four participants)
 send random commands while the clock jumps; after each step J9, C1, C3, C5,
-M3/M5, A1/A2 and "a refused action changes nothing" must hold.
+M3/M5, A1/A2, "a refused action changes nothing", "a turn never outlives its
+limit" (T1, T4), "next never skips the head of the line" (Q1) and "stats sum to
+the event log" (R1) must hold.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from hypothesis import strategies as st
 from core import commands as c
 from core import events as ev
 from core import rules
-from core.room import Person, Position, Room, Settings
+from core.room import Person, Position, Room, Settings, whole_seconds
 from tests.unit.stage import KEY, snapshot
 
 MODERATOR, ADMIN = "m1", "a1"
 USERS = [MODERATOR, ADMIN, "p1", "p2", "p3", "p4"]
 TARGETS = st.sampled_from(["p1", "p2", "p3", "p4", MODERATOR, ADMIN, "ghost", ""])
+PEOPLE_TARGETS = st.sampled_from(["p1", "p2", "p3", "p4"])
 MODES = st.sampled_from(["open", "request", "invite", "ASK", "bogus"])
 CODES = {
     "not_moderator", "not_admin", "mode_forbids", "already_on_stage", "already_requested", "already_invited",
@@ -38,6 +41,11 @@ MODERATOR_ONLY = (
     c.DeclineRequest,
     c.Invite,
     c.RemoveFromStage,
+    c.NextSpeaker,
+    c.Uninvite,
+    c.LowerAllHands,
+    c.ExtendTurn,
+    c.Stats,
 )
 ADMIN_ONLY = (
     c.SetDefaultMode,
@@ -47,6 +55,9 @@ ADMIN_ONLY = (
     c.SetExpiry,
     c.AddModerator,
     c.RemoveModerator,
+    c.SetTurn,
+    c.SetAdvance,
+    c.SetOrder,
 )
 
 
@@ -70,7 +81,11 @@ def kind(
 # Hypothesis leans towards the first branches, so the busiest actions come first.
 COMMANDS = st.sampled_from(
     [
+        *kind(4, st.just(ADMIN), c.SetTurn, st.sampled_from(["45", "90", "5", "1", "0", "-1"])),
         *kind(8, PARTICIPANTS, c.JoinStage),
+        *kind(3, MODERATORS, c.NextSpeaker),
+        *kind(3, MODERATORS, c.ExtendTurn, PEOPLE_TARGETS, seconds=st.sampled_from(["20", "40", "1"])),
+        *kind(3, MODERATORS, c.Uninvite, PEOPLE_TARGETS),
         *kind(5, ANYONE, c.Speak),
         *kind(4, ANYONE, c.MicChanged, st.booleans()),
         *kind(4, MODERATORS, c.Invite, TARGETS),
@@ -94,6 +109,10 @@ COMMANDS = st.sampled_from(
         *kind(1, st.just(ADMIN), c.SetCameras, st.sampled_from(["0", "1", "2", "25"])),
         *kind(1, st.just(ADMIN), c.SetCooldown, st.sampled_from(["0", "10"])),
         *kind(1, st.just(ADMIN), c.SetExpiry, st.sampled_from(["5", "60", "600"])),
+        *kind(1, MODERATORS, c.LowerAllHands),
+        *kind(1, MODERATORS, c.Stats),
+        *kind(1, st.just(ADMIN), c.SetAdvance, st.sampled_from(["on", "off", "maybe"])),
+        *kind(1, st.just(ADMIN), c.SetOrder, st.sampled_from(["asked", "fair", "random"])),
         *kind(1, MODERATORS, c.StartSession, mode=st.none() | MODES),
         *kind(1, MODERATORS, c.EndSession),
     ]
@@ -123,8 +142,11 @@ def check_positions(room: Room) -> None:
             assert person.position is Position.AUDIENCE and person.hand is None, "L2"
         if person.mic_live:
             assert person.position is Position.ON_STAGE, "C5: a mic only counts, and is only live, on stage"
-    for index in indexes.values():
+    for position, index in indexes.items():
         seqs = [room.people[user].seq for user in index]
+        if position is Position.REQUESTED and room.fair_order:  # Q5: least whole seconds on stage, then asking
+            stage_time = [whole_seconds(room.stage_seconds(room.people[user], room.now)) for user in index]
+            seqs = list(zip(stage_time, seqs, strict=True))  # type: ignore[arg-type]
         assert seqs == sorted(seqs), "indexes keep rule order"
     hands = [room.people[user].hand or 0 for user in room.hands]
     assert hands == sorted(hands), "hands in raising order"
@@ -143,6 +165,8 @@ def check_rebuild(room: Room) -> None:
     reloaded = Room(room.key, channel, workspace, copy.copy(room.session), people, room.next_seq)
     assert snapshot(reloaded) == snapshot(room)
     assert reloaded.choose_evictee() == room.choose_evictee()
+    # T4: the stored deadlines rebuild the same timers (ties may differ: their order of setting is not stored).
+    assert sorted(reloaded.pending_timers()) == sorted(room.pending_timers())
 
 
 def expected_evictee(room: Room) -> str | None:
@@ -170,9 +194,53 @@ def check_events(events: list[ev.Event], room: Room) -> None:
             assert event.code in CODES and event.message
 
 
-def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, ...], dict[str, Any]]) -> None:
+def check_turns(room: Room, now: float) -> None:
+    """T1, T4: timers ran, so no turn on stage is past its end, and only non-moderators' turns are timed."""
+    for user in room.stage:
+        person = room.people[user]
+        if person.turn_ends_at is not None:
+            assert person.turn_ends_at > now, f"T1: {user}'s turn outlived its limit"
+            assert person.turn_length > 0
+            assert person.warn_at is None or person.warn_at < person.turn_ends_at
+        else:
+            assert person.warn_at is None
+
+
+def check_next(before: dict[str, Any], room: Room, events: list[ev.Event]) -> None:
+    """Q1: `next` serves the first request, or with none the earliest hand in the audience."""
+    served = [e for e in events if isinstance(e, ev.RequestApproved | ev.InvitationSent)]
+    assert len(served) == 1
+    if before["requests"]:
+        assert isinstance(served[0], ev.RequestApproved) and served[0].user == before["requests"][0]
+        return
+    waiting = [
+        u for u in before["hands"] if before["people"][u]["position"] == "audience" and before["people"][u]["present"]
+    ]
+    assert isinstance(served[0], ev.InvitationSent) and served[0].user == waiting[0]
+
+
+def check_stats(log: list[ev.Event], reply: ev.StatsReply) -> None:
+    """R1: the figures add up to the session's logged events."""
+    since = max((i for i, e in enumerate(log) if isinstance(e, ev.SessionStarted)), default=None)
+    session = log[since:] if since is not None else []
+    counted = (ev.StageJoined, ev.RequestCreated, ev.RequestApproved, ev.InvitationSent, ev.HandRaised)
+    people = {e.user for e in session if isinstance(e, counted)}  # type: ignore[union-attr]
+    assert {p["user"] for p in reply.people} == people
+    for figures in reply.people:
+        user = figures["user"]
+        assert figures["joins"] == sum(isinstance(e, ev.StageJoined) and e.user == user for e in session)
+        assert figures["requests"] == sum(isinstance(e, ev.RequestCreated) and e.user == user for e in session)
+        assert figures["declined"] == sum(isinstance(e, ev.RequestDeclined) and e.user == user for e in session)
+    seconds = [p["stage_seconds"] for p in reply.people]
+    assert seconds == sorted(seconds, reverse=True)
+
+
+def step(
+    room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, ...], dict[str, Any]], log: list[ev.Event]
+) -> None:
     """Run one command and check every invariant around it."""
-    rules.handle(room, c.Tick(c.Actor("")), now)  # let timers run first, so the step alone is compared
+    log += rules.handle(room, c.Tick(c.Actor("")), now)  # let timers run first, so the step alone is compared
+    check_turns(room, now)
     user, kind_, args, kwargs = drawn
     command = kind_(actor(user), *args, **kwargs)
     before = snapshot(room)
@@ -181,7 +249,14 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
     is_moderator, is_admin = room.is_moderator(command.actor), room.is_admin(command.actor)
 
     events = rules.handle(room, command, now)
+    log += [event for event in events if not event.is_reply]
     after = snapshot(room)
+    check_turns(room, now)
+    if isinstance(command, c.NextSpeaker) and not isinstance(events[0], ev.ErrorReply):
+        check_next(before, room, events)
+    for reply in events:
+        if isinstance(reply, ev.StatsReply):
+            check_stats(log, reply)
     check_events(events, room)
     check_positions(room)
     check_rebuild(room)
@@ -220,7 +295,7 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
         target = (getattr(command, "target", None) or user).strip()
         if isinstance(command, MODERATOR_ONLY + ADMIN_ONLY) or target != user:
             assert after == before
-        moved = {left.user for left in evicted}
+        moved = {left.user for left in evicted} | {e.user for e in events if isinstance(e, ev.RequestNext)}  # Q4
         others = set(before["people"]) - {user} - moved
         assert all(after["people"].get(other) == before["people"][other] for other in others), "A1: others untouched"
     if not is_admin:
@@ -229,15 +304,21 @@ def step(room: Room, now: float, drawn: tuple[str, type[c.Command], tuple[Any, .
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    start_mode=st.sampled_from(["open", "request", "invite"]), capacity=st.sampled_from(["2", "1", "3"]), steps=STEPS
+    start_mode=st.sampled_from(["open", "request", "invite"]),
+    capacity=st.sampled_from(["2", "1", "3"]),
+    turn=st.sampled_from(["45", "0", "90"]),
+    steps=STEPS,
 )
-def test_J9_C1_C3_C5_M3_M5_A1_A2_hold_after_every_step(start_mode: str, capacity: str, steps: list[Any]) -> None:
+def test_J9_C1_C3_C5_M3_M5_A1_A2_Q1_T1_T4_R1_hold_after_every_step(
+    start_mode: str, capacity: str, turn: str, steps: list[Any]
+) -> None:
     room = Room(KEY)
     now = 0.0
     for user in USERS:
         rules.handle(room, c.Arrive(c.Actor(user)), now)
     rules.handle(room, c.SetCapacity(actor(ADMIN), capacity), now)
-    rules.handle(room, c.StartSession(actor(MODERATOR), start_mode), now)
+    rules.handle(room, c.SetTurn(actor(ADMIN), turn), now)
+    log = rules.handle(room, c.StartSession(actor(MODERATOR), start_mode), now)
     for advance, drawn in steps:
         now += advance
-        step(room, now, drawn)
+        step(room, now, drawn, log)
