@@ -8,5 +8,15 @@ from adapters.present.batch import command_batches
 from adapters.present.events import present
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.refusals import present_error
+from adapters.present.summary import coalesce, moderator_summary
 
-__all__ = ["Action", "ActionKind", "Notice", "command_batches", "present", "present_error"]
+__all__ = [
+    "Action",
+    "ActionKind",
+    "Notice",
+    "coalesce",
+    "command_batches",
+    "moderator_summary",
+    "present",
+    "present_error",
+]

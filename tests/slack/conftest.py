@@ -20,7 +20,6 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.outbox import drain
 from adapters.slack import SlackBot, SlackOptions, build_app
 from adapters.slack.client import make_client
-from adapters.slack.notify import CONSUMER
 from adapters.slack.state import SlackState
 from core.room import RoomKey
 from core.service import StageService
@@ -294,8 +293,9 @@ class SlackHarness:
 
     # -- after the fact --------------------------------------------------------------------------------
     async def deliver(self) -> None:
-        """Run the outbox and the roster once, as the background tasks would."""
-        await drain(self.store, CONSUMER, self.bot.deliverer.deliver)
+        """Run the outbox's lanes and the roster once, as the background tasks would."""
+        for cursor, deliver in self.bot.deliverer.lanes():
+            await drain(self.store, cursor, deliver)
         await self.bot.stage.roster.flush()
 
     async def everyone_arrives(self, *users: str) -> None:

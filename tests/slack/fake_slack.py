@@ -22,11 +22,12 @@ from typing import Any
 from aiohttp import web
 
 from tests.data import PLATFORM
+from tests.slack.limits import RateTiers
 
 METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
 COMMON_ERRORS = set(METHODS["_common_errors"])
-# Calls a minute per tier (Slack's published floors); "t5" (special) is checked per channel elsewhere.
-TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+TIERS = {name: str(spec.get("rate_limit_tier") or "") for name, spec in METHODS.items() if not name.startswith("_")}
+USERS_PAGE = 200  # users.list's page when no limit is given (Slack pages its own way; a cursor continues)
 
 # Bolt's own authorization passes team_id to auth.test (for org-wide installs); Slack's page lists no args.
 BOLT_EXTRAS = {"auth.test": {"team_id"}}
@@ -42,6 +43,7 @@ class Call:
     args: dict[str, Any]
     status: int = 200
     error: str | None = None  # the `ok: false` code Slack answered with
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
 
 @dataclass
@@ -72,7 +74,7 @@ class FakeSlack:
     enforce_tiers: bool | set[str] = True  # True: every method; a set: only those methods
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _window: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    _tiers: RateTiers = field(default_factory=lambda: RateTiers(TIERS))
     url: str = ""
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     acks: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
@@ -170,7 +172,7 @@ class FakeSlack:
         self._check(method, args, request)
         if self.slow.get(method):
             await asyncio.sleep(self.slow[method])  # a slow Slack: the answer comes late, unchanged
-        fault = self._take_fault(method, args) or self._tier_fault(method)
+        fault = self._take_fault(method, args) or self._tier_fault(method, args)
         if fault is not None and fault.drop:
             self.calls.append(Call(method, args, 0))
             assert request.transport is not None
@@ -198,17 +200,16 @@ class FakeSlack:
                 return fault
         return None
 
-    def _tier_fault(self, method: str) -> Fault | None:
-        tier = METHODS.get(method, {}).get("rate_limit_tier")
-        limit = TIER_PER_MINUTE.get(tier or "")
+    def _tier_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         enforced = self.enforce_tiers if isinstance(self.enforce_tiers, bool) else method in self.enforce_tiers
-        if not enforced or limit is None:
+        if not enforced:
             return None
-        now = time.monotonic()
-        window = [t for t in self._window[method] if now - t < 60.0]
-        window.append(now)
-        self._window[method] = window
-        return Fault(status=429, retry_after=1) if len(window) > limit else None
+        wait = self._tiers.retry_after(method, args, time.monotonic())
+        return Fault(status=429, retry_after=wait) if wait else None
+
+    def rate_limited(self) -> int:
+        """Return how many calls Slack answered with 429."""
+        return sum(1 for call in self.calls if call.status == 429)
 
     def _check(self, method: str, args: dict[str, Any], request: web.Request) -> None:
         spec = METHODS.get(method)
@@ -262,9 +263,21 @@ class FakeSlack:
             return {}
         if method == "conversations.members":
             return {"members": sorted(self.members[channel]), "response_metadata": {"next_cursor": ""}}
+        if method == "users.list":
+            return self._users_page(args)
         if method == "usergroups.users.list":
             return {"users": self.groups.get(args["usergroup"], [])}
         return {}
+
+    def _users_page(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.list: the workspace's people a page at a time, `next_cursor` empty on the last page."""
+        people = sorted(self.users)
+        start = int(args.get("cursor") or 0)
+        size = int(args.get("limit") or 0) or USERS_PAGE
+        page = people[start : start + size]
+        more = start + size < len(people)
+        cursor = str(start + size) if more else ""
+        return {"members": [self.users[u] for u in page], "cache_ts": 0, "response_metadata": {"next_cursor": cursor}}
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
