@@ -27,6 +27,7 @@ from tests.slack.limits import RateTiers
 METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
 COMMON_ERRORS = set(METHODS["_common_errors"])
 TIERS = {name: str(spec.get("rate_limit_tier") or "") for name, spec in METHODS.items() if not name.startswith("_")}
+RESPONSE_URL = "response_url"  # how the fake records a message sent through a request's response_url
 USERS_PAGE = 200  # users.list's page when no limit is given (Slack pages its own way; a cursor continues)
 
 # Bolt's own authorization passes team_id to auth.test (for org-wide installs); Slack's page lists no args.
@@ -124,9 +125,14 @@ class FakeSlack:
         return [call.args for call in self.calls if call.method == method and call.status == 200 and not call.error]
 
     def told(self, user: str) -> list[str]:
-        """Return the text of every ephemeral message and DM shown to a user."""
+        """Return the text of every ephemeral message (through the Web API or a response_url) and DM shown to a user."""
         texts = [a["text"] for a in self.of("chat.postEphemeral") if a.get("user") == user]
+        texts += [a["text"] for a in self.of(RESPONSE_URL) if a.get("user") == user]
         return texts + [a["text"] for a in self.of("chat.postMessage") if a.get("channel") == user]
+
+    def response_url(self, channel: str, user: str, request: int) -> str:
+        """Return a response_url for one request, as Slack puts in a slash command's or a click's payload."""
+        return f"{self.url}response/{channel}/{user}/{request}"
 
     def posted(self, channel: str) -> list[dict[str, Any]]:
         return [a for a in self.of("chat.postMessage") if a.get("channel") == channel]
@@ -138,6 +144,7 @@ class FakeSlack:
     def application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/api/response/{channel}/{user}/{request}", self._response_url)
         app.router.add_get("/link/", self._socket)
         return app
 
@@ -191,6 +198,25 @@ class FakeSlack:
         if fault is not None:
             return web.json_response({"ok": False, "error": fault.error})
         return web.json_response({"ok": True, **self._answer(method, args)})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        """A request's response_url: an ephemeral message to its person, at most 5 times (no rate tier applies).
+
+        https://api.slack.com/interactivity/handling#message_responses: "You can use response_url to publish
+        up to five responses within 30 minutes"; "response_type": "ephemeral" shows it only to that user.
+        """
+        where = request.match_info
+        body = await request.json()
+        args = {"channel": where["channel"], "user": where["user"], **body}
+        used = sum(
+            1 for call in self.calls if call.method == RESPONSE_URL and call.args.get("request") == where["request"]
+        )
+        args["request"] = where["request"]
+        if used >= 5 or body.get("response_type") != "ephemeral":
+            self.calls.append(Call(RESPONSE_URL, args, 404))
+            return web.Response(status=404, text="used_url" if used >= 5 else "invalid_payload")
+        self.calls.append(Call(RESPONSE_URL, args))
+        return web.Response(text="ok")
 
     def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         queue = self._faults.get(method)

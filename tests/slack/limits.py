@@ -11,7 +11,7 @@ from tests.data import PLATFORM
 _SLACK_LIMITS = json.loads((PLATFORM / "block-kit-limits.json").read_text())["slack"]
 LIMITS = {key: value["limit"] for key, value in _SLACK_LIMITS.items()}
 
-MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
 VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
 
 
