@@ -100,6 +100,14 @@ class SlackHarness:
             await self.store.close()
 
     # -- requests as Slack sends them ----------------------------------------------------------------
+    live_responses = False  # True: response_urls FakeSlack answers; False: expired ones, so answers use the Web API
+
+    def response_url(self, channel: str, user: str) -> str:
+        """Return the response_url Slack puts in a command's or click's payload (FakeSlack answers it)."""
+        if self.live_responses:
+            return self.fake.response_url(channel, user, next(self._ids))
+        return f"{self.fake.url}response/expired/{next(self._ids)}"
+
     def request(
         self,
         body: str,
@@ -142,7 +150,7 @@ class SlackHarness:
                 "text": text,
                 "api_app_id": APP_ID,
                 "is_enterprise_install": "false",
-                "response_url": f"{self.fake.url}response/{next(self._ids)}",
+                "response_url": self.response_url(channel, user),
                 "trigger_id": f"{next(self._ids)}.1234.abcdef",
             }
         )
@@ -188,7 +196,7 @@ class SlackHarness:
             payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel}
             payload["channel"] = {"id": channel, "name": "town-hall"}
             payload["message"] = {"type": "message", "ts": message_ts, "text": "stage", "user": "UBOTSTAGE"}
-            payload["response_url"] = f"{self.fake.url}response/{next(self._ids)}"
+            payload["response_url"] = self.response_url(channel, user)
         return await self.send(self.interaction(payload))
 
     async def submit(
@@ -348,6 +356,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 async def slack(fake_slack: FakeSlack, tmp_path: Path, migrated_database: Path) -> AsyncIterator[SlackHarness]:
     """A started app; at the end every call it made is checked against Slack's data and limits."""
     harness = SlackHarness(fake_slack, tmp_path, migrated_database)
+    harness.live_responses = True  # as Slack sends them: the person who acted is answered through it
     await harness.start()
     yield harness
     await harness.close()

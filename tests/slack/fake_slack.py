@@ -125,10 +125,15 @@ class FakeSlack:
         return [call.args for call in self.calls if call.method == method and call.status == 200 and not call.error]
 
     def told(self, user: str) -> list[str]:
-        """Return the text of every ephemeral message (through the Web API or a response_url) and DM shown to a user."""
-        texts = [a["text"] for a in self.of("chat.postEphemeral") if a.get("user") == user]
-        texts += [a["text"] for a in self.of(RESPONSE_URL) if a.get("user") == user]
-        return texts + [a["text"] for a in self.of("chat.postMessage") if a.get("channel") == user]
+        """Return, in order, every ephemeral message (Web API or a response_url) and DM shown to a user."""
+        texts = []
+        for call in self.calls:
+            if call.status != 200 or call.error:
+                continue
+            shown_to = call.args.get("channel" if call.method == "chat.postMessage" else "user")
+            if call.method in ("chat.postEphemeral", RESPONSE_URL, "chat.postMessage") and shown_to == user:
+                texts.append(call.args["text"])
+        return texts
 
     def response_url(self, channel: str, user: str, request: int) -> str:
         """Return a response_url for one request, as Slack puts in a slash command's or a click's payload."""
