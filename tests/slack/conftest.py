@@ -176,6 +176,23 @@ class SlackHarness:
         message_ts: str = "1700000000.000001",
     ) -> BoltResponse:
         """Click a button (or choose in a select) the app posted."""
+        request = self.click_request(
+            user, action_id, value, channel=channel, view=view, element=element, message_ts=message_ts
+        )
+        return await self.send(request)
+
+    def click_request(
+        self,
+        user: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        channel: str = CHANNEL,
+        view: dict[str, Any] | None = None,
+        element: dict[str, Any] | None = None,
+        message_ts: str = "1700000000.000001",
+    ) -> AsyncBoltRequest:
+        """Return the signed request Slack sends for a click."""
         action = {"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": "1700000001.000002"}
         if value is not None:
             action["value"] = value
@@ -197,7 +214,7 @@ class SlackHarness:
             payload["channel"] = {"id": channel, "name": "town-hall"}
             payload["message"] = {"type": "message", "ts": message_ts, "text": "stage", "user": "UBOTSTAGE"}
             payload["response_url"] = self.response_url(channel, user)
-        return await self.send(self.interaction(payload))
+        return self.interaction(payload)
 
     async def submit(
         self, user: str, callback_id: str, values: dict[str, Any] | None = None, channel: str = CHANNEL
