@@ -7,6 +7,9 @@ codes Slack documents for the method), 429 with Retry-After, 5xx (500 and 503 as
 Slack's API answers them, 502 and 504 as the HTML page its gateways serve), and a
 connection dropped before any answer. A fault may be kept for calls whose arguments
 match (`where`), so one person's messages fail while everyone else's go through.
+Slack's rate tiers are enforced on every call (tests/slack/limits.py: 429 with the Retry-After
+Slack would send), users.list pages through the workspace's people, and a payload's response_url
+(`response_url()`) shows its person an ephemeral message, as Slack does, up to five times.
 """
 
 from __future__ import annotations
