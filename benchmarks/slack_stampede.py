@@ -14,6 +14,7 @@ import asyncio
 import importlib
 import json
 import socket
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -60,10 +61,17 @@ class _Core:
 
 
 def _fake_slack() -> Any:
+    """Import the checkout's fake Slack: beside this package, or in the directory stagedoor runs in."""
+    for root in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (root / "tests" / "slack" / "fake_slack.py").is_file() and str(root) not in sys.path:
+            sys.path.append(str(root))  # an installed stagedoor run from its checkout
+            break
     try:
         return importlib.import_module(FAKE_SLACK)
     except ImportError as error:
-        raise MissingFake(f"the Slack stampede needs a stagedoor checkout (it uses {FAKE_SLACK}): {error}") from None
+        raise MissingFake(
+            f"the Slack stampede needs a stagedoor checkout (it uses {FAKE_SLACK}); run it from one ({error})"
+        ) from None
 
 
 def _free_port() -> int:
