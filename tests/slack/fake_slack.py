@@ -303,6 +303,10 @@ class FakeSlack:
             return {"users": self.groups.get(args["usergroup"], [])}
         return {}
 
+    def users_left(self, args: dict[str, Any]) -> bool:
+        """Say whether a users.list call with these arguments left people for a next page."""
+        return int(args.get("cursor") or 0) + (int(args.get("limit") or 0) or USERS_PAGE) < len(self.users)
+
     def _users_page(self, args: dict[str, Any]) -> dict[str, Any]:
         """users.list: the workspace's people a page at a time, `next_cursor` empty on the last page."""
         people = sorted(self.users)
