@@ -18,6 +18,13 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer commands, smaller rooms")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
+    parser.add_argument(
+        "--slack-stampede",
+        action="store_true",
+        help="instead: Raise-hand clicks through the Slack app over HTTP against the checkout's strict fake Slack",
+    )
+    parser.add_argument("--clicks", type=int, default=1_000, metavar="N", help="clicks in the Slack stampede")
+    parser.add_argument("--spread", type=float, default=5.0, metavar="SECONDS", help="how long the clicks take")
     return parser
 
 
@@ -80,12 +87,32 @@ def main(argv: list[str] | None = None) -> int:
     return run(parse(argv))
 
 
+def progress(line: str) -> None:
+    """Say how far a measurement has got, on stderr (the figures go to stdout)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def run_stampede(args: argparse.Namespace) -> int:
+    """Run the Slack stampede and print its figures; return 1 only if it could not run."""
+    from benchmarks.slack_stampede import MissingFake, measure_stampede, stampede_lines
+
+    try:
+        figures = asyncio.run(measure_stampede(clicks=args.clicks, spread=args.spread, progress=progress))
+    except MissingFake as error:
+        print(f"stagedoor bench: {error}", file=sys.stderr)
+        return 1
+    if not args.json:
+        print("\n".join(stampede_lines(figures)))
+        print()
+    print(json.dumps({"slack_stampede": figures}))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Measure with parsed options (`quick`, `json`, `no_persisted`); return 1 only if a measurement failed."""
+    if getattr(args, "slack_stampede", False):
+        return run_stampede(args)
     from benchmarks.core import measure_core  # imported here so that building the parser stays cheap
-
-    def progress(line: str) -> None:
-        print(line, file=sys.stderr, flush=True)
 
     core = measure_core(quick=args.quick, progress=progress)
     persisted: dict[str, Any] | None = None

@@ -9,5 +9,16 @@ from adapters.present.events import present
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.personal import request_note
 from adapters.present.refusals import present_error
+from adapters.present.summary import coalesce, moderator_summary
 
-__all__ = ["Action", "ActionKind", "Notice", "command_batches", "present", "present_error", "request_note"]
+__all__ = [
+    "Action",
+    "ActionKind",
+    "Notice",
+    "coalesce",
+    "command_batches",
+    "moderator_summary",
+    "present",
+    "present_error",
+    "request_note",
+]

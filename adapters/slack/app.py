@@ -15,6 +15,7 @@ from adapters.slack.listeners import register_listeners
 from adapters.slack.notices import slack_failure
 from adapters.slack.notify import Deliverer
 from adapters.slack.options import SlackOptions
+from adapters.slack.respond import remember_response_url
 from adapters.slack.roles import Roles
 from adapters.slack.roster import UPDATE_INTERVAL, RosterBoard
 from adapters.slack.stage import SlackStage
@@ -66,6 +67,7 @@ def build_app(
     roster = RosterBoard(client, state, public_status, roster_interval, report_roster)
     stage = SlackStage(service, client, state, roles, roster, clock)
     app = AsyncApp(client=client, signing_secret=options.signing_secret or "", name="stagedoor")
+    app.middleware(remember_response_url)  # the clicker's answer goes through their request's response_url
     gate = StageGate(stage)
     uses = SlackUses(stage, HuddleWatch(stage), gate)
     register_listeners(app, uses)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -20,6 +21,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack.respond import answer_in_place
 
 # `ok: false` answers that say Slack was busy or broken, not that the call was wrong: trying later may work.
 TRANSIENT_CODES = {"ratelimited", "rate_limited", "request_timeout", "service_unavailable", "fatal_error"}
@@ -114,11 +118,27 @@ def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
     return [WithinBudget(handler, policy.budget) for handler in handlers]
 
 
+class StageClient(AsyncWebClient):
+    """The Web API client, answering the person a request came from through its response_url (respond.py)."""
+
+    async def chat_postEphemeral(self, **kwargs: Any) -> AsyncSlackResponse:
+        """Show one person an ephemeral message: in place of the request they made, else with the Web API."""
+        channel, user = str(kwargs.get("channel")), str(kwargs.get("user"))
+        plain = set(kwargs) <= {"channel", "user", "text", "blocks"}
+        if plain and await answer_in_place(channel, user, kwargs.get("text"), kwargs.get("blocks")):
+            url = f"{self.base_url}chat.postEphemeral"
+            data = {"ok": True, "via": "response_url"}
+            return AsyncSlackResponse(
+                client=self, http_verb="POST", api_url=url, req_args={}, data=data, headers={}, status_code=200
+            )
+        return await super().chat_postEphemeral(**kwargs)
+
+
 def make_client(token: str, base_url: str, policy: RetryPolicy | None = None) -> AsyncWebClient:
     """Return a Web API client for the bot token that retries 429s, 5xx and dropped connections, within bounds."""
     if not base_url.endswith("/"):
         base_url += "/"
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers(policy or RetryPolicy()))
+    return StageClient(token=token, base_url=base_url, retry_handlers=retry_handlers(policy or RetryPolicy()))
 
 
 def error_code(error: BaseException) -> str:

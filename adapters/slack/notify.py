@@ -12,6 +12,12 @@ for it are remembered, so a retry sends only the rest. A refusal for good is han
 (join the channel, or tell the people directly) and reported to the moderators; a
 message that keeps failing is given up after a few rounds, with a moderator notice,
 so the events after it flow.
+
+Two lanes read the log, each with its own outbox cursor, so that what one person is told never
+waits behind what a room is told: the personal lane (`PERSONAL`) tells the people events are about
+(invitations, approvals, declines, positions); the room lane (`CONSUMER`) posts in channels, tells
+moderators and redraws the roster. Past `SEPARATE_UP_TO` hands and requests waiting in a room, its
+moderators get one summary each (adapters/slack/summary.py) instead of a notice per hand or request.
 """
 
 from __future__ import annotations
@@ -22,34 +28,79 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from adapters.present import Notice, present
+from adapters.present import Notice, coalesce, present
 from adapters.slack.client import error_code, transient
 from adapters.slack.huddle import StageGate
 from adapters.slack.kit import Message, mention, words
 from adapters.slack.render import render
 from adapters.slack.stage import SlackStage
 from adapters.slack.state import WORKSPACE_CHANNEL
+from adapters.slack.summary import SummaryBoard
 from core import events as ev
-from core.service import LoggedEvent
+from core.commands import Actor
+from core.room import RoomKey
+from core.service import EventLog, LoggedEvent
 
 log = logging.getLogger(__name__)
 
-CONSUMER = "slack"
-# Moderators are told of each request while the queue is short; past this, a rush of hundreds would
-# flood them and Slack's limits, and the roster and the moderator panel already show the queue.
-TELL_MODERATORS_UP_TO = 25
+CONSUMER = "slack"  # the room lane's outbox cursor (its name from before there were lanes)
+PERSONAL = "slack.personal"  # the personal lane's cursor
+NOBODY = "slack.nobody"  # a cursor never moved: reading it gives the log's first event
+# Moderators' notices that a summary replaces once a room is busy (a stampede of clicks).
+SUMMARISED = (ev.HandRaised, ev.RequestCreated)
 # Rounds of the outbox an event may fail in (each after the client's own retries) before its stuck
 # message is given up: about half a minute, so one bad message never holds every later event back.
 GIVE_UP_AFTER = 4
 
 
 class Deliverer:
-    """The outbox consumer for Slack rooms."""
+    """The outbox consumers for Slack rooms: the room lane and the personal lane, each with its own cursor."""
 
     def __init__(self, stage: SlackStage, gate: StageGate, give_up_after: int = GIVE_UP_AFTER) -> None:
+        async def public_status(key: RoomKey) -> ev.StatusReply:
+            return await stage.status(key, Actor(""))
+
+        self.summaries = SummaryBoard(stage.client, public_status, stage.moderators, stage.roster.pacer)
+        self.room = Lane(stage, gate, give_up_after, personal=False, summaries=self.summaries)
+        self.personal = Lane(stage, gate, give_up_after, personal=True, summaries=self.summaries)
+
+    async def deliver(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
+        """The room lane: post in the channel, tell the moderators, mark the roster."""
+        await self.room.deliver(item, caused)
+
+    async def deliver_personal(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
+        """The personal lane: tell the people the event is about."""
+        await self.personal.deliver(item, caused)
+
+    def lanes(self) -> list[tuple[str, Callable[[LoggedEvent, Sequence[ev.Event]], Awaitable[None]]]]:
+        """Return each lane's outbox cursor and delivery, personal first."""
+        return [(PERSONAL, self.deliver_personal), (CONSUMER, self.deliver)]
+
+
+async def start_personal_lane(events: EventLog) -> None:
+    """Start a new personal lane where the room lane is, so an upgraded install does not retell its history."""
+    mine, room, first = [await events.read(name, 1) for name in (PERSONAL, CONSUMER, NOBODY)]
+    if not mine or not first or mine[0].id != first[0].id or (room and room[0].id == first[0].id):
+        return  # the personal lane has moved before, or both lanes stand at the log's start
+    if room:
+        await events.ack(PERSONAL, room[0].id - 1)
+        return
+    while page := await events.read(PERSONAL, 1000):  # the room lane delivered everything: so has this lane
+        await events.ack(PERSONAL, page[-1].id)
+
+
+class Lane:
+    """One outbox consumer for Slack rooms: the personal notices, or everything else."""
+
+    def __init__(
+        self, stage: SlackStage, gate: StageGate, give_up_after: int, *, personal: bool, summaries: SummaryBoard
+    ) -> None:
         self._stage = stage
         self._gate = gate
         self._give_up_after = give_up_after
+        self._personal = personal
+        self._summaries = summaries
+        self._board = -1 if personal else stage.roster.attach(summaries)
         self._last_id = 0
         self._done: dict[int, set[str]] = {}  # event id → the steps (messages) already delivered for it
         self._failures: dict[int, int] = {}  # event id → rounds that failed
@@ -85,14 +136,19 @@ class Deliverer:
 
     async def _deliver(self, item: LoggedEvent, caused: Sequence[ev.Event]) -> None:
         key, event = item.room, item.event
+        if self._personal:
+            await self._tell(item, present(event, caused))
+            await self._once(item, "actor", "answer the person who acted", self._answer, item, caused)
+            return
         await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
             # a new session gets a new roster message at the bottom
             await self._once(item, "roster", "start a new roster", self._stage.roster.forget, key)
         await self._tell(item, present(event, caused))
         await self._once(item, "gate", "update the stage channel", self._gate.apply, key, event)
-        await self._once(item, "actor", "answer the person who acted", self._answer, item, caused)
         self._stage.roster.mark(key)
+        if self._summaries.summarised(key):
+            self._stage.roster.mark_board(self._board, key)
 
     async def _once(
         self, item: LoggedEvent, step: str, doing: str, send: Callable[..., Awaitable[object]], *args: Any
@@ -111,10 +167,12 @@ class Deliverer:
         key, event = item.room, item.event
         about = getattr(event, "user", None)
         for index, notice in enumerate(notices):
+            if (notice.recipient in (ev.ROOM, ev.MODERATORS)) == self._personal:
+                continue  # the other lane's
             if notice.recipient == ev.ROOM:
                 await self._once(item, f"{index}:room", "post in the channel", self._announce, item, index, notice)
             elif notice.recipient == ev.MODERATORS:
-                if isinstance(event, ev.RequestCreated) and event.position > TELL_MODERATORS_UP_TO:
+                if isinstance(event, SUMMARISED) and await self._summarised(key):
                     continue
                 message = render(notice, key)
                 for moderator in await self._stage.moderators(key):
@@ -128,6 +186,15 @@ class Deliverer:
         message = await self._stage.owed_answer(item, caused)
         if message is not None and item.actor:
             await self._person(item, f"actor:{item.actor}", item.actor, message)
+
+    async def _summarised(self, key: RoomKey) -> bool:
+        """Say whether the room's moderators have a summary instead of a notice per hand and request."""
+        if self._summaries.summarised(key):
+            return True
+        if not coalesce(await self._stage.status(key, Actor(""))):
+            return False
+        self._summaries.open(key)
+        return True
 
     async def _person(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:
         """Tell one person; a refusal for good (even as a DM) is reported, so moderators know who was not told."""

@@ -1,9 +1,11 @@
 """The live roster message: one per session, edited in place, bursts coalesced.
 
 Every state change marks its room dirty; a single loop renders dirty rooms one at a
-time, at most one chat.update per `interval` for the whole app, so Slack's Tier 3
-limit (50+ a minute) is never reached. A 429 that still happens is waited out by
-slack_sdk's retry handler, and a failure keeps the room dirty for the next round (X4).
+time, at most one chat.update per `interval` for the whole app (the moderators' summaries
+take their turns from the same pacer), so Slack's Tier 3 limit (50+ a minute) is never
+reached. A roster whose rendering is what its message already shows is not sent again.
+A 429 that still happens is waited out by slack_sdk's retry handler, and a failure keeps
+the room dirty for the next round (X4).
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.kit import Message
+from adapters.slack.pace import Pacer
 from adapters.slack.panels import roster
 from adapters.slack.state import SlackState
 from core.events import StatusReply
@@ -48,6 +51,14 @@ PERMANENT = {
 Report = Callable[[RoomKey, str], Awaitable[None]]
 
 
+class Board(Protocol):
+    """Another per-room message drawn in the roster's rounds (the moderators' summaries)."""
+
+    async def draw(self, key: RoomKey) -> None:
+        """Redraw the room's messages of this board."""
+        ...
+
+
 class RosterBoard:
     """Keep each room's roster message true."""
 
@@ -66,6 +77,20 @@ class RosterBoard:
         self._report = report
         self._dirty: dict[RoomKey, None] = {}
         self._wake = asyncio.Event()
+        self.pacer = Pacer(interval)  # chat.update turns for the whole app
+        self._shown: dict[RoomKey, tuple[str, Message]] = {}  # the roster message and what it shows now
+        self._boards: list[Board] = []
+        self._board_dirty: dict[tuple[int, RoomKey], None] = {}
+
+    def attach(self, board: Board) -> int:
+        """Draw another board's messages in these rounds, sharing the pacing; return its number for `mark_board`."""
+        self._boards.append(board)
+        return len(self._boards) - 1
+
+    def mark_board(self, board: int, key: RoomKey) -> None:
+        """Note that an attached board's messages for a room must be redrawn."""
+        self._board_dirty[(board, key)] = None
+        self._wake.set()
 
     def mark(self, key: RoomKey) -> None:
         """Note that a room's roster must be redrawn."""
@@ -80,7 +105,21 @@ class RosterBoard:
             await self._state.save(key)
 
     async def flush(self) -> int:
-        """Redraw every dirty room now; return how many were drawn."""
+        """Redraw every dirty room (and attached board) now; return how many rosters were drawn."""
+        drawn = await self._flush_rosters()
+        while self._board_dirty:
+            number, key = item = next(iter(self._board_dirty))
+            del self._board_dirty[item]
+            try:
+                await self._boards[number].draw(key)
+            except BaseException:
+                self._board_dirty[item] = None  # drawn again next round
+                raise
+            if self._dirty:
+                drawn += await self._flush_rosters()  # a roster never waits behind every summary
+        return drawn
+
+    async def _flush_rosters(self) -> int:
         drawn = 0
         while self._dirty:
             key = next(iter(self._dirty))
@@ -101,8 +140,6 @@ class RosterBoard:
                 self._dirty[key] = None  # a failure or a shutdown cutting the draw short: drawn again later
                 raise
             drawn += 1
-            if self._dirty and self._interval:
-                await asyncio.sleep(self._interval)
         return drawn
 
     async def run(self) -> None:
@@ -129,18 +166,24 @@ class RosterBoard:
         channel = self._state.channel(key)
         message = roster(status, key, channel.stage_channel, channel.huddle_cameras)
         if channel.roster_ts:
+            if self._shown.get(key) == (channel.roster_ts, message):
+                return  # the message already shows exactly this: an identical chat.update changes nothing
+            await self.pacer.turn()
             try:
                 await self._client.chat_update(
                     channel=key.channel, ts=channel.roster_ts, text=message.text, blocks=message.blocks
                 )
+                self._shown[key] = (channel.roster_ts, message)
                 return
             except SlackApiError as error:
                 if error.response.get("error") not in GONE:
                     raise
         if not status.live:
             return
+        await self.pacer.turn()
         response = await self._post(key, message)
         channel.roster_ts = response["ts"]
+        self._shown[key] = (channel.roster_ts, message)
         await self._state.save(key)
 
     async def _post(self, key: RoomKey, message: Message) -> dict[str, Any]:

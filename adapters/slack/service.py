@@ -17,8 +17,9 @@ from adapters.outbox import pump
 from adapters.platform import PlatformFailure, wait_for_tasks
 from adapters.slack.app import SlackBot, build_app
 from adapters.slack.client import make_client
+from adapters.slack.directory import Directory
 from adapters.slack.http_mode import Intake, run_http
-from adapters.slack.notify import CONSUMER
+from adapters.slack.notify import start_personal_lane
 from adapters.slack.options import SlackOptions
 from adapters.slack.state import LEGACY_FILE, AdapterStateStore, SlackState
 from core.service import EventLog, StageService
@@ -75,11 +76,13 @@ class SlackPlatform:
         self._intake = Intake()
         self._runner: web.AppRunner | None = None
         self._handler: AsyncSocketModeHandler | None = None
-        self._wake = app.commits.subscribe()
+        self._lane_wakes: list[asyncio.Event] = []
         self._stop_delivery = asyncio.Event()
-        self._delivery: asyncio.Task[None] | None = None
+        self._delivery: list[asyncio.Task[None]] = []  # one per delivery lane (adapters/slack/notify.py)
         self._roster: asyncio.Task[None] | None = None
         self._tick: asyncio.Task[None] | None = None
+        self._people: asyncio.Task[None] | None = None
+        self.directory: Directory | None = None
 
     @property
     def http(self) -> bool:
@@ -102,15 +105,25 @@ class SlackPlatform:
         if options.data_dir is not None:
             await state.import_file(options.data_dir / LEGACY_FILE)
         bot = self.bot = build_app(options, self._app.service, self._app.clock, client=client, state=state)
-        self._delivery = asyncio.create_task(
-            pump(self._app.store, CONSUMER, bot.deliverer.deliver, self._wake, stop=self._stop_delivery)
-        )
+        await start_personal_lane(self._app.store)
+        self._delivery = [
+            asyncio.create_task(pump(self._app.store, cursor, deliver, self._lane_wake(), stop=self._stop_delivery))
+            for cursor, deliver in bot.deliverer.lanes()
+        ]
         self._roster = asyncio.create_task(bot.stage.roster.run())
+        self.directory = Directory(client, bot.stage.roles)  # everyone's roles at hand before they click
+        self._people = asyncio.create_task(self.directory.run())
         self._tick = asyncio.create_task(bot.uses.tick_forever())
         if self.http:
             await self._listen(bot)
         else:
             await self._connect(bot)
+
+    def _lane_wake(self) -> asyncio.Event:
+        """Return a wake-up for one delivery lane: every lane wakes after each local commit."""
+        wake = self._app.commits.subscribe()
+        self._lane_wakes.append(wake)
+        return wake
 
     async def _listen(self, bot: SlackBot) -> None:
         host, port = self._options.http_host, self._options.http_port
@@ -161,8 +174,9 @@ class SlackPlatform:
         if self._handler is not None:
             with contextlib.suppress(Exception):
                 await self._handler.close_async()  # type: ignore[no-untyped-call]
-        if self._tick is not None:
-            self._tick.cancel()
+        for task in (self._tick, self._people):
+            if task is not None:
+                task.cancel()
 
     async def finish(self, seconds: float) -> list[str]:
         """Let acked listeners end, deliver the committed events, redraw pending rosters, within `seconds`."""
@@ -181,9 +195,11 @@ class SlackPlatform:
             left.append("commands still running")
             log.warning("slack: commands still running after %.1f s; stopping without them", seconds - reserve)
         self._stop_delivery.set()
-        self._wake.set()
-        if self._delivery is not None and await wait_for_tasks([self._delivery], deadline - loop.time()):
-            self._delivery.cancel()
+        for wake in self._lane_wakes:
+            wake.set()
+        if self._delivery and await wait_for_tasks(self._delivery, deadline - loop.time()):
+            for task in self._delivery:
+                task.cancel()
             left.append("events not yet delivered (delivered after the next start)")
             log.warning("slack: events not yet delivered; the next start delivers them")
         else:
@@ -206,7 +222,7 @@ class SlackPlatform:
 
     async def close(self) -> None:
         """Stop the loops and the HTTP listener."""
-        for task in (self._delivery, self._roster, self._tick):
+        for task in (*self._delivery, self._roster, self._tick, self._people):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -90,6 +90,7 @@ async def test_work_that_outlasts_the_shutdown_timeout_is_cut_and_the_process_st
     process = await run.start()
     try:
         fake_slack.slow["users.info"] = 5.0
+        fake_slack.slow["chat.postEphemeral"] = 5.0  # the answer after the ack (roles come from users.list now)
         assert await run.command(ALEX, "status") == 200
         process.signal(signal.SIGTERM)
         assert await process.exit_code(timeout=15) == 0, process.stderr

@@ -20,7 +20,6 @@ from slack_sdk.signature import SignatureVerifier
 from adapters.outbox import drain
 from adapters.slack import SlackBot, SlackOptions, build_app
 from adapters.slack.client import make_client
-from adapters.slack.notify import CONSUMER
 from adapters.slack.state import SlackState
 from core.room import RoomKey
 from core.service import StageService
@@ -101,6 +100,14 @@ class SlackHarness:
             await self.store.close()
 
     # -- requests as Slack sends them ----------------------------------------------------------------
+    live_responses = False  # True: response_urls FakeSlack answers; False: expired ones, so answers use the Web API
+
+    def response_url(self, channel: str, user: str) -> str:
+        """Return the response_url Slack puts in a command's or click's payload (FakeSlack answers it)."""
+        if self.live_responses:
+            return self.fake.response_url(channel, user, next(self._ids))
+        return f"{self.fake.url}response/expired/{next(self._ids)}"
+
     def request(
         self,
         body: str,
@@ -143,7 +150,7 @@ class SlackHarness:
                 "text": text,
                 "api_app_id": APP_ID,
                 "is_enterprise_install": "false",
-                "response_url": f"{self.fake.url}response/{next(self._ids)}",
+                "response_url": self.response_url(channel, user),
                 "trigger_id": f"{next(self._ids)}.1234.abcdef",
             }
         )
@@ -169,6 +176,23 @@ class SlackHarness:
         message_ts: str = "1700000000.000001",
     ) -> BoltResponse:
         """Click a button (or choose in a select) the app posted."""
+        request = self.click_request(
+            user, action_id, value, channel=channel, view=view, element=element, message_ts=message_ts
+        )
+        return await self.send(request)
+
+    def click_request(
+        self,
+        user: str,
+        action_id: str,
+        value: str | None = None,
+        *,
+        channel: str = CHANNEL,
+        view: dict[str, Any] | None = None,
+        element: dict[str, Any] | None = None,
+        message_ts: str = "1700000000.000001",
+    ) -> AsyncBoltRequest:
+        """Return the signed request Slack sends for a click."""
         action = {"action_id": action_id, "block_id": "b1", "type": "button", "action_ts": "1700000001.000002"}
         if value is not None:
             action["value"] = value
@@ -189,8 +213,8 @@ class SlackHarness:
             payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel}
             payload["channel"] = {"id": channel, "name": "town-hall"}
             payload["message"] = {"type": "message", "ts": message_ts, "text": "stage", "user": "UBOTSTAGE"}
-            payload["response_url"] = f"{self.fake.url}response/{next(self._ids)}"
-        return await self.send(self.interaction(payload))
+            payload["response_url"] = self.response_url(channel, user)
+        return self.interaction(payload)
 
     async def submit(
         self, user: str, callback_id: str, values: dict[str, Any] | None = None, channel: str = CHANNEL
@@ -294,8 +318,9 @@ class SlackHarness:
 
     # -- after the fact --------------------------------------------------------------------------------
     async def deliver(self) -> None:
-        """Run the outbox and the roster once, as the background tasks would."""
-        await drain(self.store, CONSUMER, self.bot.deliverer.deliver)
+        """Run the outbox's lanes and the roster once, as the background tasks would."""
+        for cursor, deliver in self.bot.deliverer.lanes():
+            await drain(self.store, cursor, deliver)
         await self.bot.stage.roster.flush()
 
     async def everyone_arrives(self, *users: str) -> None:
@@ -348,6 +373,7 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 async def slack(fake_slack: FakeSlack, tmp_path: Path, migrated_database: Path) -> AsyncIterator[SlackHarness]:
     """A started app; at the end every call it made is checked against Slack's data and limits."""
     harness = SlackHarness(fake_slack, tmp_path, migrated_database)
+    harness.live_responses = True  # as Slack sends them: the person who acted is answered through it
     await harness.start()
     yield harness
     await harness.close()

@@ -7,6 +7,9 @@ codes Slack documents for the method), 429 with Retry-After, 5xx (500 and 503 as
 Slack's API answers them, 502 and 504 as the HTML page its gateways serve), and a
 connection dropped before any answer. A fault may be kept for calls whose arguments
 match (`where`), so one person's messages fail while everyone else's go through.
+Slack's rate tiers are enforced on every call (tests/slack/limits.py: 429 with the Retry-After
+Slack would send), users.list pages through the workspace's people, and a payload's response_url
+(`response_url()`) shows its person an ephemeral message, as Slack does, up to five times.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from typing import Any
 from aiohttp import web
 
 from tests.data import PLATFORM
+from tests.slack.limits import RateTiers
 
 METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
 COMMON_ERRORS = set(METHODS["_common_errors"])
-# Calls a minute per tier (Slack's published floors); "t5" (special) is checked per channel elsewhere.
-TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+TIERS = {name: str(spec.get("rate_limit_tier") or "") for name, spec in METHODS.items() if not name.startswith("_")}
+RESPONSE_URL = "response_url"  # how the fake records a message sent through a request's response_url
+USERS_PAGE = 200  # users.list's page when no limit is given (Slack pages its own way; a cursor continues)
 
 # Bolt's own authorization passes team_id to auth.test (for org-wide installs); Slack's page lists no args.
 BOLT_EXTRAS = {"auth.test": {"team_id"}}
@@ -42,6 +47,7 @@ class Call:
     args: dict[str, Any]
     status: int = 200
     error: str | None = None  # the `ok: false` code Slack answered with
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
 
 @dataclass
@@ -72,7 +78,7 @@ class FakeSlack:
     enforce_tiers: bool | set[str] = True  # True: every method; a set: only those methods
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
-    _window: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    _tiers: RateTiers = field(default_factory=lambda: RateTiers(TIERS))
     url: str = ""
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     acks: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
@@ -122,9 +128,19 @@ class FakeSlack:
         return [call.args for call in self.calls if call.method == method and call.status == 200 and not call.error]
 
     def told(self, user: str) -> list[str]:
-        """Return the text of every ephemeral message and DM shown to a user."""
-        texts = [a["text"] for a in self.of("chat.postEphemeral") if a.get("user") == user]
-        return texts + [a["text"] for a in self.of("chat.postMessage") if a.get("channel") == user]
+        """Return, in order, every ephemeral message (Web API or a response_url) and DM shown to a user."""
+        texts = []
+        for call in self.calls:
+            if call.status != 200 or call.error:
+                continue
+            shown_to = call.args.get("channel" if call.method == "chat.postMessage" else "user")
+            if call.method in ("chat.postEphemeral", RESPONSE_URL, "chat.postMessage") and shown_to == user:
+                texts.append(call.args["text"])
+        return texts
+
+    def response_url(self, channel: str, user: str, request: int) -> str:
+        """Return a response_url for one request, as Slack puts in a slash command's or a click's payload."""
+        return f"{self.url}response/{channel}/{user}/{request}"
 
     def posted(self, channel: str) -> list[dict[str, Any]]:
         return [a for a in self.of("chat.postMessage") if a.get("channel") == channel]
@@ -136,6 +152,7 @@ class FakeSlack:
     def application(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/api/response/{channel}/{user}/{request}", self._response_url)
         app.router.add_get("/link/", self._socket)
         return app
 
@@ -170,7 +187,7 @@ class FakeSlack:
         self._check(method, args, request)
         if self.slow.get(method):
             await asyncio.sleep(self.slow[method])  # a slow Slack: the answer comes late, unchanged
-        fault = self._take_fault(method, args) or self._tier_fault(method)
+        fault = self._take_fault(method, args) or self._tier_fault(method, args)
         if fault is not None and fault.drop:
             self.calls.append(Call(method, args, 0))
             assert request.transport is not None
@@ -190,6 +207,25 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": fault.error})
         return web.json_response({"ok": True, **self._answer(method, args)})
 
+    async def _response_url(self, request: web.Request) -> web.Response:
+        """A request's response_url: an ephemeral message to its person, at most 5 times (no rate tier applies).
+
+        https://api.slack.com/interactivity/handling#message_responses: "You can use response_url to publish
+        up to five responses within 30 minutes"; "response_type": "ephemeral" shows it only to that user.
+        """
+        where = request.match_info
+        body = await request.json()
+        args = {"channel": where["channel"], "user": where["user"], **body}
+        used = sum(
+            1 for call in self.calls if call.method == RESPONSE_URL and call.args.get("request") == where["request"]
+        )
+        args["request"] = where["request"]
+        if used >= 5 or body.get("response_type") != "ephemeral":
+            self.calls.append(Call(RESPONSE_URL, args, 404))
+            return web.Response(status=404, text="used_url" if used >= 5 else "invalid_payload")
+        self.calls.append(Call(RESPONSE_URL, args))
+        return web.Response(text="ok")
+
     def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         queue = self._faults.get(method)
         for fault in queue or ():
@@ -198,17 +234,16 @@ class FakeSlack:
                 return fault
         return None
 
-    def _tier_fault(self, method: str) -> Fault | None:
-        tier = METHODS.get(method, {}).get("rate_limit_tier")
-        limit = TIER_PER_MINUTE.get(tier or "")
+    def _tier_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         enforced = self.enforce_tiers if isinstance(self.enforce_tiers, bool) else method in self.enforce_tiers
-        if not enforced or limit is None:
+        if not enforced:
             return None
-        now = time.monotonic()
-        window = [t for t in self._window[method] if now - t < 60.0]
-        window.append(now)
-        self._window[method] = window
-        return Fault(status=429, retry_after=1) if len(window) > limit else None
+        wait = self._tiers.retry_after(method, args, time.monotonic())
+        return Fault(status=429, retry_after=wait) if wait else None
+
+    def rate_limited(self) -> int:
+        """Return how many calls Slack answered with 429."""
+        return sum(1 for call in self.calls if call.status == 429)
 
     def _check(self, method: str, args: dict[str, Any], request: web.Request) -> None:
         spec = METHODS.get(method)
@@ -262,9 +297,25 @@ class FakeSlack:
             return {}
         if method == "conversations.members":
             return {"members": sorted(self.members[channel]), "response_metadata": {"next_cursor": ""}}
+        if method == "users.list":
+            return self._users_page(args)
         if method == "usergroups.users.list":
             return {"users": self.groups.get(args["usergroup"], [])}
         return {}
+
+    def users_left(self, args: dict[str, Any]) -> bool:
+        """Say whether a users.list call with these arguments left people for a next page."""
+        return int(args.get("cursor") or 0) + (int(args.get("limit") or 0) or USERS_PAGE) < len(self.users)
+
+    def _users_page(self, args: dict[str, Any]) -> dict[str, Any]:
+        """users.list: the workspace's people a page at a time, `next_cursor` empty on the last page."""
+        people = sorted(self.users)
+        start = int(args.get("cursor") or 0)
+        size = int(args.get("limit") or 0) or USERS_PAGE
+        page = people[start : start + size]
+        more = start + size < len(people)
+        cursor = str(start + size) if more else ""
+        return {"members": [self.users[u] for u in page], "cache_ts": 0, "response_metadata": {"next_cursor": cursor}}
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

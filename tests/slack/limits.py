@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from tests.data import PLATFORM
@@ -10,7 +11,7 @@ from tests.data import PLATFORM
 _SLACK_LIMITS = json.loads((PLATFORM / "block-kit-limits.json").read_text())["slack"]
 LIMITS = {key: value["limit"] for key, value in _SLACK_LIMITS.items()}
 
-MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
 VIEW_METHODS = ("views.open", "views.update", "views.push", "views.publish")
 
 
@@ -88,3 +89,57 @@ def _element(found: list[str], element: dict[str, Any]) -> None:
         _over(found, "select.options.max_items", len(element["options"]), element["type"])
     if element["type"] == "overflow":
         _over(found, "overflow.options.max_items", len(element["options"]), "overflow")
+
+
+# -- Web API rate tiers ----------------------------------------------------------------------------------------
+# https://api.slack.com/docs/rate-limits (the source slack-methods.json names for each method's tier):
+#   "Web API Tier 1 1+ per minute … Tier 2 20+ per minute … Tier 3 50+ per minute … Tier 4 100+ per minute",
+#   limits apply "per API method per app per workspace"; "chat.postMessage generally allows posting one message
+#   per second per channel" ("Short bursts >1 allowed"); a limited call is answered "HTTP 429 Too Many Requests"
+#   with "a Retry-After HTTP header containing the number of seconds until you can retry".
+TIER_PER_MINUTE = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
+POST_PER_SECOND_PER_CHANNEL = 1.0
+# ASSUMPTION (the one place the simulated tiers go beyond Slack's words): each limit is a token bucket that
+# holds one minute's calls (the "bursts" the page tolerates) and refills evenly; the floor of each tier is the
+# rate. chat.postMessage's bucket holds 5 messages per channel; its workspace-wide limit is not published and is
+# not modelled. Retry-After is the whole seconds until the bucket has a call again.
+POST_BURST = 5
+
+
+class Bucket:
+    """One rate limit: `size` calls at once, refilled at `rate` calls a second."""
+
+    def __init__(self, size: float, rate: float, now: float) -> None:
+        self.size, self.rate, self.tokens, self.at = size, rate, size, now
+
+    def take(self, now: float) -> int:
+        """Take one call; return 0 when allowed, else the Retry-After seconds Slack would send."""
+        self.tokens = min(self.size, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0
+        return max(1, math.ceil((1 - self.tokens) / self.rate))
+
+
+class RateTiers:
+    """Slack's per-method tiers and chat.postMessage's per-channel limit, as 429 + Retry-After."""
+
+    def __init__(self, tiers: dict[str, str]) -> None:
+        self._tiers = tiers  # method → its tier in slack-methods.json
+        self._buckets: dict[tuple[str, str], Bucket] = {}
+
+    def retry_after(self, method: str, args: dict[str, Any], now: float) -> int:
+        """Count a call; return 0 if Slack would take it, else the seconds of its Retry-After."""
+        tier = self._tiers.get(method, "")
+        if method == "chat.postMessage":
+            key = (method, str(args.get("channel")))
+            size, rate = float(POST_BURST), POST_PER_SECOND_PER_CHANNEL
+        elif tier in TIER_PER_MINUTE:
+            key, size, rate = (method, ""), float(TIER_PER_MINUTE[tier]), TIER_PER_MINUTE[tier] / 60.0
+        else:
+            return 0  # other special-tier methods (auth.test, chat.getPermalink) publish no number
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = Bucket(size, rate, now)
+        return bucket.take(now)

@@ -13,6 +13,7 @@ from adapters.slack.http_mode import EVENTS_PATH, run_http
 from adapters.slack.roster import RosterBoard
 from adapters.slack.state import SlackState
 from core.commands import Actor, Arrive, AskToJoin, Status
+from core.events import StatusReply
 from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, live_session
 from tests.slack.limits import problems_in_call
 
@@ -182,7 +183,8 @@ async def test_a_queue_of_500_still_renders_within_slack_limits(slack):
     await slack.deliver()
     updates = slack.fake.of("chat.update")
     assert len(updates) == 1  # 500 changes, one edit
-    assert len(slack.fake.told(ADMIN)) == 25  # told of the first 25; the roster and panel show the rest
+    [summary] = slack.fake.told(ADMIN)  # one summary, not 500 notices; the roster and panel show everyone
+    assert "500 requests to join the stage" in summary
     assert all(call.status == 200 for call in slack.fake.calls)  # within every method's tier
     shown = json.dumps(updates[0]["blocks"], ensure_ascii=False)
     assert "*Queue (500):*" in shown and "…and 460 more" in shown
@@ -197,29 +199,41 @@ async def test_a_queue_of_500_still_renders_within_slack_limits(slack):
 
 async def test_roster_edits_are_coalesced_and_paced(fake_slack):
     from adapters.slack.client import make_client
-
-    drawn: list[tuple[str, float]] = []
-    client = make_client("xoxb-test-token", fake_slack.url)
-
-    async def status_of(key):
-        drawn.append((key.channel, time.monotonic()))
-        return Status  # never rendered: the board is stopped before drawing
-
-    board = RosterBoard(client, SlackState(), status_of, interval=0.05)
-
-    async def draw(key):
-        await status_of(key)
-
-    board.draw = draw  # count draws without Slack calls
     from core.room import RoomKey
 
+    client = make_client("xoxb-test-token", fake_slack.url)
+    counts = {"C1": 0, "C2": 0, "C3": 0}
+
+    async def status_of(key):
+        counts[key.channel] += 1  # each draw shows a new count, so each one is a real edit
+        return StatusReply(actor="", live=True, mode="open", count=counts[key.channel], capacity=100)
+
+    state = SlackState()
+    board = RosterBoard(client, state, status_of, interval=0.05)
+    for channel in counts:
+        state.channel(RoomKey("slack", "T", channel)).roster_ts = "1700000000.000001"
     for _ in range(20):
-        for channel in ("C1", "C2", "C3"):
+        for channel in counts:
             board.mark(RoomKey("slack", "T", channel))
     assert await board.flush() == 3
-    assert [channel for channel, _ in drawn] == ["C1", "C2", "C3"]
-    gaps = [later - earlier for (_, earlier), (_, later) in zip(drawn, drawn[1:], strict=False)]
+    edits = [call for call in fake_slack.calls if call.method == "chat.update"]
+    assert [call.args["channel"] for call in edits] == ["C1", "C2", "C3"]
+    gaps = [later.at - earlier.at for earlier, later in zip(edits, edits[1:], strict=False)]
     assert all(gap >= 0.045 for gap in gaps)
+
+
+async def test_a_roster_whose_rendering_did_not_change_is_not_edited_again(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    edits = len(slack.fake.of("chat.update"))
+    for _ in range(3):
+        slack.bot.stage.roster.mark(slack.key)  # something happened, but the roster reads the same
+        await slack.bot.stage.roster.flush()
+    assert len(slack.fake.of("chat.update")) == edits
+    await slack.command(BEA, "ask")  # now it reads differently
+    assert len(slack.fake.of("chat.update")) == edits + 1
+    rendered = [json.dumps(a["blocks"]) for a in slack.fake.of("chat.update")]
+    assert all(a != b for a, b in zip(rendered, rendered[1:], strict=False))
 
 
 async def test_X4_a_roster_slack_refuses_for_good_is_reported_to_moderators(slack):

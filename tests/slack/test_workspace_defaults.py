@@ -6,6 +6,7 @@ import json
 
 from adapters.slack import kit as b
 from tests.slack.conftest import ADMIN, ALEX, CHANNEL
+from tests.slack.fake_slack import RESPONSE_URL
 
 OTHER = "C0OTHER01"  # a channel with no settings of its own
 
@@ -36,7 +37,10 @@ def form_values(**fields: str) -> dict:
 async def status_line(slack, channel: str) -> str:
     await slack.command(ADMIN, "start", channel=channel)
     await slack.command(ADMIN, "status", channel=channel)
-    shown = [a for a in slack.fake.of("chat.postEphemeral") if a["user"] == ADMIN and a["channel"] == channel]
+    ephemeral = [
+        c.args for c in slack.fake.calls if c.method in ("chat.postEphemeral", RESPONSE_URL) and c.status == 200
+    ]
+    shown = [a for a in ephemeral if a["user"] == ADMIN and a["channel"] == channel]
     return str(shown[-1]["text"])
 
 
