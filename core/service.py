@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, TypeVar
@@ -98,9 +98,10 @@ class StageService:
         self._attempts = attempts
         self._locks: dict[RoomKey, asyncio.Lock] = {}
 
-    async def handle(self, key: RoomKey, command: Command) -> list[Event]:
-        """Apply a command to a room; return every event, replies included."""
-        return await self._serialised(key, lambda: self._handle_once(key, command))
+    async def handle(self, key: RoomKey, command: Command, *, after: Sequence[Command] = ()) -> list[Event]:
+        """Apply a command to a room, after the happenings in `after`, in one transaction; return every event."""
+        commands = (*after, command)
+        return await self._serialised(key, lambda: self._handle_once(key, commands))
 
     async def refusal(self, key: RoomKey, command: Command) -> StageError | None:
         """Return the refusal the command would get now, changing nothing (so a form need not open for it)."""
@@ -140,11 +141,13 @@ class StageService:
                     await asyncio.sleep(0.01 * 2**attempt)
         raise AssertionError("unreachable")
 
-    async def _handle_once(self, key: RoomKey, command: Command) -> list[Event]:
+    async def _handle_once(self, key: RoomKey, commands: Sequence[Command]) -> list[Event]:
         async with self._unit_of_work() as uow:
             room = await uow.load(key)
             now = self._clock()
-            events = rules.handle(room, command, now)
+            # One transaction for a person's arrival and their command: a click costs one commit, not two.
+            events = [event for command in commands for event in rules.handle(room, command, now)]
+            command = commands[-1]
             logged = [event for event in events if not event.is_reply]
             if room.is_dirty or logged:
                 await uow.save(room, logged, now, command.actor.user or None)

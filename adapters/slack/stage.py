@@ -91,11 +91,11 @@ class SlackStage:
         actor = await self.roles.actor(key, user)
         if actor.moderator:
             self.acting_moderators.setdefault(key, set()).add(user)
-        await self.service.handle(key, Arrive(Actor(user)))
         # Taken on before the commit, so the outbox, woken by the commit, knows this person's answer is coming.
         claim = self.answers.begin(key, user)
         try:
-            events = await self.service.handle(key, build(actor))
+            # They are in the room (they clicked in it): recorded in the same transaction as their command.
+            events = await self.service.handle(key, build(actor), after=[Arrive(Actor(user))])
         except BaseException:
             self.answers.failed(claim)
             raise

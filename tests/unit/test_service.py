@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.persistence.memory import MemoryStore
+from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
 from core import commands as c
 from core.commands import Actor
 from core.room import RoomKey
@@ -89,4 +89,29 @@ async def test_refused_actions_write_nothing() -> None:
     await service.handle(KEY, c.RemoveFromStage(Actor("ann"), "ann"))
     await service.handle(KEY, c.ChangeMode(MOD, "nonsense"))
     assert not room.is_dirty
+    assert logged(store) == ["session.started"]
+
+
+async def test_an_arrival_and_the_command_after_it_share_one_transaction_and_both_count() -> None:
+    clock = Clock()
+    store, _ = await started(clock)
+    opened: list[int] = []
+
+    def counted() -> MemoryUnitOfWork:
+        opened.append(1)
+        return store.unit_of_work()
+
+    service = StageService(counted, clock)
+    events = await service.handle(KEY, c.RaiseHand(Actor("zoe")), after=[c.Arrive(Actor("zoe"))])
+    assert len(opened) == 1
+    assert [event.as_dict()["event"] for event in events] == ["hand.raised"]
+    assert store.rooms[KEY].people["zoe"].present
+
+
+async def test_an_arrival_is_kept_when_the_command_after_it_is_refused() -> None:
+    clock = Clock()
+    store, service = await started(clock)
+    (refusal,) = await service.handle(KEY, c.RemoveFromStage(Actor("zed"), "zed"), after=[c.Arrive(Actor("zed"))])
+    assert refusal.name == "error"
+    assert store.rooms[KEY].people["zed"].present
     assert logged(store) == ["session.started"]
