@@ -26,7 +26,7 @@ class ExportRefused(Exception):
 
 def add_export(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     """Describe `stagedoor export` and its options."""
-    export = commands.add_parser(
+    export: argparse.ArgumentParser = commands.add_parser(
         "export",
         help="write a channel's history and per-session figures as CSV or JSON Lines (R2)",
         description="Dates are ISO 8601 (2026-03-01, 2026-03-01T09:30, 2026-03-01T09:30+01:00), UTC unless an "
