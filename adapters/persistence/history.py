@@ -55,7 +55,11 @@ class _Statements:
         self.last_before: Executable = select(func.max(events.c.id)).where(room, events.c.at < bp("since"))
         self.boundary: Executable = (
             select(events.c.id, events.c.name)
-            .where(room, events.c.id <= bp("before"), events.c.name.in_([SessionStarted.name, SessionEnded.name]))
+            .where(
+                room,
+                events.c.id <= bp("before"),
+                (events.c.name == SessionStarted.name) | (events.c.name == SessionEnded.name),
+            )
             .order_by(events.c.id.desc())
             .limit(1)
         )
