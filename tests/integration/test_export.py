@@ -205,3 +205,22 @@ async def test_R2_an_unknown_channel_or_format_is_refused_before_anything_is_wri
         assert await history.room_id(RoomKey("slack", "T1", "C404")) is None
     finally:
         await process.close()
+
+
+async def test_T4_R2_a_late_tick_logs_each_timer_s_events_at_its_own_due_time_by_nobody(database_url: str) -> None:
+    process = await start_process(database_url)
+    try:
+        await arrive(process, "ann")
+        await process.do(c.SetTurn(ADMIN, "60"))
+        await process.do(c.StartSession(HOST, "open"))
+        await process.do(c.JoinStage(ANN))  # at 1000: warned at 1030, off at 1060
+        process.clock.now = 1500.0
+        events = await process.do(c.Status(ANN))  # whoever acts next fires them, long after
+
+        assert [e.name for e in events] == ["turn.warning", "stage.left", "status"]
+        logged = [(item.at, item.actor, item.event.name) for item in await process.store.history(ROOM)][-2:]
+        assert logged == [(1030.0, None, "turn.warning"), (1060.0, None, "stage.left")]
+        assert (await stats(process))[0]["stage_seconds"] == 60
+        assert people(records(await export(process)), 1) == await stats(process)
+    finally:
+        await process.close()
