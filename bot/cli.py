@@ -1,4 +1,4 @@
-"""The `stagedoor` command: console, migrate, run, bench, discord invite-url, discord sync."""
+"""The `stagedoor` command: console, migrate, export, run, bench, discord invite-url, discord sync."""
 
 from __future__ import annotations
 
@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--db", metavar="URL", help="database URL (default: STAGEDOOR_DATABASE_URL or data/)")
     migrate.set_defaults(run=run_migrate)
 
+    from bot.export import add_export
+
+    add_export(commands).set_defaults(run=run_export)
+
     run = commands.add_parser("run", help="serve every platform whose tokens are configured")
     run.set_defaults(run=run_platforms)
 
@@ -217,6 +221,16 @@ async def _open(settings: Settings, clock: Callable[[], float]) -> Stagedoor:
         return await open_stagedoor(settings, clock)
     except StoreUnavailable as error:
         raise Refusal(str(error)) from None
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a channel's history and per-session figures (R2), or refuse in one line having written nothing."""
+    from bot.export import ExportRefused, run_export
+
+    try:
+        return run_export(args, settings)
+    except ExportRefused as refusal:
+        raise Refusal(str(refusal)) from None
 
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -22,6 +22,7 @@ from core.commands import Command
 from core.errors import StageError
 from core.events import ErrorReply, Event
 from core.room import Room, RoomKey
+from core.rules.turns import run_timers
 
 
 @dataclass(frozen=True)
@@ -145,13 +146,32 @@ class StageService:
         async with self._unit_of_work() as uow:
             room = await uow.load(key)
             now = self._clock()
+            fired, saved = await self._fire_timers(uow, room, now)
             # One transaction for a person's arrival and their command: a click costs one commit, not two.
             events = [event for command in commands for event in rules.handle(room, command, now)]
             command = commands[-1]
             logged = [event for event in events if not event.is_reply]
             if room.is_dirty or logged:
                 await uow.save(room, logged, now, command.actor.user or None)
+                saved = True
+            if saved:
                 await uow.commit()
-                if logged and self._on_commit is not None:
+                if (fired or logged) and self._on_commit is not None:
                     self._on_commit()
-            return events
+            return fired + events
+
+    async def _fire_timers(self, uow: UnitOfWork, room: Room, now: float) -> tuple[list[Event], bool]:
+        """T4, R2: fire the timers due by `now`, each one's events logged at its own due time, by nobody.
+
+        The rules would fire them too, but inside the command's step, and the log would then date
+        them at the command's time: a turn ended by a late tick would seem to have run until it.
+        """
+        fired: list[Event] = []
+        saved = False
+        while (due := room.timers.next_due()) is not None and due <= now:
+            events = run_timers(room, due)  # also drops the stale entries due by then
+            if events or room.is_dirty:
+                await uow.save(room, events, due, None)
+                saved = True
+            fired += events
+        return fired, saved

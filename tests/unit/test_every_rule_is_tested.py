@@ -21,11 +21,13 @@ TESTS = Path(__file__).resolve().parents[1]
 RULES = TESTS.parent / "docs" / "rules.md"
 # Where each place a rule is carried out must have a test naming it.
 # "console": only the console adapter carries it out so far (Slack and Discord do not yet).
+# "cli": a `stagedoor` subcommand carries it out (Slack and Discord do not yet).
 TEST_FOLDERS = {
     "core": ("unit",),
     "store": ("integration",),
     "adapters": ("slack", "discord", "e2e"),
     "console": ("e2e",),
+    "cli": ("e2e",),  # a `stagedoor` subcommand other than the console (e.g. `export`), run as a real process
 }
 
 HEADING = re.compile(r"^### (?P<id>[A-Z]\d+) · \S", re.MULTILINE)
@@ -106,11 +108,10 @@ def test_every_rule_id_a_test_cites_is_a_rule_in_docs_rules_md() -> None:
     assert not unknown, f"tests cite rule ids docs/rules.md does not define: {unknown}"
 
 
-@pytest.mark.parametrize("rule_id", PLANNED)
-def test_a_planned_rule_is_not_yet_claimed_by_any_test(rule_id: str) -> None:
-    # Listed so that each planned rule shows in the run; once tests name it, docs/rules.md must say it is built.
-    claimed = cited_in_test_names().get(rule_id)
-    assert not claimed, f"{rule_id} has tests ({sorted(claimed)}): mark it implemented in docs/rules.md"
+def test_no_planned_rule_is_yet_claimed_by_any_test() -> None:
+    # One test, not one per planned rule: with every rule built, an empty parameter list would only skip.
+    claimed = {rule_id: sorted(files) for rule_id in PLANNED if (files := cited_in_test_names().get(rule_id))}
+    assert not claimed, f"planned rules have tests ({claimed}): mark them implemented in docs/rules.md"
 
 
 def test_the_core_rules_include_the_ones_the_core_cites_in_its_code() -> None:
