@@ -69,12 +69,15 @@ class NativeControls:
                 await self._join(member, channel)  # a member un-suppressing themselves (J11)
         elif was == "invited" and now == "speaker":
             await memory.set_unsuppressed(guild_id, channel.id, user, False)
+            self.enforcer.end_join(room_key(guild_id, channel.id), user)
             await self._join(member, channel)  # J1: accepting Discord's prompt is the get-ready step
         elif was in ("invited", "speaker") and now in ("audience", "hand"):
             echo = self.enforcer.is_echo(guild_id, member.id, "suppress", True)
             await memory.set_unsuppressed(guild_id, channel.id, user, False)
             self.enforcer.settled(room_key(guild_id, channel.id), user)
-            if echo:
+            # A self-join's prompt declined: they stay in the audience, and nothing was recorded (J1).
+            joining = self.enforcer.end_join(room_key(guild_id, channel.id), user)
+            if echo or (joining and was == "invited"):
                 return
             if was == "invited":
                 await self._declined(member, channel)

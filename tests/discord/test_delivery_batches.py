@@ -65,6 +65,7 @@ async def test_a_request_closed_by_a_mode_switch_is_delivered_with_the_switch_wh
 
         notifier.deliver = record  # type: ignore[method-assign]
         assert await notifier.drain() == len(items)
+        await notifier.delivered()
         assert [event for event, _ in seen] == [item.event for item in items], f"page {page}: every event, in order"
         closed = [batch for event, batch in seen if isinstance(event, ev.RequestCancelled)]
         assert closed == [switch, switch], f"page {page}: each closed request comes with the mode it closed for"
