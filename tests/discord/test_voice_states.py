@@ -178,6 +178,22 @@ async def test_X4_a_restart_mid_invitation_still_knows_the_invitation_was_the_bo
     assert (await world.status()).on_stage == [world.id("bea")]
 
 
+async def test_J1_a_restart_keeps_a_self_joins_prompt_and_knows_one_declined_meanwhile(world: World) -> None:
+    await start(world, "open", "bea", "cy")
+    await click(world, "bea", "Join stage")
+    await click(world, "cy", "Join stage")
+    world.declines_unseen("cy")  # while the bot is away
+    await world.env.restart_bot(bot_for(world.app))
+    await world.settle()
+    assert world.row("bea") == "invited"  # still Discord's prompt, not taken back at the restart
+    assert world.row("cy") == "audience"
+    status = await world.status()
+    assert status.on_stage == [] and status.invitations == []
+    assert not any("declined" in line for line in world.chat())  # their own join, not an invitation
+    await world.accept_speak("bea")
+    assert (await world.status()).on_stage == [world.id("bea")]
+
+
 async def test_a_stage_instance_discord_closes_for_want_of_speakers_ends_the_session(world: World) -> None:
     await start(world, "request", "alex")
     assert world.stage.id in world.env.backend.stage_instances
