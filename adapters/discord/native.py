@@ -184,6 +184,14 @@ class NativeControls:
         if not status.live:
             return
         actor = self.runtime.actor(member, channel)
+        if status.mode == Mode.OPEN.value and isinstance(channel, discord.StageChannel):
+            # J1 as Join stage does it: the bot's un-suppress shows Discord's prompt; accepting it is the join.
+            refused = await self.runtime.refusal(key, c.JoinStage(actor))
+            if refused is None:
+                self.enforcer.prompt_join(key, str(member.id))
+            elif refused.code in WORTH_TELLING:
+                await self._tell(member, channel, ev.ErrorReply.of(actor.user, refused))
+            return
         command: c.Command = {
             Mode.OPEN.value: c.JoinStage(actor),
             Mode.REQUEST.value: c.AskToJoin(actor),
