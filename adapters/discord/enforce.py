@@ -8,8 +8,14 @@ un-suppressed and whose server mute it applied, so the voice listener can
 tell its own changes from people's, and a mute the bot did not apply is
 never lifted by it.
 
+A stage-channel Join stage (J1) is held here while Discord's accept prompt
+shows: the person stays un-suppressed, not yet on the roster, until they
+accept (the voice listener records the join), decline, or let it run out.
+
 discord.py's HTTP client is the one retry layer: it waits out a 429's
 retry_after and retries 5xx itself; a failure it gives up on is final here.
+Each room's changes run in its own lane, so a room Discord holds back delays
+no other room's.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ UNKNOWN_MEMBER = 10007
 
 
 class Enforcer:
-    """Converge each room's voice states on the core's roster, one room at a time."""
+    """Converge each room's voice states on the core's roster, each room in its own lane (lanes.py)."""
 
     def __init__(
         self, runtime: Runtime, messenger: Messenger, panels: PanelKeeper, memory: VoiceMemory | None = None
