@@ -13,10 +13,12 @@ import discord
 from adapters.discord import forms, replies
 from adapters.discord.actions import act, answer, connected, defer, member_in
 from adapters.discord.buttons import Click
+from adapters.discord.enforce import Enforcer
 from adapters.discord.failures import answer_failure
 from adapters.discord.kit import Message, place_for
 from adapters.discord.notices import error_words, note_answer
 from adapters.discord.runtime import RoomChannel, Runtime, room_key
+from adapters.discord.selfjoin import join
 from core import commands as c
 from core import events as ev
 from core.errors import NotModerator
@@ -39,8 +41,9 @@ ON_SOMEONE: dict[str, type[c.Targeted]] = {
 class Clicks:
     """The bot's click handler."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, enforcer: Enforcer) -> None:
         self.runtime = runtime
+        self.enforcer = enforcer
 
     async def __call__(self, interaction: discord.Interaction, click: Click) -> None:
         """Handle a click; any failure is answered to the clicker (discord.py would only log it)."""
@@ -71,7 +74,7 @@ class Clicks:
                 await answer(interaction, forms.get_ready(place))
             return
         if action in ("join", "ready"):
-            await act(runtime, interaction, channel, lambda a: c.JoinStage(a), needs_connection=True)
+            await join(runtime, self.enforcer, interaction, channel)
         elif action == "note" and user_id is not None:
             await self._show_note(interaction, channel, user_id)
         elif action in PERSONAL:

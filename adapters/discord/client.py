@@ -54,6 +54,7 @@ class StageBot(commands.Bot):
         self._stopping = False  # set on shutdown: the outbox worker delivers what is committed, then ends
         self._poll_every = max(1, round(poll_seconds / beat_seconds))
         self._tick_every = max(1, round(tick_seconds / beat_seconds))
+        self._tick_seconds = self._tick_every * beat_seconds
         self._beats = 0
         # One clock (a discord.ext.tasks loop): each beat starts each changed room's panel edit in a task
         # of its own, and now and then polls and ticks; it never waits for Discord, so a rate-limited
@@ -63,14 +64,12 @@ class StageBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Add the commands, listeners and persistent items; start the workers; sync /stage if it changed."""
         runtime = self.runtime
-        await self.add_cog(StageCommands(runtime))
+        await self.add_cog(StageCommands(runtime, self.enforcer))
         await self.add_cog(VoiceWatcher(runtime, self.enforcer, self.messenger, self.panels))
-        self.click_handler = Clicks(runtime)
+        self.click_handler = Clicks(runtime, self.enforcer)
         self.add_dynamic_items(StageButton, StagePicker)
-        self._workers = [
-            asyncio.create_task(self._deliver()),
-            asyncio.create_task(self.enforcer.run()),
-        ]
+        # Voice changes run in each room's lane (Enforcer.want starts it); deliveries too, handed over here.
+        self._workers = [asyncio.create_task(self._deliver())]
         self._clock.start()
         await self._sync_commands()
 
@@ -93,6 +92,7 @@ class StageBot(commands.Bot):
                 # The cursor did not move: the same events are tried again on the next round.
                 log.exception("delivering events to Discord failed; retrying")
             if self._stopping:
+                await self.notifier.delivered()  # each room's lane finishes what it was handed
                 return
             await self.runtime.outbox.wait()
 
@@ -126,7 +126,8 @@ class StageBot(commands.Bot):
             log.exception("the clock's beat failed")
 
     async def _tick(self) -> None:
-        """Let invitations expire on time in live rooms (J8)."""
+        """Let invitations expire on time in live rooms (J8), and unanswered self-join prompts (J1)."""
+        self.enforcer.tick(self._tick_seconds)
         for key in list(self.runtime.live):
             try:
                 await self.runtime.handle(key, c.Tick(self.runtime.system_actor()))
@@ -137,6 +138,8 @@ class StageBot(commands.Bot):
         """Stop the workers and the clock, then disconnect."""
         self._clock.cancel()
         self.panels.stop()
+        self.notifier.stop()
+        self.enforcer.stop()
         for worker in self._workers:
             worker.cancel()
         for worker in self._workers:

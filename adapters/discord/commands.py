@@ -8,8 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord import replies, targets
+from adapters.discord import replies, selfjoin, targets
 from adapters.discord.actions import act, answer, defer, member_in, room_of
+from adapters.discord.enforce import Enforcer
 from adapters.discord.kit import Message, place_for
 from adapters.discord.roster import status_embed
 from adapters.discord.runtime import Runtime, room_key
@@ -47,8 +48,9 @@ class StageCommands(
 ):
     """/stage SUBCOMMAND, typed in the chat of a stage or voice channel (or while connected to one)."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, enforcer: Enforcer) -> None:
         self.runtime = runtime
+        self.enforcer = enforcer
         super().__init__()
 
     async def _run(
@@ -182,7 +184,11 @@ class StageCommands(
     # -- participants -----------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Join the stage (open mode, an invitation, or moderators)")
     async def join(self, interaction: discord.Interaction) -> None:
-        await self._run(interaction, lambda a: c.JoinStage(a), needs_connection=True)
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, replies.wrong_channel())
+            return
+        await selfjoin.join(self.runtime, self.enforcer, interaction, channel)
 
     @app_commands.command(name="ask", description="Ask to join the stage")
     @app_commands.describe(note="What you want to say (optional, shown to moderators)")

@@ -8,8 +8,14 @@ un-suppressed and whose server mute it applied, so the voice listener can
 tell its own changes from people's, and a mute the bot did not apply is
 never lifted by it.
 
+A stage-channel Join stage (J1) is held here while Discord's accept prompt
+shows: the person stays un-suppressed, not yet on the roster, until they
+accept (the voice listener records the join), decline, or let it run out.
+
 discord.py's HTTP client is the one retry layer: it waits out a 429's
 retry_after and retries 5xx itself; a failure it gives up on is final here.
+Each room's changes run in its own lane, so a room Discord holds back delays
+no other room's.
 """
 
 from __future__ import annotations
@@ -21,22 +27,25 @@ import discord
 
 from adapters.discord import replies
 from adapters.discord.kit import mention, place_for
+from adapters.discord.lanes import Lanes
 from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.panel import PanelKeeper
-from adapters.discord.runtime import RoomChannel, Runtime, Signal
+from adapters.discord.runtime import RoomChannel, Runtime
 from core import commands as c
 from core.room import RoomKey
 
 log = logging.getLogger(__name__)
 
 EVERYONE = "*"
+# J1 on a stage channel: how long Discord's accept prompt for a self-join stays up unanswered.
+JOIN_PROMPT_SECONDS = 120.0
 NOT_CONNECTED = 40032  # "Target user is not connected to voice": an invitation waits for them
 UNKNOWN_MEMBER = 10007
 
 
 class Enforcer:
-    """Converge each room's voice states on the core's roster, one room at a time."""
+    """Converge each room's voice states on the core's roster, each room in its own lane (lanes.py)."""
 
     def __init__(
         self, runtime: Runtime, messenger: Messenger, panels: PanelKeeper, memory: VoiceMemory | None = None
@@ -46,16 +55,42 @@ class Enforcer:
         self.panels = panels
         self.memory = memory if memory is not None else VoiceMemory()  # without a store: this process only
         self._pending: dict[RoomKey, set[str]] = {}  # EVERYONE among them: all connected members
-        self._wake = Signal(runtime.bot, "stagedoor_enforce")
         # Changes sent and not yet seen back in a voice state update: (guild, user) -> (field, value).
         self._sent: dict[tuple[int, int], tuple[str, bool]] = {}
+        # J1 on stage channels: people the bot un-suppressed for their own join, seconds left to accept.
+        self.joining: dict[RoomKey, dict[str, float]] = {}
+        self.join_prompt_seconds = JOIN_PROMPT_SECONDS
+        self._expired: dict[RoomKey, set[str]] = {}  # self-join prompts run out, the person not yet told
+        self._lanes = Lanes[RoomKey](self._converge_pending, name="stagedoor-enforce")
 
     # -- what the rest of the adapter calls ---------------------------------------------------------
 
     def want(self, key: RoomKey, users: Iterable[str] | None) -> None:
         """Ask for a room's voice states to follow the core: these users, or everyone (None)."""
         self._pending.setdefault(key, set()).update([EVERYONE] if users is None else users)
-        self._wake.fire()
+        self._lanes.push(key)
+
+    def prompt_join(self, key: RoomKey, user: str) -> None:
+        """J1 on a stage channel: un-suppress someone for their own join; it counts once they accept."""
+        self.joining.setdefault(key, {})[user] = self.join_prompt_seconds
+        self.want(key, [user])
+
+    def end_join(self, key: RoomKey, user: str) -> bool:
+        """The prompt of a self-join was answered (or they left): stop holding it; say whether one was held."""
+        return self.joining.get(key, {}).pop(user, None) is not None
+
+    def tick(self, seconds: float) -> None:
+        """Let unanswered self-join prompts run out: withdrawn, the person stays in the audience and is told.
+
+        Only marks them: the suppress and the DM run in the room's lane, so the clock never waits for Discord.
+        """
+        for key, people in list(self.joining.items()):
+            for user in list(people):
+                people[user] -= seconds
+                if people[user] <= 0:
+                    del people[user]
+                    self._expired.setdefault(key, set()).add(user)
+                    self.want(key, [user])  # no longer held: suppressed again
 
     def is_echo(self, guild_id: int, user_id: int, field: str, value: bool) -> bool:
         """Say (once) whether a voice change is the bot's own change coming back."""
@@ -67,21 +102,30 @@ class Enforcer:
     def forget(self, guild_id: int, user_id: int) -> None:
         """Drop what the bot expected of someone who left voice."""
         self._sent.pop((guild_id, user_id), None)
+        for key, people in self.joining.items():
+            if key.workspace == str(guild_id):
+                people.pop(str(user_id), None)
 
     def settled(self, key: RoomKey, user: str) -> None:
         """Discord now shows someone in the audience: the warning about them is over."""
         self.panels.clear_warning(key, user)
 
-    async def run(self) -> None:
-        """Apply what was asked for, room by room, until cancelled."""
-        while True:
-            await self._wake.wait()
-            pending, self._pending = self._pending, {}
-            for key, users in pending.items():
-                try:
-                    await self.converge(key, users)
-                except Exception:
-                    log.exception("enforcing the stage of %s failed", key)
+    def stop(self) -> None:
+        """Cancel the changes under way (the bot is closing)."""
+        self._lanes.stop()
+
+    async def _converge_pending(self, key: RoomKey) -> None:
+        """Converge a room on everything asked for it so far (one lane: never two at once for a room)."""
+        users = self._pending.pop(key, set())
+        if users:
+            try:
+                await self.converge(key, users)
+            except Exception:
+                log.exception("enforcing the stage of %s failed", key)
+        channel = self.runtime.channel_for(key)
+        for user in sorted(self._expired.pop(key, set())):
+            if channel is not None:
+                await self.messenger.to_user(channel, user, replies.join_prompt_expired(place_for(channel)))
 
     # -- converging ---------------------------------------------------------------------------------
 
@@ -92,7 +136,10 @@ class Enforcer:
             return
         status = await self.runtime.snapshot(key)
         stage = isinstance(channel, discord.StageChannel)
-        speakers = set(status.on_stage) | (set(status.invitations) if stage else set())
+        if not status.live:
+            self.joining.pop(key, None)
+        joining = set(self.joining.get(key, {})) if stage else set()
+        speakers = set(status.on_stage) | (set(status.invitations) if stage else set()) | joining
         states = channel.voice_states
         named = {int(u) for u in users if u.isdigit()}
         targets = set(states) | named if EVERYONE in users else named
@@ -181,6 +228,11 @@ class Enforcer:
             self.panels.warn(key, user, f"{mention(user)} still speaks in Discord")
             notice = replies.failure_notice(
                 "move to the audience", user, error, place, "The panel marks them until Discord catches up."
+            )
+        elif self.end_join(key, user):
+            await self.messenger.to_user(channel, user, replies.join_refused_by_discord(place))
+            notice = replies.failure_notice(
+                "send Discord's invitation to speak to", user, error, place, "They stay in the audience."
             )
         elif on_stage:
             # The roster must not say "on stage" when Discord would not let them speak.

@@ -6,7 +6,7 @@ false with a request_to_speak timestamp), and a server mute follows a member
 into every voice channel whoever applied it. So the bot remembers, per server:
 
 - `unsuppressed`: the people it un-suppressed on each stage channel whose
-  invitation is still open (Discord's accept prompt is showing);
+  invitation or own join (J1) is still open (Discord's accept prompt is showing);
 - `muted`: the people whose server mute the bot applied (only those are ever
   lifted by the bot).
 
@@ -96,6 +96,11 @@ class VoiceMemory:
         """Say whether the bot un-suppressed this person on this stage and they have not answered yet."""
         async with self._lock:
             return user in (await self._server(guild_id)).unsuppressed.get(str(channel_id), [])
+
+    async def unsuppressed_in(self, guild_id: int, channel_id: int) -> list[str]:
+        """Return everyone the bot un-suppressed on this stage who has not answered yet."""
+        async with self._lock:
+            return list((await self._server(guild_id)).unsuppressed.get(str(channel_id), []))
 
     async def set_unsuppressed(self, guild_id: int, channel_id: int, user: str, on: bool) -> None:
         """Remember (on) or forget (off) that the bot un-suppressed this person."""

@@ -69,12 +69,15 @@ class NativeControls:
                 await self._join(member, channel)  # a member un-suppressing themselves (J11)
         elif was == "invited" and now == "speaker":
             await memory.set_unsuppressed(guild_id, channel.id, user, False)
+            self.enforcer.end_join(room_key(guild_id, channel.id), user)
             await self._join(member, channel)  # J1: accepting Discord's prompt is the get-ready step
         elif was in ("invited", "speaker") and now in ("audience", "hand"):
             echo = self.enforcer.is_echo(guild_id, member.id, "suppress", True)
             await memory.set_unsuppressed(guild_id, channel.id, user, False)
             self.enforcer.settled(room_key(guild_id, channel.id), user)
-            if echo:
+            # A self-join's prompt declined: they stay in the audience, and nothing was recorded (J1).
+            joining = self.enforcer.end_join(room_key(guild_id, channel.id), user)
+            if echo or (joining and was == "invited"):
                 return
             if was == "invited":
                 await self._declined(member, channel)
@@ -181,6 +184,14 @@ class NativeControls:
         if not status.live:
             return
         actor = self.runtime.actor(member, channel)
+        if status.mode == Mode.OPEN.value and isinstance(channel, discord.StageChannel):
+            # J1 as Join stage does it: the bot's un-suppress shows Discord's prompt; accepting it is the join.
+            refused = await self.runtime.refusal(key, c.JoinStage(actor))
+            if refused is None:
+                self.enforcer.prompt_join(key, str(member.id))
+            elif refused.code in WORTH_TELLING:
+                await self._tell(member, channel, ev.ErrorReply.of(actor.user, refused))
+            return
         command: c.Command = {
             Mode.OPEN.value: c.JoinStage(actor),
             Mode.REQUEST.value: c.AskToJoin(actor),

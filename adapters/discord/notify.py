@@ -5,27 +5,39 @@ from what else the command did (M4: a request closed by a switch to open mode
 says the person may now join) without reading the room again. The person whose
 own click caused an event was already answered ephemerally, so only others hear
 of it here.
+
+Each room is delivered in its own lane (adapters/discord/lanes.py): in log order
+within the room, while a room Discord holds back (a 429's retry_after, waited out
+by discord.py) delays no other room. The cursor of the consumer "discord" only
+moves past an event once it and every event before it are delivered (or refused
+for good: a refusal from Discord is logged by the messenger, never retried), so a
+restart delivers again whatever was still on its way, and nothing is lost.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Sequence
 
 from adapters.discord import notices
 from adapters.discord.enforce import Enforcer
 from adapters.discord.kit import place_for
+from adapters.discord.lanes import Lanes
 from adapters.discord.messenger import Messenger
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
-from adapters.outbox import drain
+from adapters.present.batch import command_batches
 from core import events as ev
+from core.room import RoomKey
 from core.service import EventLog, LoggedEvent
 
 log = logging.getLogger(__name__)
 
 CONSUMER = "discord"
 PAGE = 100
+WINDOW = 1000  # events read ahead of the cursor at most (a room held back keeps the cursor behind it)
 
 # Events that change who may speak: Discord's voice state must follow them.
 VOICE_EVENTS = (
@@ -57,15 +69,90 @@ class Notifier:
         self.messenger = messenger
         self.panels = panels
         self.enforcer = enforcer
-        self._last_delivered = 0  # the log is delivered in id order
+        self._last_delivered: dict[RoomKey, int] = {}  # each room is delivered in id order
+        self._queues: dict[RoomKey, deque[tuple[LoggedEvent, list[ev.Event]]]] = {}
+        self._lanes = Lanes[RoomKey](self._deliver_room, name="stagedoor-deliver")
+        self._read: deque[int] = deque()  # ids read past the cursor, in log order
+        self._done: set[int] = set()  # of those, the ones delivered
+        self._read_upto = 0
+        self._ack_lock = asyncio.Lock()
 
     async def drain(self) -> int:
-        """Deliver everything after the cursor, a command's events together; return how many."""
-        return await drain(self.events, CONSUMER, self.deliver, self.page)
+        """Hand everything new in the log to its room's lane, a command's events together; return how many."""
+        handed = 0
+        extra = self.page
+        for key, queue in self._queues.items():
+            if queue and not self._lanes.busy(key):
+                self._lanes.push(key)  # a delivery that failed is tried again, in order
+        while len(self._read) < WINDOW:
+            limit = len(self._read) + extra  # the log is read from the cursor, behind what is on its way
+            pending = await self.events.read(CONSUMER, limit)
+            fresh = [item for item in pending if item.id > self._read_upto]
+            if not fresh:
+                break
+            groups = command_batches(fresh)
+            if len(pending) == limit:
+                if len(groups) == 1:
+                    extra *= 2  # one command fills the page: read the rest of it before handing any of it over
+                    continue
+                groups.pop()  # the page may have cut the last command short: it leads the next read
+            extra = self.page
+            for group in groups:
+                caused = [item.event for item in group]
+                for item in group:
+                    self._read.append(item.id)
+                    self._read_upto = item.id
+                    if item.room.platform != PLATFORM:
+                        self._done.add(item.id)
+                        continue
+                    self._queues.setdefault(item.room, deque()).append((item, caused))
+                    self._lanes.push(item.room)
+                handed += len(group)
+        await self._ack()
+        return handed
+
+    async def delivered(self) -> None:
+        """Return once every event handed over is delivered (or waits for a retry after a failure)."""
+        await self._lanes.idle()
+        await self._ack()
+
+    def stop(self) -> None:
+        """Cancel the deliveries under way (the bot is closing); the cursor keeps them for the next start."""
+        self._lanes.stop()
+
+    async def _deliver_room(self, key: RoomKey) -> None:
+        """Deliver a room's events in log order; a failure leaves the rest queued for the next round."""
+        queue = self._queues.get(key)
+        while queue:
+            item, caused = queue[0]
+            try:
+                await self.deliver(item, caused)
+            except Exception:
+                # Not delivered and not acknowledged: the next drain (a commit, or the poll) tries it again.
+                log.exception("delivering event %s to Discord failed; retrying", item.id)
+                return
+            queue.popleft()
+            self._done.add(item.id)
+            await self._ack()
+        self._queues.pop(key, None)
+
+    async def _ack(self) -> None:
+        """Move the cursor past the longest delivered run at the front of the log."""
+        async with self._ack_lock:
+            last = None
+            for event_id in self._read:
+                if event_id not in self._done:
+                    break
+                last = event_id
+            if last is None:
+                return
+            await self.events.ack(CONSUMER, last)
+            while self._read and self._read[0] <= last:
+                self._done.discard(self._read.popleft())
 
     async def deliver(self, item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""
-        if item.room.platform != PLATFORM or item.id <= self._last_delivered:
+        if item.room.platform != PLATFORM or item.id <= self._last_delivered.get(item.room, 0):
             return
         channel = self.runtime.channel_for(item.room)
         if channel is None:
@@ -80,7 +167,7 @@ class Notifier:
         await self._tell(item, channel, batch)
         if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
             await self.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
-        self._last_delivered = item.id
+        self._last_delivered[item.room] = item.id
 
     async def _tell(self, item: LoggedEvent, channel: RoomChannel, batch: Sequence[ev.Event]) -> None:
         event, place = item.event, place_for(channel)

@@ -88,3 +88,25 @@ def account_gone() -> Message:
 def stale_button() -> Message:
     """Answer a click on a button this version no longer uses."""
     return Message(content="That button is no longer in use; look at the latest panel.")
+
+
+def accept_to_join(place: Place, seconds: float) -> Message:
+    """J1 on a stage channel: the join waits for Discord's own accept prompt, the get-ready step."""
+    minutes = max(1, round(seconds / 60))
+    return Message(
+        content=(
+            f"Discord now shows you its invitation to speak in {place.channel}: accept it to join the stage "
+            f"(check your microphone and camera first). It stays open for {minutes} minute"
+            f"{'s' if minutes != 1 else ''}; declining it keeps you in the audience."
+        )
+    )
+
+
+def join_prompt_expired(place: Place) -> Message:
+    """J1 on a stage channel: Discord's prompt for their own join went unanswered and was withdrawn."""
+    return Message(
+        content=(
+            f"{place.channel}: you did not accept Discord's invitation to speak in time, so you are still in "
+            "the audience. Press **Join stage** again when you are ready."
+        )
+    )

@@ -10,6 +10,7 @@ import discord
 from adapters.discord import roles
 from core import commands as c
 from core import events as ev
+from core.errors import StageError
 from core.room import RoomKey
 from core.service import EventLog
 
@@ -23,6 +24,10 @@ class Service(Protocol):
 
     async def handle(self, key: RoomKey, command: c.Command) -> list[ev.Event]:
         """Apply a command and return the events it caused."""
+        ...
+
+    async def refusal(self, key: RoomKey, command: c.Command) -> StageError | None:
+        """Return the refusal the command would get now, changing nothing."""
         ...
 
 
@@ -136,6 +141,10 @@ class Runtime:
             elif isinstance(event, ev.SessionEnded):
                 self.live.discard(key)
         return events
+
+    async def refusal(self, key: RoomKey, command: c.Command) -> StageError | None:
+        """Say why the core would refuse a command now (None: it would not), changing nothing."""
+        return await self.service.refusal(key, command)
 
     async def snapshot(self, key: RoomKey, moderator: bool = True) -> ev.StatusReply:
         """Return the room as the core sees it now."""

@@ -16,9 +16,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from adapters.discord.commands import StageCommands
+from adapters.discord.enforce import Enforcer
 from adapters.discord.failures import StageTree
+from adapters.discord.messenger import Messenger
+from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import DiscordOptions, DiscordParts, Runtime
 from core.commands import Command
+from core.errors import StageError
 from core.events import Event
 from core.room import RoomKey
 from core.service import LoggedEvent
@@ -89,6 +93,10 @@ class DefinitionsOnly:
         """Refuse: a bot that only syncs its commands runs none."""
         raise RuntimeError("`stagedoor discord sync` only syncs the commands; run `stagedoor run` to serve them")
 
+    async def refusal(self, key: RoomKey, command: Command) -> StageError | None:
+        """Refuse, as handle does: a bot that only syncs its commands runs none."""
+        raise RuntimeError("`stagedoor discord sync` only syncs the commands; run `stagedoor run` to serve them")
+
     async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
         """Return nothing: there is no event log here."""
         return []
@@ -106,7 +114,10 @@ async def sync_now(options: DiscordOptions) -> str:
     nothing = DefinitionsOnly()
     async with bot:
         await bot.login(token)
-        await bot.add_cog(StageCommands(Runtime(DiscordParts(nothing, nothing, options), bot)))
+        runtime = Runtime(DiscordParts(nothing, nothing, options), bot)
+        messenger = Messenger(runtime)
+        panels = PanelKeeper(runtime)
+        await bot.add_cog(StageCommands(runtime, Enforcer(runtime, messenger, panels)))
         await push(bot.tree, options, only_if_changed=False)
     where = f"to the server {options.dev_guild_id} (shown there at once)" if options.dev_guild_id else "globally"
     return f"/stage synced {where}." + ("" if options.dev_guild_id else " Discord may take a while to show changes.")

@@ -111,10 +111,11 @@ class VoiceWatcher(commands.Cog):
                     log.exception("reconciling %s failed", channel.id)
 
     async def _answered_meanwhile(self, channel: discord.StageChannel, invited: list[str]) -> None:
-        """Invitations answered in Discord's prompt while the bot was away: accepted or declined (J7)."""
+        """Prompts answered while the bot was away: invitations (J7) and self-joins (J1) accepted or declined."""
         key = room_key(channel.guild.id, channel.id)
         memory = self.enforcer.memory
-        for user in invited:
+        prompted = await memory.unsuppressed_in(channel.guild.id, channel.id)
+        for user in dict.fromkeys([*invited, *prompted]):
             state = channel.voice_states.get(int(user))
             if state is None:
                 continue
@@ -123,13 +124,16 @@ class VoiceWatcher(commands.Cog):
             except discord.NotFound:
                 continue
             now = row(state)
-            if now == "speaker":
+            if now == "invited" and user not in invited:
+                self.enforcer.prompt_join(key, user)  # their own join's prompt is still up: it gets its time again
+            elif now == "speaker":
                 await memory.set_unsuppressed(channel.guild.id, channel.id, user, False)
                 await self.runtime.handle(key, c.JoinStage(self.runtime.actor(member, channel)))
-            elif now in ("audience", "hand") and await memory.unsuppressed(channel.guild.id, channel.id, user):
+            elif now in ("audience", "hand") and user in prompted:
                 # The bot had let them speak and Discord shows them back in the audience: they said no.
                 await memory.set_unsuppressed(channel.guild.id, channel.id, user, False)
-                await self.runtime.handle(key, c.DeclineInvitation(self.runtime.actor(member, channel)))
+                if user in invited:
+                    await self.runtime.handle(key, c.DeclineInvitation(self.runtime.actor(member, channel)))
 
     async def reconcile(self, channel: RoomChannel) -> None:
         """Bring the core up to date with what happened in Discord while the bot was away."""

@@ -40,6 +40,12 @@ class Slow:
         events: list[Event] = await self.inner.handle(key, command)
         return events
 
+    async def refusal(self, key: RoomKey, command: Command) -> Any:
+        if self.slow > 0:
+            self.slow -= 1
+            await self.env.external_wait(asyncio.sleep(self.seconds), reason="a busy store")
+        return await self.inner.refusal(key, command)
+
 
 def slow_service(env: simcord.Env, seconds: float) -> Slow:
     """Give the running bot a service whose commands can be made slow."""
@@ -60,6 +66,12 @@ class Failing:
             raise RuntimeError("injected: the service broke")
         events: list[Event] = await self.inner.handle(key, command)
         return events
+
+    async def refusal(self, key: RoomKey, command: Command) -> Any:
+        if isinstance(command, self.kind) and self.fail > 0:
+            self.fail -= 1
+            raise RuntimeError("injected: the service broke")
+        return await self.inner.refusal(key, command)
 
 
 def failing(env: simcord.Env, kind: type[Command]) -> Failing:

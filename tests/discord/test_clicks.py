@@ -25,4 +25,4 @@ async def test_a_panel_click_reaches_the_bots_click_handler_with_the_room_from_t
     await world.connect("alex")
     answered = await click(world, "alex", "Join stage")
     assert clicks == [Click("join", world.guild.id, world.stage.id, None)]
-    assert "You are on stage" in said(answered)
+    assert "Discord now shows you its invitation to speak" in said(answered)  # J1 on a stage channel

@@ -75,6 +75,7 @@ async def test_J4_invite_autocompletes_the_audience_with_raised_hands_first_and_
     assert audience[0] == world.id("cy")  # the raised hand first
     assert world.id("alex") in audience and world.id("bea") not in audience  # bea is invited already
     await slash(world, "mo", "join")
+    await world.accept_speak("mo")  # J1: on stage once Discord's prompt is accepted
     on_stage = [c["value"] for c in await mo.autocomplete(world.stage, "stage remove", "member", "")]
     assert on_stage == [world.id("mo")]
 

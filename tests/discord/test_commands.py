@@ -69,8 +69,9 @@ async def test_C1_lowering_capacity_below_the_stage_is_refused_with_the_count(wo
     for name in ("ada", "alex", "bea"):
         await world.connect(name)
     await slash(world, "ada", "start", mode="open")
-    await slash(world, "alex", "join")
-    await slash(world, "bea", "join")
+    for name in ("alex", "bea"):
+        await slash(world, name, "join")
+        await world.accept_speak(name)  # J1: on stage once Discord's prompt is accepted
     refused = await slash(world, "ada", "capacity", people=1)
     assert "2 people are on stage now" in said(refused)
 
@@ -107,6 +108,7 @@ async def test_two_live_rooms_do_not_touch_each_other(world: World) -> None:
     await slash(world, "mo", "start", channel=world.voice, mode="invite")  # typed from the voice chat
     await world.connect("bea")
     await click(world, "bea", "Join stage")
+    await world.accept_speak("bea")
     assert (await world.status()).on_stage == [world.id("bea")]
     assert (await world.status(world.voice)).on_stage == []
     assert "Invite only" in said(await click(world, "alex", "Join stage", world.panel(world.voice)))

@@ -1,4 +1,5 @@
-"""The outbox hands each event to Discord with the other events of its command, even across pages of the log."""
+"""The outbox hands each event to Discord with the other events of its command, even across pages of the log;
+the cursor only moves past what is delivered."""
 
 from __future__ import annotations
 
@@ -65,7 +66,44 @@ async def test_a_request_closed_by_a_mode_switch_is_delivered_with_the_switch_wh
 
         notifier.deliver = record  # type: ignore[method-assign]
         assert await notifier.drain() == len(items)
+        await notifier.delivered()
         assert [event for event, _ in seen] == [item.event for item in items], f"page {page}: every event, in order"
         closed = [batch for event, batch in seen if isinstance(event, ev.RequestCancelled)]
         assert closed == [switch, switch], f"page {page}: each closed request comes with the mode it closed for"
         assert log.cursor == items[-1].id
+
+
+async def test_a_delivery_that_fails_is_not_acknowledged_and_holds_back_only_its_own_room(app: App) -> None:
+    first, second = room_key(1, 2), room_key(1, 3)
+    mo = c.Actor("100", moderator=True)
+    for key in (first, second):
+        await app.service.handle(key, c.Arrive(mo))
+        await app.service.handle(key, c.StartSession(mo, "request"))
+        await app.service.handle(key, c.AskToJoin(c.Actor("101")))
+    assert app.store is not None
+    items = await app.store.read(CONSUMER, 1000)
+    bot = discord.Client(intents=discord.Intents.none())
+    runtime = Runtime(app, bot)
+    messenger, panels = Messenger(runtime), PanelKeeper(runtime)
+    log = Log(items)
+    notifier = Notifier(runtime, log, messenger, panels, Enforcer(runtime, messenger, panels))
+    delivered: list[int] = []
+    broken = {next(item.id for item in items if item.room == first)}
+
+    async def deliver(item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
+        if item.id in broken:
+            broken.discard(item.id)
+            raise RuntimeError("injected: Discord's answer was lost")
+        delivered.append(item.id)
+
+    notifier.deliver = deliver  # type: ignore[method-assign]
+    await notifier.drain()
+    await notifier.delivered()
+    assert delivered == [item.id for item in items if item.room == second]  # the other room went on
+    assert log.cursor == 0  # the first room comes first in the log, and none of it is acknowledged
+    await notifier.drain()  # the next round (a commit or the poll) tries it again, in order
+    await notifier.delivered()
+    assert [i for i in delivered if i not in {item.id for item in items if item.room == second}] == [
+        item.id for item in items if item.room == first
+    ]
+    assert log.cursor == items[-1].id

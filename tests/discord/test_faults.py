@@ -31,14 +31,15 @@ async def test_X4_missing_permission_tells_moderators_and_the_roster_does_not_li
     await start(world, "open", "alex")
     take_from_bot(world, "mute_members")
     joined = await click(world, "alex", "Join stage")
-    assert "You are on stage" in said(joined)  # the core said yes ...
+    assert "Discord now shows you its invitation to speak" in said(joined)  # the rules said yes ...
     await world.settle()
-    # ... Discord said no (50013), so the roster is corrected and moderators are told why and what to do.
+    # ... Discord said no (50013), so there is no prompt, and moderators are told why and what to do.
     assert (await world.status()).on_stage == []
     assert world.people["alex"].id not in world.speak_invitations
     notice = world.chat()[-1]
-    assert "Moderators: I couldn't bring on stage" in notice and world.mention("alex") in notice
-    assert "missing the **Mute Members** permission" in notice and "back in the audience" in notice
+    assert "Moderators: I couldn't send Discord's invitation to speak to" in notice
+    assert world.mention("alex") in notice
+    assert "missing the **Mute Members** permission" in notice and "stay in the audience" in notice
     assert world.mention("alex") not in next(f.value for f in world.panel().embeds[0].fields if f.name == "On camera")
     assert "Discord did not let me bring you on stage" in world.dms("alex")[-1].content
 

@@ -45,7 +45,9 @@ async def test_J1_a_click_through_a_slow_store_is_answered_after_a_defer(
     joined = await world.people["alex"].click(world.panel(), label="Join stage")
     await world.settle(SLOW + 1)
     assert first_answers(env)[-1] == DEFERRED
-    assert "You are on stage" in said(joined)
+    assert "Discord now shows you its invitation to speak" in said(
+        joined
+    )  # J1 on a stage channel: Discord's prompt next
 
 
 async def test_an_unexpected_error_in_a_command_is_answered_only_to_the_typer(world: World, env: simcord.Env) -> None:

@@ -11,13 +11,14 @@ async def start(world: World, mode: str, *people: str) -> None:
     await slash(world, "mo", "start", mode=mode)
 
 
-async def test_native_raise_hand_in_open_mode_lets_them_on_stage(world: World) -> None:
+async def test_J1_native_raise_hand_in_open_mode_shows_discords_prompt_and_accepting_joins(world: World) -> None:
     await start(world, "open", "alex")
     await world.raise_hand("alex")
-    assert (await world.status()).on_stage == [world.id("alex")]
-    assert world.people["alex"].id in world.speak_invitations
+    assert world.people["alex"].id in world.speak_invitations  # the bot's un-suppress: Discord's prompt
+    assert (await world.status()).on_stage == []  # on stage once they accept it, as with Join stage
     await world.accept_speak("alex")
     assert world.speaking("alex")
+    assert (await world.status()).on_stage == [world.id("alex")]
 
 
 async def test_J2_native_raise_hand_in_request_mode_is_a_request(world: World) -> None:

@@ -65,13 +65,69 @@ async def test_J5_decline_with_reason_then_ask_again(world: World) -> None:
     assert "number 1 in line" in said(again)
 
 
-async def test_J1_open_mode_join_is_discords_accept_prompt(world: World) -> None:
+ACCEPT = "Discord now shows you its invitation to speak"
+
+
+async def test_J1_open_mode_join_is_discords_accept_prompt_and_counts_once_accepted(world: World) -> None:
     await start(world, "open", "bea")
     joined = await click(world, "bea", "Join stage")
-    assert "You are on stage. Accept Discord's invitation to speak" in said(joined)
-    assert world.people["bea"].id in world.speak_invitations
+    assert ACCEPT in said(joined) and "accept it to join the stage" in said(joined)
+    assert world.row("bea") == "invited"  # Discord's prompt, the get-ready step
+    assert (await world.status()).on_stage == []  # not on stage until they accept
     await world.accept_speak("bea")
     assert world.speaking("bea")
+    assert (await world.status()).on_stage == [world.id("bea")]
+
+
+async def test_J1_declining_discords_prompt_after_join_stage_leaves_them_in_the_audience(world: World) -> None:
+    await start(world, "open", "bea")
+    await click(world, "bea", "Join stage")
+    await world.decline_speak("bea")
+    assert world.row("bea") == "audience"
+    status = await world.status()
+    assert status.on_stage == [] and status.invitations == []
+    assert not any("declined" in line for line in world.chat())  # their own join, nobody else's invitation
+    again = await click(world, "bea", "Join stage")  # and they can try again
+    assert ACCEPT in said(again)
+
+
+async def test_J1_a_join_prompt_left_unanswered_is_withdrawn_after_two_minutes(world: World) -> None:
+    await start(world, "open", "bea")
+    await click(world, "bea", "Join stage")
+    await world.settle(60)
+    assert world.row("bea") == "invited"  # still held
+    await world.settle(70)  # past JOIN_PROMPT_SECONDS and the next tick of the timers
+    assert world.row("bea") == "audience"
+    assert (await world.status()).on_stage == []
+    assert "you did not accept Discord's invitation to speak in time" in world.dms("bea")[-1].content
+
+
+async def test_J1_slash_join_on_a_stage_channel_also_waits_for_the_prompt(world: World) -> None:
+    await start(world, "open", "bea")
+    joined = await slash(world, "bea", "join")
+    assert ACCEPT in said(joined)
+    assert (await world.status()).on_stage == []
+    await world.accept_speak("bea")
+    assert (await world.status()).on_stage == [world.id("bea")]
+
+
+async def test_J1_a_refused_join_is_answered_at_once_without_a_prompt_J6(world: World) -> None:
+    await start(world, "open", "bea")
+    await slash(world, "mo", "mode", mode="invite")
+    refused = said(await click(world, "bea", "Join stage"))
+    assert "Invite only" in refused and ACCEPT not in refused
+    assert world.row("bea") == "audience"
+    assert world.people["bea"].id not in world.speak_invitations
+
+
+async def test_J1_a_prompt_accepted_after_a_switch_to_invite_only_is_undone_and_explained(world: World) -> None:
+    await start(world, "open", "bea")
+    await click(world, "bea", "Join stage")
+    await slash(world, "mo", "mode", mode="invite")
+    await world.accept_speak("bea")
+    assert not world.speaking("bea")
+    assert (await world.status()).on_stage == []
+    assert "Invite only" in world.dms("bea")[-1].content
 
 
 async def test_J6_invite_only_refuses_join_and_ask_and_suggests_a_hand(world: World) -> None:
@@ -82,6 +138,7 @@ async def test_J6_invite_only_refuses_join_and_ask_and_suggests_a_hand(world: Wo
         assert "Invite only" in answer and "/stage hand" in answer
     assert (await world.status()).requests == []
     assert not world.speaking("bea")
+    assert world.people["bea"].id not in world.speak_invitations  # refused at once: no prompt
 
 
 async def test_J7_invite_from_the_panel_and_accept(world: World) -> None:
@@ -148,9 +205,10 @@ async def test_J10_hands_in_order_and_a_moderator_lowers_one(world: World) -> No
 async def test_J11_moderators_join_directly_in_every_mode(world: World) -> None:
     await start(world, "invite")
     joined = await slash(world, "mo", "join")
-    assert "You are on stage" in said(joined)
+    assert ACCEPT in said(joined)
     await world.accept_speak("mo")
     assert world.speaking("mo")
+    assert (await world.status()).on_stage == [world.id("mo")]
 
 
 async def test_L1_remove_from_stage_suppresses_and_tells_them(world: World) -> None:
@@ -209,8 +267,9 @@ async def test_C1_C3_a_full_stage_moves_the_least_recently_active_to_the_audienc
         await world.accept_speak(name)
     await world.settle(10)
     await world.unmute_self("alex")  # C4: un-muting is activity
-    joined = await click(world, "cy", "Join stage")
-    assert f"{world.mention('bea')} was moved to the audience to make room for {world.mention('cy')}" in said(joined)
+    await click(world, "cy", "Join stage")
+    assert (await world.status()).on_stage == [world.id("alex"), world.id("bea")]  # until cy accepts
+    await world.accept_speak("cy")
     assert not world.speaking("bea")
     assert "you made room for" in world.dms("bea")[-1].content
     assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
@@ -222,6 +281,7 @@ async def test_C2_camera_slots_list_the_rest_as_audio_only(world: World) -> None
     await slash(world, "ada", "cameras", slots=1)
     for name in ("alex", "bea"):
         await click(world, name, "Join stage")
+        await world.accept_speak(name)
     assert field(world, "On camera") == world.mention("bea")
     assert field(world, "Audio only") == world.mention("alex")
 
@@ -255,7 +315,9 @@ async def test_M4_going_from_request_to_open_tells_requesters_they_can_join(worl
     await slash(world, "mo", "mode", mode="open")
     told = world.dms("alex")[-1]
     assert "you can now join directly" in told.content
-    assert "You are on stage" in said(await click(world, "alex", "Join stage", told))  # the DM's own button
+    assert ACCEPT in said(await click(world, "alex", "Join stage", told))  # the DM's own button
+    await world.accept_speak("alex")
+    assert (await world.status()).on_stage == [world.id("alex")]
 
 
 async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None:
@@ -268,6 +330,7 @@ async def test_C4_turning_the_camera_on_counts_as_activity(world: World) -> None
     await world.settle(10)
     await world.camera("alex")
     await click(world, "cy", "Join stage")
+    await world.accept_speak("cy")
     assert (await world.status()).on_stage == [world.id("alex"), world.id("cy")]
 
 
