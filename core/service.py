@@ -1,4 +1,11 @@
-"""The application service: one command at a time per room, inside a unit of work.
+"""The application service: commands applied per room in order, inside a unit of work.
+
+Commands that queue up on one room while its transaction runs are applied together next, in
+one transaction (group commit): each is decided on the state the ones before it left, each
+keeps its own events and actor, and one COMMIT covers them all, so a burst of clicks costs a
+commit per group rather than per click. A refusal changes nothing, so it cannot touch the
+others; a command that fails makes the group roll back, and then each is run again alone, so
+only the failing one fails.
 
 Not domain code: the rules are in core.rules and core.room. It lives in core
 because it is as pure as they are (standard library only, storage through the
@@ -37,6 +44,16 @@ class LoggedEvent:
 
 
 T = TypeVar("T")
+
+GROUP_LIMIT = 256  # commands per group: bounds one transaction's length (and the wait of the first in it)
+
+
+@dataclass
+class _Queued:
+    """A command (with the happenings before it) waiting for its room, and where its events go."""
+
+    commands: tuple[Command, ...]
+    done: asyncio.Future[list[Event]]
 
 
 class StoreBusy(Exception):
@@ -98,11 +115,55 @@ class StageService:
         self._on_commit = on_commit
         self._attempts = attempts
         self._locks: dict[RoomKey, asyncio.Lock] = {}
+        self._queues: dict[RoomKey, list[_Queued]] = {}
+        self._drains: dict[RoomKey, asyncio.Task[None]] = {}
 
     async def handle(self, key: RoomKey, command: Command, *, after: Sequence[Command] = ()) -> list[Event]:
-        """Apply a command to a room, after the happenings in `after`, in one transaction; return every event."""
-        commands = (*after, command)
-        return await self._serialised(key, lambda: self._handle_once(key, commands))
+        """Apply a command to a room, after the happenings in `after`, in one transaction; return every event.
+
+        Committed when this returns. A caller that stops waiting (cancelled) before its command's group
+        started leaves the room unchanged; once the group started, the command is applied all the same.
+        """
+        queued = _Queued((*after, command), asyncio.get_running_loop().create_future())
+        self._queues.setdefault(key, []).append(queued)
+        if key not in self._drains:
+            self._drains[key] = asyncio.ensure_future(self._drain(key))
+        return await queued.done
+
+    async def _drain(self, key: RoomKey) -> None:
+        """Apply the room's queued commands, a group at a time, until none is left."""
+        queue = self._queues[key]
+        group: list[_Queued] = []
+        try:
+            while queue:
+                group = [item for item in queue[:GROUP_LIMIT] if not item.done.done()]
+                del queue[:GROUP_LIMIT]
+                if group:
+                    await self._apply(key, group)
+        finally:
+            del self._drains[key]
+            del self._queues[key]
+            for item in (*group, *queue):  # only when this task itself was cancelled (shutdown)
+                if not item.done.done():
+                    item.done.cancel()
+
+    async def _apply(self, key: RoomKey, group: list[_Queued]) -> None:
+        """Commit a group in one transaction; if it fails, run each of its commands alone."""
+        try:
+            results = await self._serialised(key, lambda: self._handle_group(key, group))
+        except StoreBusy as busy:  # the store's answer for all of them: trying each alone would only wait longer
+            _fail(group, busy)
+            return
+        except Exception as error:
+            if len(group) == 1:
+                _fail(group, error)
+                return
+            for item in group:  # the group rolled back whole: now each one alone, so only a failing one fails
+                await self._apply(key, [item])
+            return
+        for item, events in zip(group, results, strict=True):
+            if not item.done.done():
+                item.done.set_result(events)
 
     async def refusal(self, key: RoomKey, command: Command) -> StageError | None:
         """Return the refusal the command would get now, changing nothing (so a form need not open for it)."""
@@ -142,23 +203,30 @@ class StageService:
                     await asyncio.sleep(0.01 * 2**attempt)
         raise AssertionError("unreachable")
 
-    async def _handle_once(self, key: RoomKey, commands: Sequence[Command]) -> list[Event]:
+    async def _handle_group(self, key: RoomKey, group: Sequence[_Queued]) -> list[list[Event]]:
+        """Apply each queued command in order and commit them together; return each one's events."""
         async with self._unit_of_work() as uow:
             room = await uow.load(key)
-            now = self._clock()
-            fired, saved = await self._fire_timers(uow, room, now)
-            # One transaction for a person's arrival and their command: a click costs one commit, not two.
-            events = [event for command in commands for event in rules.handle(room, command, now)]
-            command = commands[-1]
-            logged = [event for event in events if not event.is_reply]
-            if room.is_dirty or logged:
-                await uow.save(room, logged, now, command.actor.user or None)
-                saved = True
+            results: list[list[Event]] = []
+            saved = logged_any = False
+            for item in group:
+                now = self._clock()
+                fired, timers_saved = await self._fire_timers(uow, room, now)
+                # A person's arrival and their command in one transaction: a click costs no commit of its own.
+                events = [event for command in item.commands for event in rules.handle(room, command, now)]
+                logged = [event for event in events if not event.is_reply]
+                if room.is_dirty or logged:
+                    # Saved per command: each keeps its own actor and time, its events in order after the last's.
+                    await uow.save(room, logged, now, item.commands[-1].actor.user or None)
+                    saved = True
+                saved = saved or timers_saved
+                logged_any = logged_any or bool(logged) or bool(fired)
+                results.append(fired + events)
             if saved:
                 await uow.commit()
-                if (fired or logged) and self._on_commit is not None:
+                if logged_any and self._on_commit is not None:
                     self._on_commit()
-            return fired + events
+            return results
 
     async def _fire_timers(self, uow: UnitOfWork, room: Room, now: float) -> tuple[list[Event], bool]:
         """T4, R2: fire the timers due by `now`, each one's events logged at its own due time, by nobody.
@@ -175,3 +243,9 @@ class StageService:
                 saved = True
             fired += events
         return fired, saved
+
+
+def _fail(group: Sequence[_Queued], error: BaseException) -> None:
+    for item in group:
+        if not item.done.done():
+            item.done.set_exception(error)

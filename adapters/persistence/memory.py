@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from types import TracebackType
 
 from core.events import Event
@@ -32,10 +33,12 @@ class MemoryStore:
 
 
 class MemoryUnitOfWork:
-    """Rooms live in the store itself, so saving only appends to the log."""
+    """Rooms live in the store itself; a unit of work that fails puts back the rooms as it found them."""
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self._before: dict[RoomKey, Room] = {}  # each loaded room as it was, put back if this fails
+        self._events: list[tuple[RoomKey, float, str | None, Event]] = []
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         return self
@@ -43,21 +46,27 @@ class MemoryUnitOfWork:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
-        return None
+        if error is not None:  # a rollback: the commands' changes to the rooms are undone, their events dropped
+            self._store.rooms.update(self._before)
+            self._events.clear()
 
     async def load(self, key: RoomKey) -> Room:
         """Return the room, making an empty one the first time."""
         room = self._store.rooms.get(key)
         if room is None:
             room = self._store.rooms[key] = Room(key)
+        self._before.setdefault(key, copy.deepcopy(room))
         return room
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
-        """Append the events; the room object already is the state."""
-        log = self._store.log
-        first = len(log) + 1  # taken before extending: ids follow positions in the log
-        log.extend(LoggedEvent(first + i, room.key, now, actor, event) for i, event in enumerate(events))
+        """Queue the events for the log; the room object already is the state."""
+        self._events.extend((room.key, now, actor, event) for event in events)
         room.clean()
 
     async def commit(self) -> None:
-        """Nothing to do: memory is already up to date."""
+        """Append the queued events to the log (ids follow positions in it)."""
+        log = self._store.log
+        first = len(log) + 1
+        log.extend(LoggedEvent(first + i, *queued) for i, queued in enumerate(self._events))
+        self._events.clear()
+        self._before.clear()

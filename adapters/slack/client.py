@@ -23,7 +23,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.respond import answer_in_place
+from adapters.slack.respond import answer_in_place, answer_session
 
 # `ok: false` answers that say Slack was busy or broken, not that the call was wrong: trying later may work.
 TRANSIENT_CODES = {"ratelimited", "rate_limited", "request_timeout", "service_unavailable", "fatal_error"}
@@ -121,17 +121,31 @@ def retry_handlers(policy: RetryPolicy) -> list[AsyncRetryHandler]:
 class StageClient(AsyncWebClient):
     """The Web API client, answering the person a request came from through its response_url (respond.py)."""
 
+    _answers: aiohttp.ClientSession | None = None  # made at the first answer, inside the running loop
+
     async def chat_postEphemeral(self, **kwargs: Any) -> AsyncSlackResponse:
         """Show one person an ephemeral message: in place of the request they made, else with the Web API."""
         channel, user = str(kwargs.get("channel")), str(kwargs.get("user"))
         plain = set(kwargs) <= {"channel", "user", "text", "blocks"}
-        if plain and await answer_in_place(channel, user, kwargs.get("text"), kwargs.get("blocks")):
+        if plain and await answer_in_place(channel, user, kwargs.get("text"), kwargs.get("blocks"), self._session()):
             url = f"{self.base_url}chat.postEphemeral"
             data = {"ok": True, "via": "response_url"}
             return AsyncSlackResponse(
                 client=self, http_verb="POST", api_url=url, req_args={}, data=data, headers={}, status_code=200
             )
         return await super().chat_postEphemeral(**kwargs)
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._answers is None or self._answers.closed:
+            # Kept open: a burst of a thousand answers would otherwise open and close a connection each.
+            self._answers = answer_session()
+        return self._answers
+
+    async def close_answers(self) -> None:
+        """Close the connections kept for answers (the platform does at shutdown)."""
+        if self._answers is not None:
+            await self._answers.close()
+            self._answers = None
 
 
 def make_client(token: str, base_url: str, policy: RetryPolicy | None = None) -> AsyncWebClient:

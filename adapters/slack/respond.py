@@ -19,12 +19,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 log = logging.getLogger(__name__)
 
 USES = 5  # how many times Slack lets one response_url be used
 LIFETIME = 30 * 60.0  # … within this many seconds of the request
+TIMEOUT = 10  # seconds one answer may take
 
 
 @dataclass
@@ -62,14 +64,24 @@ async def remember_response_url(body: dict[str, Any], next: Callable[[], Awaitab
     await next()
 
 
-async def answer_in_place(channel: str, user: str, text: str | None, blocks: Any) -> bool:
-    """Show the message through the current request's response_url if it is for this person; say if it was."""
+def answer_session() -> aiohttp.ClientSession:
+    """Return a session for answers: its connections are kept open, so a burst of answers reuses them."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT))
+
+
+async def answer_in_place(
+    channel: str, user: str, text: str | None, blocks: Any, session: aiohttp.ClientSession | None = None
+) -> bool:
+    """Show the message through the current request's response_url if it is for this person; say if it was.
+
+    Without a `session`, the answer opens (and closes) a connection of its own.
+    """
     answer = ANSWER.get()
     if answer is None or not answer.fits(channel, user):
         return False
     answer.used += 1
     try:
-        response = await AsyncWebhookClient(answer.url, timeout=10).send(
+        response = await AsyncWebhookClient(answer.url, timeout=TIMEOUT, session=session).send(
             text=text, blocks=blocks, response_type="ephemeral", replace_original=False
         )
     except Exception as error:  # an unreachable url: the Web API still answers them

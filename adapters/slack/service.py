@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.outbox import pump
 from adapters.platform import PlatformFailure, wait_for_tasks
 from adapters.slack.app import SlackBot, build_app
-from adapters.slack.client import make_client
+from adapters.slack.client import StageClient, make_client
 from adapters.slack.directory import Directory
 from adapters.slack.http_mode import Intake, run_http
 from adapters.slack.notify import start_personal_lane
@@ -233,6 +233,9 @@ class SlackPlatform:
         if self._handler is not None:
             with contextlib.suppress(Exception):
                 await self._handler.close_async()  # type: ignore[no-untyped-call]
+        web = self.bot.stage.client if self.bot is not None else None
+        if isinstance(web, StageClient):  # not a Slack method: the connections kept for answers
+            await web.close_answers()
 
 
 async def _check_bot_token(client: AsyncWebClient, url: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+
 from adapters.persistence.memory import MemoryStore, MemoryUnitOfWork
 from core import commands as c
 from core.commands import Actor
@@ -115,3 +118,40 @@ async def test_an_arrival_is_kept_when_the_command_after_it_is_refused() -> None
     assert refusal.name == "error"
     assert store.rooms[KEY].people["zed"].present
     assert logged(store) == ["session.started"]
+
+
+@dataclass(frozen=True)
+class Unhandled(c.Command):
+    """A command the rules have no handler for: handling it fails, as a bug would."""
+
+
+async def test_X3_commands_queued_on_a_busy_room_share_one_transaction_in_their_order() -> None:
+    clock = Clock()
+    store, _ = await started(clock)
+    opened: list[int] = []
+
+    def counted() -> MemoryUnitOfWork:
+        opened.append(1)
+        return store.unit_of_work()
+
+    service = StageService(counted, clock)
+    people = ["ann", "bob", "cid", "dee"]
+    clicks = [service.handle(KEY, c.RaiseHand(Actor(user)), after=[c.Arrive(Actor(user))]) for user in people]
+    results = await asyncio.gather(*clicks)
+    assert len(opened) == 1
+    assert [[event.as_dict()["event"] for event in events] for events in results] == [["hand.raised"]] * 4
+    assert [(item.actor, item.event.as_dict()["event"]) for item in store.log[1:]] == [
+        (user, "hand.raised") for user in people
+    ]
+
+
+async def test_X3_a_failing_command_in_a_group_fails_alone_and_its_changes_are_undone_in_memory_too() -> None:
+    clock = Clock()
+    store, service = await started(clock)
+    clicks = [service.handle(KEY, c.RaiseHand(Actor(user)), after=[c.Arrive(Actor(user))]) for user in ("ann", "bob")]
+    clicks.insert(1, service.handle(KEY, Unhandled(Actor("bad")), after=[c.Arrive(Actor("bad"))]))
+    first, failed, last = await asyncio.gather(*clicks, return_exceptions=True)
+    assert isinstance(failed, KeyError)
+    assert [item.actor for item in store.log[1:]] == ["ann", "bob"]
+    room = store.rooms[KEY]
+    assert "bad" not in room.people and room.people["ann"].present and room.people["bob"].present
