@@ -21,7 +21,7 @@ from adapters.slack.kit import (
     value_for,
     words,
 )
-from adapters.slack.panels import status_table
+from adapters.slack.panels import stats_table, status_table
 from adapters.slack.render import buttons, mrkdwn
 from core import events as ev
 from core.errors import BadArgument, StageError
@@ -76,6 +76,8 @@ def reply(events: list[ev.Event], viewer: str, key: RoomKey) -> Message | None:
         text = mrkdwn(notice)
         if isinstance(event, ev.StatusReply) and event.live:
             text = clip("\n".join([text, *status_table(event)]))
+        if isinstance(event, ev.StatsReply):
+            text = clip("\n".join([text, *stats_table(event)]))
         if isinstance(event, ev.SettingsChanged) and event.setting in ("capacity", "workspace.capacity"):
             text = "\n".join(filter(None, [text, over_cap(int(event.value))]))
         lines.append(text)
@@ -141,9 +143,11 @@ def help_message() -> Message:
             "*Everyone:* `join` · `ask [note]` · `cancel` · `decline` (an invitation) · `hand` · `hand down` · "
             "`status`",
             "*Moderators:* `start [mode]` · `end` · `mode open|request|invite` · `approve @name` · "
-            "`decline @name [reason]` · `invite @name` · `remove @name` · `hand down @name`",
+            "`decline @name [reason]` · `invite @name` · `remove @name` · `hand down @name` · "
+            "`next` · `uninvite @name` · `hands down` · `extend @name SECONDS` · `stats` (only you see it)",
             "*Admins:* `default open|request|invite|event|webinar` · `capacity N` · `cameras N` · "
-            "`cooldown SECONDS` · `expiry SECONDS` · `moderators add|remove @name|@group` — or use the app's Home tab.",
+            "`cooldown SECONDS` · `expiry SECONDS` · `turn SECONDS` (0 = no limit) · `advance on|off` · "
+            "`order asked|fair` · `moderators add|remove @name|@group` — or use the app's Home tab.",
         ]
     )
     return Message(text, [section(text)])

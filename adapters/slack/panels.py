@@ -48,6 +48,15 @@ PANEL_ROWS = 15  # people per section in the moderator panel: 2 blocks each for 
 Row = dict[str, Any]
 
 
+def stats_table(stats: ev.StatsReply) -> list[str]:
+    """Lay out each person's R1 figures, one line each, below the stats heading."""
+    return [
+        f"{mention(p['user'])}: {p['stage_seconds']} s on stage · joined {p['joins']} · asked {p['requests']} · "
+        f"declined {p['declined']} · waited {p['waited_seconds']} s"
+        for p in stats.people
+    ]
+
+
 def status_table(status: ev.StatusReply) -> list[str]:
     """List who is where in a live session, for `/stage status` and the moderator panel."""
     audio_only = [user for user in status.on_stage if user not in status.on_camera]

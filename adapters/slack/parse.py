@@ -17,7 +17,8 @@ Build = Callable[[Actor, bool], c.Command]  # (actor, target_is_bot) → command
 
 SUBCOMMANDS = (
     "start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
-    "decline, invite, remove, hand, status, moderators, help"
+    "decline, invite, remove, hand, status, next, uninvite, hands, extend, stats, turn, advance, order, "
+    "moderators, help"
 )
 
 
@@ -51,6 +52,8 @@ def parse(text: str) -> Parsed:
         "end": lambda a, _: c.EndSession(a),
         "cancel": lambda a, _: c.CancelRequest(a),
         "status": lambda a, _: c.Status(a),
+        "next": lambda a, _: c.NextSpeaker(a),
+        "stats": lambda a, _: c.Stats(a),
     }
     if verb in simple:
         return Parsed(simple[verb])
@@ -65,12 +68,29 @@ def parse(text: str) -> Parsed:
             return Parsed(problem=f"Say which mode, for example `/stage {verb} request`.")
         kind = c.ChangeMode if verb == "mode" else c.SetDefaultMode
         return Parsed(lambda a, _: kind(a, rest[0]))
-    numbers = {"capacity": c.SetCapacity, "cameras": c.SetCameras, "cooldown": c.SetCooldown, "expiry": c.SetExpiry}
+    numbers = {
+        "capacity": c.SetCapacity,
+        "cameras": c.SetCameras,
+        "cooldown": c.SetCooldown,
+        "expiry": c.SetExpiry,
+        "turn": c.SetTurn,
+    }
     if verb in numbers:
         setting = numbers[verb]
         if not rest:
             return Parsed(problem=f"Give a whole number, for example `/stage {verb} 50`.")
         return Parsed(lambda a, _: setting(a, rest[0]))
+    if verb in WORD_SETTINGS:
+        return _word_setting(verb, rest)
+    if verb == "hands":
+        if [w.lower() for w in rest] != ["down"]:
+            return Parsed(problem="Use `/stage hands down` to lower every raised hand (Q3).")
+        return Parsed(lambda a, _: c.LowerAllHands(a))
+    if verb == "extend":
+        if not rest:
+            return Parsed(problem="Name the speaker and the seconds to add, for example `/stage extend @alex 60`.")
+        seconds = " ".join(rest[1:])  # the core checks the number (T2: 1 to 86,400), after the moderator check
+        return _targeted(rest[:1], lambda a, t, bot: c.ExtendTurn(a, t, bot, seconds))
     if verb == "hand":
         if not rest:
             return Parsed(lambda a, _: c.RaiseHand(a))
@@ -82,7 +102,7 @@ def parse(text: str) -> Parsed:
             return Parsed(lambda a, _: c.DeclineInvitation(a))
         reason = " ".join(rest[1:]) or None
         return _targeted(rest, lambda a, t, bot: c.DeclineRequest(a, t, bot, reason))
-    targeted = {"approve": c.BringToStage, "invite": c.Invite, "remove": c.RemoveFromStage}
+    targeted = {"approve": c.BringToStage, "invite": c.Invite, "remove": c.RemoveFromStage, "uninvite": c.Uninvite}
     if verb in targeted:
         kind_t = targeted[verb]
         return _targeted(rest, lambda a, t, bot: kind_t(a, t, bot))
@@ -92,6 +112,15 @@ def parse(text: str) -> Parsed:
         kind_m = c.AddModerator if rest[0].lower() == "add" else c.RemoveModerator
         return _targeted(rest[1:], lambda a, t, bot: kind_m(a, t, bot))
     return Parsed(problem=f"`{verb}` is not a /stage subcommand. Use one of: {SUBCOMMANDS}.")
+
+
+# The settings that take a word; the core checks the word (A5: the admin check comes first), so any text goes on.
+WORD_SETTINGS: dict[str, Callable[[Actor, str], c.Command]] = {"advance": c.SetAdvance, "order": c.SetOrder}
+
+
+def _word_setting(verb: str, rest: list[str]) -> Parsed:
+    kind, word = WORD_SETTINGS[verb], " ".join(rest)
+    return Parsed(lambda a, _: kind(a, word))
 
 
 def _targeted(rest: list[str], make: Callable[[Actor, str, bool], c.Command], optional: bool = False) -> Parsed:

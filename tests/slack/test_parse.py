@@ -54,3 +54,26 @@ def test_bad_input_is_a_problem_that_says_what_to_do(text):
 def test_help_and_join_are_special():
     assert parse("").special == "help" and parse("help").special == "help"
     assert parse("join").special == "join"
+
+
+def test_Q1_Q2_Q3_T2_R1_line_words_build_their_commands():
+    assert command("next") == c.NextSpeaker(ME)
+    assert command("uninvite <@U0ALEX01|alex>") == c.Uninvite(ME, "U0ALEX01")
+    assert command("hands down") == c.LowerAllHands(ME)
+    assert command("extend <@U0ALEX01> 60") == c.ExtendTurn(ME, "U0ALEX01", False, "60")
+    assert command("extend <@U0ALEX01>") == c.ExtendTurn(ME, "U0ALEX01", False, "")  # the core says what is missing
+    assert command("stats") == c.Stats(ME)
+
+
+def test_T1_T3_Q5_settings_words_go_to_the_core_which_checks_them():
+    assert command("turn 90") == c.SetTurn(ME, "90")
+    assert command("advance ON") == c.SetAdvance(ME, "ON")
+    assert command("order fair") == c.SetOrder(ME, "fair")
+    assert command("advance") == c.SetAdvance(ME, "")  # A5: not_admin before bad_argument
+
+
+@pytest.mark.parametrize("text", ["hands", "hands up", "extend", "extend 60", "uninvite", "turn"])
+def test_Q3_T2_T1_unreadable_line_words_say_what_to_type(text):
+    parsed = parse(text)
+    assert parsed.build is None and parsed.problem
+    assert "/stage" in parsed.problem or "@ menu" in parsed.problem

@@ -13,7 +13,7 @@ from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
 from adapters.slack.notices import help_message, usage_error
 from adapters.slack.parse import parse
 from adapters.slack.uses import SlackUses
-from core.commands import Actor, Arrive, Status
+from core.commands import Actor, Arrive, Stats, Status
 
 
 def register(app: AsyncApp) -> None:
@@ -52,7 +52,7 @@ async def run_stage_command(uses: SlackUses, body: Body, ack: AsyncAck) -> None:
         return
     assert parsed.build is not None
     build = parsed.build
-    read_only = isinstance(build(Actor(user), False), Status)
+    read_only = isinstance(build(Actor(user), False), Status | Stats)
     if read_only:
         await ack()  # nothing to commit: Slack hears back at once, however slow its role lookups are
     target_is_bot = False

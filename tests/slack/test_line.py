@@ -1,0 +1,116 @@
+"""Running the line, timed turns and stats from Slack: /stage words through Bolt's signed dispatch (Q1-3, T1-3, R1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, MOD, live_session
+
+
+def last(slack, user: str) -> str:
+    told = slack.fake.told(user)
+    assert told, f"{user} was told nothing"
+    return told[-1]
+
+
+async def test_Q1_next_brings_the_head_of_the_request_line_to_the_stage(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask first")
+    await slack.command(BEA, "ask second")
+    await slack.command(ADMIN, "next")
+    assert "invited" in last(slack, ALEX).lower()
+    assert "invited" not in " ".join(slack.fake.told(BEA)).lower()
+    assert "next" in last(slack, BEA).lower()  # Q4: Bea is first in line now
+
+
+async def test_Q1_next_with_nobody_waiting_says_the_line_is_empty(slack):
+    await live_session(slack, "request")
+    await slack.command(ADMIN, "next")
+    assert "Nobody is waiting" in last(slack, ADMIN)
+
+
+async def test_Q1_A1_a_participant_cannot_call_the_next_speaker(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await slack.command(BEA, "next")
+    assert "Only moderators" in last(slack, BEA)
+    assert "invited" not in " ".join(slack.fake.told(ALEX)).lower()
+
+
+async def test_Q2_uninvite_withdraws_an_invitation_and_tells_both_sides(slack):
+    await live_session(slack, "invite")
+    await slack.command(ADMIN, f"invite <@{ALEX}|alex>")
+    await slack.command(ADMIN, f"uninvite <@{ALEX}|alex>")
+    assert "withdr" in last(slack, ALEX).lower()
+    assert "withdr" in last(slack, ADMIN).lower()
+    await slack.command(ADMIN, f"uninvite <@{ALEX}|alex>")
+    assert "has no pending invitation to withdraw" in last(slack, ADMIN)  # no_invitation
+
+
+async def test_Q3_hands_down_lowers_every_hand(slack):
+    await live_session(slack, "invite")
+    await slack.command(ALEX, "hand")
+    await slack.command(BEA, "hand")
+    await slack.command(ADMIN, "hands down")
+    assert "lowered your hand" in last(slack, ALEX) and "lowered your hand" in last(slack, BEA)
+    await slack.command(ADMIN, "hands down")
+    assert "Nothing changed: no hand is raised" in last(slack, ADMIN)  # no_change
+
+
+async def test_T1_T2_a_timed_turn_is_extended_and_bad_seconds_are_refused(slack):
+    await live_session(slack, "open")
+    await slack.command(ADMIN, "turn 60")
+    assert "60" in last(slack, ADMIN)
+    await slack.command(ALEX, "join")
+    await slack.submit(ALEX, "get_ready")
+    await slack.command(ADMIN, f"extend <@{ALEX}|alex> 120")
+    assert "120 s more" in last(slack, ALEX)
+    for seconds in ("0", "-5", "soon", "86401", ""):
+        await slack.command(ADMIN, f"extend <@{ALEX}|alex> {seconds}")
+        assert last(slack, ADMIN).startswith(":no_entry_sign: extend"), seconds
+    told = len(slack.fake.told(ALEX))
+    await slack.command(BEA, f"extend <@{ALEX}|alex> 60")
+    assert "Only moderators" in last(slack, BEA)
+    assert len(slack.fake.told(ALEX)) == told
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("turn 90000", "turn"), ("turn soon", "turn"), ("advance maybe", "advance"), ("order random", "order")],
+)
+async def test_T1_T3_Q5_settings_out_of_range_are_refused_with_what_to_type(slack, text, word):
+    await live_session(slack, "request")
+    await slack.command(ADMIN, text)
+    assert last(slack, ADMIN).startswith(f":no_entry_sign: {word}")
+
+
+async def test_A2_T3_Q5_only_admins_set_turn_advance_and_order(slack):
+    await live_session(slack, "request")
+    for text in ("turn 60", "advance on", "order fair"):
+        await slack.command(MOD, text)
+        assert "Only admins" in last(slack, MOD), text
+    await slack.command(ADMIN, "advance on")
+    assert "Auto-advance is on" in last(slack, ADMIN)
+    await slack.command(ADMIN, "order fair")
+    assert "fair" in last(slack, ADMIN).lower()
+
+
+async def test_R1_stats_answers_only_the_moderator_who_asked(slack):
+    await live_session(slack, "open", CAL)
+    await slack.command(ALEX, "join")
+    await slack.submit(ALEX, "get_ready")
+    slack.clock.now += 42
+    calls = len(slack.fake.calls)
+    await slack.command(ADMIN, "stats")
+    assert "Stats for the live session" in last(slack, ADMIN)
+    assert f"<@{ALEX}>: 42 s on stage" in last(slack, ADMIN)
+    new = slack.fake.calls[calls:]
+    assert not [c for c in new if c.method == "chat.postMessage" and c.args.get("channel") == "C0STAGE01"]
+    await slack.command(ALEX, "stats")
+    assert "Only moderators" in last(slack, ALEX)
+
+
+async def test_help_lists_the_line_words(slack):
+    await slack.command(ALEX, "help")
+    for word in ("next", "uninvite", "hands down", "extend", "stats", "turn", "advance", "order"):
+        assert f"`{word}" in last(slack, ALEX), word
