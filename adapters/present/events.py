@@ -16,6 +16,10 @@ from core import events as ev
 
 def present(event: ev.Event, batch: Sequence[ev.Event] = ()) -> list[Notice]:
     """Return one notice per recipient of an event, in the order they are told; `batch` is the command's events."""
+    return [line.offer_line(event, told) for told in _present(event, batch)]
+
+
+def _present(event: ev.Event, batch: Sequence[ev.Event]) -> list[Notice]:
     if not isinstance(event, ev.AnyEvent):
         raise TypeError(f"not a stage event: {event!r}")
     if isinstance(event, About):

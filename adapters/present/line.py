@@ -1,6 +1,8 @@
-"""Words for the line, timed turns and records: up next, turn warnings and extensions, stats (Q4, T1, T2, R1)."""
+"""Words and actions for the line, timed turns and records: up next, turns, extensions, stats (Q1-Q4, T1, T2, R1)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.words import ACTOR, MODERATORS, USER, key, notice
@@ -62,3 +64,43 @@ def stats(event: ev.StatsReply) -> Notice:
     else:
         variant, text = "last", "Stats for the last session, most time on stage first:"
     return notice(event.actor, key(event, variant, ACTOR), text)
+
+
+NEXT = Action(ActionKind.NEXT_SPEAKER)
+HANDS_DOWN = Action(ActionKind.LOWER_ALL_HANDS)
+
+
+def line_actions(event: ev.Event) -> tuple[Action, ...]:
+    """Return the actions that run the line, offered to moderators with their notice of an event (Q1–Q3, T2)."""
+    match event:
+        case ev.RequestCreated() | ev.StageLeft(reason="turn_ended"):
+            return (NEXT,)  # someone waits, or a turn's end freed a place
+        case ev.HandRaised():
+            return (NEXT, HANDS_DOWN)
+        case ev.InvitationSent() | ev.RequestApproved():
+            return (Action(ActionKind.WITHDRAW_INVITATION, event.user),)
+        case ev.TurnWarning():
+            return (Action(ActionKind.EXTEND_MINUTE, event.user), Action(ActionKind.EXTEND_FIVE_MINUTES, event.user))
+    return ()
+
+
+def offer_line(event: ev.Event, told: Notice) -> Notice:
+    """Add the line's actions to what moderators are told of an event (and to its shared form)."""
+    found = line_actions(event) if told.recipient == MODERATORS else ()
+    if not found:
+        return told
+    shared = replace(told.shared, line_actions=found) if told.shared else None
+    return replace(told, line_actions=found, shared=shared)
+
+
+def panel_actions(status: ev.StatusReply) -> tuple[Action, ...]:
+    """Return the room-wide actions a moderator's panel offers now: next speaker, lower all hands (Q1, Q3)."""
+    if not status.live:
+        return ()
+    found = (NEXT,) if status.requests or status.hands else ()
+    return found + ((HANDS_DOWN,) if status.hands else ())
+
+
+def invited_actions(user: str) -> tuple[Action, ...]:
+    """Return what a moderator's panel offers beside a pending invitation: withdraw it (Q2)."""
+    return (Action(ActionKind.WITHDRAW_INVITATION, user),)

@@ -22,6 +22,16 @@ class ActionKind(StrEnum):
     REMOVE = "remove"
     # Read what a requester wrote for moderators: offered where the note itself is left out.
     SHOW_NOTE = "show_note"
+    # Running the line (Q1, Q2, Q3, T2): moderators' actions, offered as `Notice.line_actions`.
+    NEXT_SPEAKER = "next_speaker"
+    WITHDRAW_INVITATION = "withdraw_invitation"
+    LOWER_ALL_HANDS = "lower_all_hands"
+    EXTEND_MINUTE = "extend_minute"
+    EXTEND_FIVE_MINUTES = "extend_five_minutes"
+
+
+# The seconds each extend action adds to a turn (T2).
+EXTEND_SECONDS: dict[ActionKind, int] = {ActionKind.EXTEND_MINUTE: 60, ActionKind.EXTEND_FIVE_MINUTES: 300}
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,9 @@ class Notice:
     so what people typed (notes, reasons) is never read as markup. `groups` names lists of people
     (never empty). `hint` names an optional per-platform addition that renderers may know.
 
+    `line_actions` are the moderators' actions that run the line (next speaker, withdraw, lower all
+    hands, extend), offered after `actions`; a renderer that does not offer them yet leaves them out.
+
     `shared` is the same news for moderators worded for a place others read too (a channel's chat
     where moderators are pinged): what only moderators may see, such as a request's note, is left
     out. A moderators' notice without one has nothing private in it.
@@ -56,3 +69,4 @@ class Notice:
     hint: str | None = None
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     shared: Notice | None = None
+    line_actions: tuple[Action, ...] = ()

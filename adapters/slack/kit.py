@@ -45,6 +45,9 @@ APPROVE, DECLINE, INVITE, REMOVE, LOWER, ASK_LEAVE = (
     "mod_ask_leave",
 )
 INVITE_PICK = "mod_invite_pick"
+# Running the line (Q1, Q2, Q3, T2).
+NEXT, WITHDRAW, HANDS_DOWN_ALL = "mod_next", "mod_withdraw", "mod_hands_down_all"
+EXTEND_MINUTE, EXTEND_FIVE = "mod_extend_60", "mod_extend_300"
 HOME_EDIT, HOME_PICK, HOME_WORKSPACE = "home_edit", "home_pick_channel", "home_workspace_defaults"
 # Modal callback ids.
 GET_READY, ASK_NOTE, SETTINGS = "get_ready", "ask_note", "channel_settings"

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import UserSelectElement
 
+from adapters.present import invited_actions, panel_actions
 from adapters.slack.forms import modal
 from adapters.slack.kit import (
     APPROVE,
@@ -39,11 +40,13 @@ from adapters.slack.kit import (
     section,
     value_for,
 )
+from adapters.slack.render import action_buttons
 from core import events as ev
 from core.modes import Mode
 from core.room import RoomKey
 
 PANEL_ROWS = 15  # people per section in the moderator panel: 2 blocks each for the queue and hands, 1 on stage
+INVITED_ROWS = 5  # pending invitations shown with *Withdraw*: with the rest, the panel stays within 100 blocks
 
 Row = dict[str, Any]
 
@@ -139,17 +142,24 @@ def panel(status: ev.StatusReply, key: RoomKey) -> dict[str, Any]:
         blocks += _panel_rows("Queue", status.requests, key, _request_row)
         blocks += _panel_rows("On stage", [{"user": u} for u in status.on_stage], key, _stage_row)
         blocks += _panel_rows("Hands", [{"user": u} for u in status.hands], key, _hand_row)
+        invited = [{"user": u} for u in status.invitations]
+        blocks += _panel_rows("Invited", invited, key, _invited_row, INVITED_ROWS)
+        room_wide = action_buttons(panel_actions(status), key)
+        if room_wide:
+            blocks.insert(1, actions(*room_wide, block_id="line_actions"))
         pick = UserSelectElement(action_id=INVITE_PICK, placeholder=plain("Invite someone on stage…", 150))
         blocks.append(actions(pick, block_id="invite_pick"))
     return modal(PANEL_VIEW, "Moderator panel", list(blocks), key)
 
 
-def _panel_rows(title: str, rows: list[Row], key: RoomKey, render: Callable[[Row, RoomKey], Blocks]) -> Blocks:
+def _panel_rows(
+    title: str, rows: list[Row], key: RoomKey, render: Callable[[Row, RoomKey], Blocks], limit: int = PANEL_ROWS
+) -> Blocks:
     blocks: Blocks = [divider(), section(f"*{title} ({len(rows)})*")]
-    for row in rows[:PANEL_ROWS]:
+    for row in rows[:limit]:
         blocks += render(row, key)
-    if len(rows) > PANEL_ROWS:
-        blocks.append(context(f"…and {len(rows) - PANEL_ROWS} more, shown as the first ones are answered."))
+    if len(rows) > limit:
+        blocks.append(context(f"…and {len(rows) - limit} more, shown as the first ones are answered."))
     return blocks
 
 
@@ -166,6 +176,10 @@ def _request_row(row: Row, key: RoomKey) -> Blocks:
 
 def _stage_row(row: Row, key: RoomKey) -> Blocks:
     return [section(mention(row["user"]), button("Remove from stage", REMOVE, value_for(key, row["user"]), "danger"))]
+
+
+def _invited_row(row: Row, key: RoomKey) -> Blocks:
+    return [section(mention(row["user"]), action_buttons(invited_actions(row["user"]), key)[0])]
 
 
 def _hand_row(row: Row, key: RoomKey) -> Blocks:

@@ -16,12 +16,17 @@ from adapters.slack.kit import (
     CANCEL,
     DECLINE,
     DECLINE_INVITATION,
+    EXTEND_FIVE,
+    EXTEND_MINUTE,
     HAND,
     HAND_DOWN,
+    HANDS_DOWN_ALL,
     INVITE,
     JOIN,
+    NEXT,
     PANEL,
     REMOVE,
+    WITHDRAW,
     Message,
     actions,
     button,
@@ -85,6 +90,11 @@ BUTTONS: dict[ActionKind, tuple[str, str, str | None]] = {
     ActionKind.DECLINE_REQUEST: ("Decline", DECLINE, "danger"),
     ActionKind.INVITE: ("Invite on stage", INVITE, "primary"),
     ActionKind.REMOVE: ("Remove from stage", REMOVE, "danger"),
+    ActionKind.NEXT_SPEAKER: ("Next speaker", NEXT, None),  # beside *Bring to stage*, which stays the primary
+    ActionKind.WITHDRAW_INVITATION: ("Withdraw invitation", WITHDRAW, None),
+    ActionKind.LOWER_ALL_HANDS: ("Lower all hands", HANDS_DOWN_ALL, None),
+    ActionKind.EXTEND_MINUTE: ("+1 min", EXTEND_MINUTE, None),
+    ActionKind.EXTEND_FIVE_MINUTES: ("+5 min", EXTEND_FIVE, None),
 }
 # Slack's addition to a moderator's notice of a request: the panel where the whole queue is.
 PANEL_AFTER = "request.created"
@@ -118,7 +128,7 @@ def mrkdwn(notice: Notice) -> str:
 
 def buttons(notice: Notice, key: RoomKey) -> list[dict[str, Any]]:
     """Return the Block Kit buttons for a notice's actions, each carrying where and on whom it acts."""
-    found = [_button(action, key) for action in notice.actions]
+    found = [_button(action, key) for action in (*notice.actions, *notice.line_actions)]
     if found and notice.recipient == ev.MODERATORS and notice.key.startswith(PANEL_AFTER):
         found.append(button("Moderator panel", PANEL, value_for(key)))
     return found
@@ -132,6 +142,11 @@ def render(notice: Notice, key: RoomKey) -> Message:
     if found:
         blocks.append(actions(*found))
     return Message(text, blocks)
+
+
+def action_buttons(found: tuple[Action, ...], key: RoomKey) -> list[dict[str, Any]]:
+    """Return the Block Kit buttons for actions the presenter offers outside a notice (the panel's)."""
+    return [_button(action, key) for action in found]
 
 
 def _button(action: Action, key: RoomKey) -> dict[str, Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, MOD, live_session
+from adapters.slack import kit as b
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, live_session
+from tests.slack.fake_slack import RESPONSE_URL
 
 
 def last(slack, user: str) -> str:
@@ -114,3 +118,93 @@ async def test_help_lists_the_line_words(slack):
     await slack.command(ALEX, "help")
     for word in ("next", "uninvite", "hands down", "extend", "stats", "turn", "advance", "order"):
         assert f"`{word}" in last(slack, ALEX), word
+
+
+# -- the moderators' buttons: offered by the presenter, checked at the click (A3) --------------------
+
+
+def buttons_told(slack, user: str) -> list[dict]:
+    """Every button in the messages shown to a user, newest last."""
+    found = []
+    for call in slack.fake.calls:
+        shown_to = call.args.get("channel" if call.method == "chat.postMessage" else "user")
+        if call.method in ("chat.postEphemeral", "chat.postMessage", RESPONSE_URL) and shown_to == user:
+            for block in call.args.get("blocks") or []:
+                found += [e for e in block.get("elements") or [] if e.get("type") == "button"]
+    return found
+
+
+def button_of(slack, user: str, action_id: str) -> dict:
+    found = [b for b in buttons_told(slack, user) if b["action_id"] == action_id]
+    assert found, f"{user} was offered no {action_id}"
+    return found[-1]
+
+
+async def test_Q1_the_next_speaker_button_on_a_request_notice_serves_the_head_of_the_line(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await slack.command(BEA, "ask")
+    button = button_of(slack, ADMIN, b.NEXT)
+    await slack.click(ADMIN, b.NEXT, button["value"])
+    assert "invited" in last(slack, ALEX).lower()
+    assert "invited" not in " ".join(slack.fake.told(BEA)).lower()
+
+
+async def test_A3_Q1_a_participant_clicking_next_speaker_is_refused_and_nothing_changes(slack):
+    await live_session(slack, "request")
+    await slack.command(ALEX, "ask")
+    await slack.click(BEA, b.NEXT, f"{CHANNEL}|")
+    assert "Only moderators" in last(slack, BEA)
+    assert "invited" not in " ".join(slack.fake.told(ALEX)).lower()
+
+
+async def test_Q2_withdraw_invitation_button_on_the_invitation_notice(slack):
+    await live_session(slack, "invite")
+    await slack.command(ADMIN, f"invite <@{ALEX}|alex>")
+    button = button_of(slack, ADMIN, b.WITHDRAW)
+    assert button["value"] == f"{CHANNEL}|{ALEX}"
+    await slack.click(BEA, b.WITHDRAW, button["value"])
+    assert "Only moderators" in last(slack, BEA)
+    await slack.click(ADMIN, b.WITHDRAW, button["value"])
+    assert "withdr" in last(slack, ALEX).lower()
+
+
+async def test_Q3_lower_all_hands_button_on_a_hand_notice(slack):
+    await live_session(slack, "invite")
+    await slack.command(ALEX, "hand")
+    await slack.command(BEA, "hand")
+    await slack.click(ADMIN, b.HANDS_DOWN_ALL, button_of(slack, ADMIN, b.HANDS_DOWN_ALL)["value"])
+    assert "lowered your hand" in last(slack, ALEX) and "lowered your hand" in last(slack, BEA)
+
+
+async def test_T1_T2_the_turn_warning_offers_plus_one_and_plus_five_minutes(slack):
+    await live_session(slack, "open")
+    await slack.command(ADMIN, "turn 60")
+    await slack.command(ALEX, "join")
+    await slack.submit(ALEX, "get_ready")
+    slack.clock.now += 31
+    await slack.bot.uses.tick()
+    await slack.deliver()
+    assert "ends in 30 s" in last(slack, ALEX)
+    plus_one = button_of(slack, ADMIN, b.EXTEND_MINUTE)
+    assert button_of(slack, ADMIN, b.EXTEND_FIVE)["value"] == plus_one["value"] == f"{CHANNEL}|{ALEX}"
+    await slack.click(MOD, b.EXTEND_MINUTE, plus_one["value"])
+    assert "Only moderators" in last(slack, MOD)
+    await slack.click(ADMIN, b.EXTEND_MINUTE, plus_one["value"])
+    assert "60 s more" in last(slack, ALEX)
+    await slack.click(ADMIN, b.EXTEND_FIVE, plus_one["value"])
+    assert "300 s more" in last(slack, ALEX)
+
+
+async def test_Q1_Q2_Q3_the_moderator_panel_offers_next_lower_all_and_withdraw(slack):
+    await live_session(slack, "invite")
+    await slack.command(ALEX, "hand")
+    await slack.command(ADMIN, f"invite <@{BEA}|bea>")
+    await slack.click(ADMIN, b.PANEL, f"{CHANNEL}|")
+    view = slack.fake.of("views.open")[-1]["view"]
+    ids = json.dumps(view)
+    assert b.NEXT in ids and b.HANDS_DOWN_ALL in ids and f'"{CHANNEL}|{BEA}"' in ids
+    panel = {"id": "V0PANEL01", "callback_id": b.PANEL_VIEW}
+    await slack.click(ADMIN, b.WITHDRAW, f"{CHANNEL}|{BEA}", view=panel)
+    assert "withdr" in last(slack, BEA).lower()
+    assert b.WITHDRAW not in json.dumps(slack.fake.of("views.update")[-1]["view"])  # the panel is redrawn

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from adapters.present import EXTEND_SECONDS, ActionKind
 from adapters.slack.forms import ask_note, decline_reason, settings_form, workspace_form
 from adapters.slack.kit import (
     APPROVE,
@@ -15,8 +16,11 @@ from adapters.slack.kit import (
     CANCEL,
     DECLINE,
     DECLINE_INVITATION,
+    EXTEND_FIVE,
+    EXTEND_MINUTE,
     HAND,
     HAND_DOWN,
+    HANDS_DOWN_ALL,
     HOME_EDIT,
     HOME_PICK,
     HOME_WORKSPACE,
@@ -25,9 +29,11 @@ from adapters.slack.kit import (
     JOIN,
     JOIN_INVITED,
     LOWER,
+    NEXT,
     PANEL,
     PANEL_VIEW,
     REMOVE,
+    WITHDRAW,
     mention,
     parse_value,
     words,
@@ -55,6 +61,12 @@ TARGET_ACTIONS: dict[str, TargetCommand] = {
     INVITE: lambda a, t, bot: c.Invite(a, t, bot),
     REMOVE: lambda a, t, bot: c.RemoveFromStage(a, t, bot),
     LOWER: lambda a, t, bot: c.LowerHand(a, t),
+    WITHDRAW: lambda a, t, bot: c.Uninvite(a, t, bot),
+    EXTEND_MINUTE: lambda a, t, bot: c.ExtendTurn(a, t, bot, str(EXTEND_SECONDS[ActionKind.EXTEND_MINUTE])),
+    EXTEND_FIVE: lambda a, t, bot: c.ExtendTurn(a, t, bot, str(EXTEND_SECONDS[ActionKind.EXTEND_FIVE_MINUTES])),
+    # Room-wide: the button names nobody, and the core checks the clicker's roles at the click (A3).
+    NEXT: lambda a, t, bot: c.NextSpeaker(a),
+    HANDS_DOWN_ALL: lambda a, t, bot: c.LowerAllHands(a),
 }
 
 
