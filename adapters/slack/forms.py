@@ -32,7 +32,7 @@ from adapters.slack.kit import (
     value_for,
 )
 from core import events as ev
-from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NOTE_LIMIT
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NOTE_LIMIT, ORDERS, TURN
 from core.modes import parse_mode
 from core.room import RoomKey
 
@@ -111,6 +111,39 @@ def _number_input(block_id: str, label: str, hint: str) -> InputBlock:
     )
 
 
+# T3, Q5: the settings that take a word, each a select whose blank keeps the setting as it is.
+CHOICES: dict[str, tuple[str, dict[str, str]]] = {
+    "advance": (
+        "Auto-advance (a place freed by a turn's end or a removal goes to the next in line)",
+        {"on": "on", "off": "off"},
+    ),
+    "order": (
+        "Request order",
+        {ORDERS[0]: "asked: by asking time", ORDERS[1]: "fair: least time on stage first"},
+    ),
+}
+
+
+def _choice_input(block_id: str) -> InputBlock:
+    label, shown = CHOICES[block_id]
+    options = [Option(text=plain(text), value=value) for value, text in shown.items()]
+    return InputBlock(
+        block_id=block_id,
+        optional=True,
+        label=plain(label, LABEL_LIMIT),
+        element=StaticSelectElement(action_id=block_id, options=options),
+    )
+
+
+def _line_inputs(built_in: str) -> list[InputBlock]:
+    """T1, T3, Q5: turn length, auto-advance and request order."""
+    hint = (
+        f"{built_in} {TURN.default} (no limit). {TURN.low} to {TURN.high}; 0 = no limit; "
+        "a warning 30 s before the end (half-way in turns under 60 s)."
+    )
+    return [_number_input("turn", "Turn length (seconds)", hint), _choice_input("advance"), _choice_input("order")]
+
+
 def _users_input(block_id: str, label: str) -> InputBlock:
     element = UserMultiSelectElement(action_id=block_id)
     return InputBlock(block_id=block_id, optional=True, label=plain(label, LABEL_LIMIT), element=element)
@@ -139,6 +172,7 @@ def settings_form(key: RoomKey, status: ev.StatusReply, stage_channel: str | Non
         _number_input("cameras", "Camera slots", f"The most recent joiners are on camera; default {CAMERAS.default}."),
         _number_input("cooldown", "Cooldown after a declined request (seconds)", f"Default {COOLDOWN.default}."),
         _number_input("expiry", "Invitation expiry (seconds)", f"Default {EXPIRY.default}."),
+        *_line_inputs("Default"),
         _users_input("moderators_add", "Add moderators"),
         _users_input("moderators_remove", "Remove moderators"),
         _gated_input(stage_channel),
@@ -168,5 +202,6 @@ def workspace_form(key: RoomKey) -> dict[str, Any]:
             "cooldown", "Cooldown after a declined request (seconds)", f"Built-in default {COOLDOWN.default}."
         ),
         _number_input("expiry", "Invitation expiry (seconds)", f"Built-in default {EXPIRY.default}."),
+        *_line_inputs("Built-in default"),
     ]
     return modal(WORKSPACE_SETTINGS, "Workspace defaults", [*blocks, *inputs], key, submit="Save")

@@ -175,11 +175,21 @@ def settings_commands(values: FormValues, *, workspace: bool = False) -> list[Ca
     mode = _field(values, "default_mode", "selected_option")
     if mode:
         builds.append(partial(_with_actor, c.SetDefaultMode, str(mode["value"]), workspace=workspace))
-    numbers = {"capacity": c.SetCapacity, "cameras": c.SetCameras, "cooldown": c.SetCooldown, "expiry": c.SetExpiry}
+    numbers: dict[str, Callable[..., c.Command]] = {
+        "capacity": c.SetCapacity,
+        "cameras": c.SetCameras,
+        "cooldown": c.SetCooldown,
+        "expiry": c.SetExpiry,
+        "turn": c.SetTurn,
+    }
     for name, kind in numbers.items():
         raw = _field(values, name, "value")
         if raw not in (None, ""):
             builds.append(partial(_with_actor, kind, str(raw), workspace=workspace))
+    for name, word_kind in (("advance", c.SetAdvance), ("order", c.SetOrder)):
+        chosen = _field(values, name, "selected_option")
+        if chosen:
+            builds.append(partial(_with_actor, word_kind, str(chosen["value"]), workspace=workspace))
     for user in _field(values, "moderators_add", "selected_users") or []:
         builds.append(partial(_with_actor, c.AddModerator, str(user), workspace=workspace))
     for user in _field(values, "moderators_remove", "selected_users") or []:

@@ -208,3 +208,40 @@ async def test_Q1_Q2_Q3_the_moderator_panel_offers_next_lower_all_and_withdraw(s
     await slack.click(ADMIN, b.WITHDRAW, f"{CHANNEL}|{BEA}", view=panel)
     assert "withdr" in last(slack, BEA).lower()
     assert b.WITHDRAW not in json.dumps(slack.fake.of("views.update")[-1]["view"])  # the panel is redrawn
+
+
+# -- the Home tab's settings forms (T1, T3, Q5) -----------------------------------------------------------
+
+
+async def test_T1_T3_Q5_the_home_tab_form_sets_turn_length_auto_advance_and_order(slack):
+    await live_session(slack, "request")
+    await slack.click(ADMIN, b.HOME_EDIT, f"{CHANNEL}|")
+    form = slack.fake.of("views.open")[-1]["view"]
+    assert {"turn", "advance", "order"} <= {block.get("block_id") for block in form["blocks"]}
+    values = {
+        "turn": {"turn": {"type": "number_input", "value": "90"}},
+        "advance": {"advance": {"type": "static_select", "selected_option": {"value": "on"}}},
+        "order": {"order": {"type": "static_select", "selected_option": {"value": "fair"}}},
+    }
+    await slack.submit(ADMIN, b.SETTINGS, values)
+    for text, already in (("advance on", "auto-advance is already on"), ("order fair", "already fair")):
+        await slack.command(ADMIN, text)
+        assert already in last(slack, ADMIN), text
+    await slack.command(ADMIN, "turn 90")
+    assert "Nothing changed" in last(slack, ADMIN)
+
+
+async def test_A2_T1_a_bad_turn_length_on_the_form_is_refused_and_nothing_changes(slack):
+    await live_session(slack, "request")
+    response = await slack.submit(MOD, b.SETTINGS, {"turn": {"turn": {"type": "number_input", "value": "60"}}})
+    assert json.loads(response.body)["response_action"] == "errors"
+    response = await slack.submit(ADMIN, b.SETTINGS, {"turn": {"turn": {"type": "number_input", "value": "90000"}}})
+    assert "out of range" in response.body + " ".join(slack.fake.told(ADMIN))
+    await slack.command(ADMIN, "turn 60")
+    assert "60" in last(slack, ADMIN) and "Nothing changed" not in last(slack, ADMIN)  # the moderator's did not take
+
+
+async def test_T1_T3_Q5_the_workspace_form_offers_the_line_settings(slack):
+    await slack.click(ADMIN, b.HOME_WORKSPACE, "*|")
+    form = slack.fake.of("views.open")[-1]["view"]
+    assert {"turn", "advance", "order"} <= {block.get("block_id") for block in form["blocks"]}

@@ -55,6 +55,9 @@ async def test_M2_workspace_defaults_from_the_home_tab_apply_where_a_channel_has
         "cameras",
         "cooldown",
         "expiry",
+        "turn",
+        "advance",
+        "order",
     }
     await slack.submit(
         ADMIN,
