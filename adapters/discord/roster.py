@@ -107,3 +107,16 @@ def voice_status(status: ev.StatusReply) -> str | None:
     if status.hands:
         parts.append(f"{len(status.hands)} {'hand' if len(status.hands) == 1 else 'hands'} up")
     return " · ".join(parts)[:VOICE_STATUS_LIMIT]
+
+
+def stats_embed(stats: ev.StatsReply, heading: str) -> discord.Embed:
+    """R1's figures as an embed: the presenter's heading, then one line per person, most time on stage first."""
+    embed = discord.Embed(title="Stage stats", description=heading, colour=discord.Colour.blurple())
+    lines = [
+        f"{mention(p['user'])}: {p['stage_seconds']} s on stage · joined {p['joins']} · asked {p['requests']} · "
+        f"declined {p['declined']} · waited {p['waited_seconds']} s"
+        for p in stats.people
+    ]
+    if lines:
+        embed.add_field(name="People", value=listing(lines), inline=False)
+    return embed
