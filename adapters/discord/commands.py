@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord import export as records
 from adapters.discord import replies, selfjoin, targets
 from adapters.discord.actions import act, answer, defer, member_in, room_of
 from adapters.discord.enforce import Enforcer
@@ -325,6 +326,19 @@ class StageCommands(
     @app_commands.command(name="stats", description="Time on stage, joins, requests and waits (moderators)")
     async def stats(self, interaction: discord.Interaction) -> None:
         await self._run(interaction, lambda a: c.Stats(a))
+
+    @app_commands.command(name="export", description="Download this channel's records as CSV and JSON (admins)")
+    @app_commands.describe(days="Only the last N days (leave out for everything recorded)")
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, records.MIN_DAYS, records.MAX_DAYS] | None = None,
+    ) -> None:
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, replies.wrong_channel())
+            return
+        await records.export(self.runtime, interaction, channel, days)
 
     # Discord lets a group hold 25 subcommands: the line's settings share one subgroup, /stage line ….
     line = app_commands.Group(name="line", description="How the line runs: turn length, auto-advance, order (admins)")
