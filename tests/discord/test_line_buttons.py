@@ -95,3 +95,16 @@ async def test_T1_a_turn_ended_by_the_timer_moves_the_speaker_back_and_leaves_th
     assert turn_ends(world) == {} and not any(label.startswith("+1 min") for label in labels(world))
     edits = sum(1 for r in world.env.http_requests if r.method == "PATCH" and "/messages/" in r.path) - edits_before
     assert edits < 30  # the panel is edited when the turn changes, not every second
+
+
+async def test_T1_on_a_voice_channel_a_turn_ended_by_the_timer_server_mutes_the_speaker_again(world: World) -> None:
+    for name in ("ada", "alex"):
+        await world.connect(name, world.voice)
+    await slash(world, "ada", "line turn", channel=world.voice, seconds=60)
+    await slash(world, "ada", "start", channel=world.voice, mode="open")
+    ready = await click(world, "alex", "Join stage", world.panel(world.voice))
+    await click(world, "alex", "Join stage", ready.response.message)
+    assert world.speaking("alex")
+    await world.settle(65)
+    assert not world.speaking("alex")  # server-muted, as a removal is
+    assert (await world.status(world.voice)).on_stage == []
