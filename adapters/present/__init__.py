@@ -5,6 +5,7 @@ names, `*emphasis*` becomes the platform's, actions become buttons or commands t
 """
 
 from adapters.present.batch import command_batches
+from adapters.present.controls import line_controls
 from adapters.present.events import present
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.personal import request_note
@@ -17,6 +18,7 @@ __all__ = [
     "Notice",
     "coalesce",
     "command_batches",
+    "line_controls",
     "moderator_summary",
     "present",
     "present_error",

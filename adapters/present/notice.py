@@ -22,14 +22,23 @@ class ActionKind(StrEnum):
     REMOVE = "remove"
     # Read what a requester wrote for moderators: offered where the note itself is left out.
     SHOW_NOTE = "show_note"
+    # Running the line (Q1-Q3) and timed turns (T2), named after their commands.
+    NEXT = "next"
+    UNINVITE = "uninvite"
+    HANDS_DOWN = "hands_down"
+    EXTEND = "extend"
 
 
 @dataclass(frozen=True)
 class Action:
-    """One action offered with a notice; `target` is the person it acts on (for moderators' actions)."""
+    """One action offered with a notice; `target` is the person it acts on (for moderators' actions).
+
+    `seconds` is how much an EXTEND adds to the target's turn.
+    """
 
     kind: ActionKind
     target: str | None = None
+    seconds: int | None = None
 
 
 @dataclass(frozen=True)
