@@ -12,6 +12,10 @@ ROOM = "room"
 MODERATORS = "moderators"
 
 
+# A field's metadata key: False keeps it out of the public event (what the console's JSON shows).
+PUBLIC = "public"
+
+
 @dataclass(frozen=True)
 class Event:
     """Something that happened in a room; `name` is its public event name."""
@@ -22,7 +26,9 @@ class Event:
 
     def fields(self) -> dict[str, Any]:
         """Return the event's fields beside `event`."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "actor"}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "actor" and f.metadata.get(PUBLIC, True)
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """Return the event as a JSON-ready mapping."""
@@ -230,6 +236,8 @@ class StatusReply(Event):
     requests: list[dict[str, Any]] = field(default_factory=list)
     invitations: list[str] = field(default_factory=list)
     hands: list[str] = field(default_factory=list)
+    # T1: when each timed turn on stage ends (clock seconds), for renderers that show time left.
+    turns: dict[str, float] = field(default_factory=dict, metadata={PUBLIC: False})
     name: ClassVar[str] = "status"
     told: ClassVar[str] = "actor"
 

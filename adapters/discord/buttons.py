@@ -17,7 +17,7 @@ import discord
 
 log = logging.getLogger(__name__)
 
-TEMPLATE = r"sd:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)(?::(?P<user>\d+))?"
+TEMPLATE = r"sd:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)(?::(?P<user>\d+)(?::(?P<seconds>\d+))?)?"
 PICKER_TEMPLATE = r"sdp:(?P<action>[a-z]+):(?P<guild>\d+):(?P<channel>\d+)"
 
 
@@ -29,6 +29,7 @@ class Click:
     guild_id: int
     channel_id: int
     user_id: int | None = None
+    seconds: int | None = None  # what an extend button adds to the turn
 
 
 ClickHandler = Callable[[discord.Interaction, Click], Awaitable[None]]
@@ -51,9 +52,13 @@ async def dispatch(interaction: discord.Interaction, click: Click) -> None:
     await handler(interaction, click)
 
 
-def custom_id(action: str, guild_id: int, channel_id: int, user_id: int | None = None) -> str:
-    """Return a button's id: the action, the room and, for a moderator's answer, whom it answers."""
+def custom_id(
+    action: str, guild_id: int, channel_id: int, user_id: int | None = None, seconds: int | None = None
+) -> str:
+    """Return a button's id: the action, the room and, for a moderator's action, whom (and how long) it means."""
     tail = f":{user_id}" if user_id is not None else ""
+    if user_id is not None and seconds is not None:
+        tail += f":{seconds}"
     return f"sd:{action}:{guild_id}:{channel_id}{tail}"
 
 
@@ -74,18 +79,18 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
         *,
         label: str = "",
         style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        seconds: int | None = None,
     ) -> None:
-        super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=custom_id(action, guild_id, channel_id, user_id))
-        )
-        self.click = Click(action, guild_id, channel_id, user_id)
+        button_id = custom_id(action, guild_id, channel_id, user_id, seconds)
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=button_id))
+        self.click = Click(action, guild_id, channel_id, user_id, seconds)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> StageButton:
         """Rebuild the item from a clicked custom id (after any restart)."""
-        user = match["user"]
+        user, seconds = match["user"], match["seconds"]
         button = item if isinstance(item, discord.ui.Button) else discord.ui.Button()
         return cls(
             match["action"],
@@ -94,6 +99,7 @@ class StageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPL
             int(user) if user else None,
             label=button.label or "",
             style=button.style,
+            seconds=int(seconds) if seconds else None,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:

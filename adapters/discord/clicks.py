@@ -29,12 +29,16 @@ PERSONAL: dict[str, Callable[[c.Actor], c.Command]] = {
     "hand": lambda a: c.RaiseHand(a),
     "lower": lambda a: c.LowerHand(a),
     "decinv": lambda a: c.DeclineInvitation(a),
+    "next": lambda a: c.NextSpeaker(a),
+    "handsdown": lambda a: c.LowerAllHands(a),
 }
 ON_SOMEONE: dict[str, type[c.Targeted]] = {
     "bring": c.BringToStage,
     "decline": c.DeclineRequest,
     "invite": c.Invite,
     "remove": c.RemoveFromStage,
+    "uninvite": c.Uninvite,
+    "extend": c.ExtendTurn,
 }
 
 
@@ -80,12 +84,17 @@ class Clicks:
         elif action in PERSONAL:
             await act(runtime, interaction, channel, PERSONAL[action])
         elif action in ON_SOMEONE and user_id is not None:
-            await self._on_someone(interaction, channel, ON_SOMEONE[action], user_id)
+            await self._on_someone(interaction, channel, ON_SOMEONE[action], user_id, click.seconds)
         else:
             await answer(interaction, replies.stale_button())
 
     async def _on_someone(
-        self, interaction: discord.Interaction, channel: RoomChannel, kind: type[c.Targeted], user_id: int
+        self,
+        interaction: discord.Interaction,
+        channel: RoomChannel,
+        kind: type[c.Targeted],
+        user_id: int,
+        seconds: int | None = None,
     ) -> None:
         target: discord.abc.User
         try:
@@ -94,11 +103,12 @@ class Clicks:
             await answer(interaction, replies.account_gone())
             return
         is_bot = target.bot or self.runtime.is_me(user_id)
+        extra = {"seconds": str(seconds)} if seconds is not None else {}
         await act(
             self.runtime,
             interaction,
             channel,
-            lambda a: kind(a, target=str(user_id), target_is_bot=is_bot),
+            lambda a: kind(a, target=str(user_id), target_is_bot=is_bot, **extra),
             target=target,
         )
 

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from adapters.discord import export as records
 from adapters.discord import replies, selfjoin, targets
 from adapters.discord.actions import act, answer, defer, member_in, room_of
 from adapters.discord.enforce import Enforcer
@@ -16,7 +17,7 @@ from adapters.discord.roster import status_embed
 from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
-from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, NAME_LIMIT, NOTE_LIMIT
+from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, EXTEND_HIGH, EXTEND_LOW, NAME_LIMIT, NOTE_LIMIT, TURN
 
 # The ranges Discord checks before a setting reaches the core: the core's own.
 
@@ -31,6 +32,11 @@ DEFAULTS = MODES + [
 ]
 HAND = [app_commands.Choice(name="raise", value="raise"), app_commands.Choice(name="lower", value="lower")]
 LIST_CHANGE = [app_commands.Choice(name="add", value="add"), app_commands.Choice(name="remove", value="remove")]
+SWITCH = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+ORDER = [
+    app_commands.Choice(name="In the order they asked (asked)", value="asked"),
+    app_commands.Choice(name="Least time on stage this session first (fair)", value="fair"),
+]
 SCOPES = [
     app_commands.Choice(name="This channel (channel)", value="channel"),
     app_commands.Choice(name="Every stage and voice channel in the server (server)", value="server"),
@@ -282,6 +288,89 @@ class StageCommands(
     @remove.autocomplete("member")
     async def _stage(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await targets.suggest(self.runtime, interaction, current, "stage")
+
+    # -- running the line and timed turns (moderators; the settings: admins) ------------------------------
+    @app_commands.command(name="next", description="Serve the head of the line: first request, else earliest hand")
+    async def next_speaker(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.NextSpeaker(a))
+
+    @app_commands.command(name="uninvite", description="Withdraw someone's pending invitation (moderators)")
+    @app_commands.describe(member="Whose invitation: pick from the people invited as you type")
+    async def uninvite(self, interaction: discord.Interaction, member: Target) -> None:
+        await self._on_typed(interaction, c.Uninvite, member)
+
+    @uninvite.autocomplete("member")
+    async def _invited(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "invited")
+
+    @app_commands.command(name="hands-down", description="Lower every raised hand (moderators)")
+    async def hands_down(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.LowerAllHands(a))
+
+    @app_commands.command(name="extend", description="Give someone on stage more time in their turn (moderators)")
+    @app_commands.describe(
+        member="Whose turn: pick from the stage as you type", seconds="Seconds to add to their turn (1-86400)"
+    )
+    async def extend(
+        self,
+        interaction: discord.Interaction,
+        member: Target,
+        seconds: app_commands.Range[int, EXTEND_LOW, EXTEND_HIGH],
+    ) -> None:
+        await self._on_typed(interaction, c.ExtendTurn, member, seconds=str(seconds))
+
+    @extend.autocomplete("member")
+    async def _speakers(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await targets.suggest(self.runtime, interaction, current, "stage")
+
+    @app_commands.command(name="stats", description="Time on stage, joins, requests and waits (moderators)")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await self._run(interaction, lambda a: c.Stats(a))
+
+    @app_commands.command(name="export", description="Download this channel's records as CSV and JSON (admins)")
+    @app_commands.describe(days="Only the last N days (leave out for everything recorded)")
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[int, records.MIN_DAYS, records.MAX_DAYS] | None = None,
+    ) -> None:
+        channel = room_of(interaction)
+        if channel is None:
+            await answer(interaction, replies.wrong_channel())
+            return
+        await records.export(self.runtime, interaction, channel, days)
+
+    # Discord lets a group hold 25 subcommands: the line's settings share one subgroup, /stage line ….
+    line = app_commands.Group(name="line", description="How the line runs: turn length, auto-advance, order (admins)")
+
+    @line.command(name="turn", description="Set how long a turn on stage lasts (admins)")
+    @app_commands.describe(
+        seconds="Seconds a non-moderator may speak (0: no limit); warned 30 s before", scope=SCOPE_HELP
+    )
+    @app_commands.choices(scope=SCOPES)
+    async def turn(
+        self,
+        interaction: discord.Interaction,
+        seconds: app_commands.Range[int, TURN.low, TURN.high],
+        scope: Scope = None,
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetTurn(a, str(seconds), workspace=server_wide(scope)))
+
+    @line.command(name="advance", description="Bring the next in line up when a place frees (admins)")
+    @app_commands.describe(switch="on: a place freed by a turn's end or a removal goes to the next", scope=SCOPE_HELP)
+    @app_commands.choices(switch=SWITCH, scope=SCOPES)
+    async def advance(
+        self, interaction: discord.Interaction, switch: app_commands.Choice[str], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetAdvance(a, switch.value, workspace=server_wide(scope)))
+
+    @line.command(name="order", description="Set the order requests are served in (admins)")
+    @app_commands.describe(order="asked: asking time; fair: least time on stage this session first", scope=SCOPE_HELP)
+    @app_commands.choices(order=ORDER, scope=SCOPES)
+    async def order(
+        self, interaction: discord.Interaction, order: app_commands.Choice[str], scope: Scope = None
+    ) -> None:
+        await self._run(interaction, lambda a: c.SetOrder(a, order.value, workspace=server_wide(scope)))
 
 
 def server_wide(scope: Scope) -> bool:

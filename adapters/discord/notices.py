@@ -14,7 +14,7 @@ import discord
 
 from adapters.discord.buttons import StageButton
 from adapters.discord.kit import Message, Place, mention
-from adapters.discord.roster import status_embed
+from adapters.discord.roster import stats_embed, status_embed
 from adapters.present import Action, ActionKind, Notice, present, present_error, request_note
 from core import events as ev
 from core.errors import NoRequest
@@ -132,6 +132,9 @@ def reply(events: Sequence[ev.Event], viewer: str, place: Place) -> Message:
     for event in events:
         if isinstance(event, ev.StatusReply):
             embed = status_embed(event, place)
+            continue
+        if isinstance(event, ev.StatsReply):
+            embed = stats_embed(event, words(present(event, events)[0], place))
             continue
         notice = _for_viewer(event, viewer, events)
         if notice is not None:

@@ -6,6 +6,7 @@ import discord
 
 from adapters.discord.buttons import StageButton, StagePicker
 from adapters.discord.kit import Message, Place, mention, mode_label
+from adapters.present import Action, ActionKind, line_controls
 from core import events as ev
 
 PANEL_FOOTER = "stagedoor control panel · every button checks who clicked it"
@@ -13,6 +14,14 @@ FIELD_BUDGET = 900  # of the 1024 a field may hold: six full fields stay under t
 LABEL_NAME_LIMIT = 32
 PANEL_ANSWER_ROWS = 2  # action rows left for Bring/Decline after the participant row and two pickers
 ANSWERS_PER_ROW = 2
+LINE_ROW = 3  # the line's controls take one of those rows when there are any
+# The line's controls as panel buttons: custom-id action, label (a target's name follows), style.
+LINE_BUTTONS: dict[ActionKind, tuple[str, str, discord.ButtonStyle]] = {
+    ActionKind.NEXT: ("next", "Next speaker", discord.ButtonStyle.success),
+    ActionKind.UNINVITE: ("uninvite", "Withdraw invitation", discord.ButtonStyle.secondary),
+    ActionKind.HANDS_DOWN: ("handsdown", "Lower all hands", discord.ButtonStyle.secondary),
+    ActionKind.EXTEND: ("extend", "+{minutes} min", discord.ButtonStyle.primary),
+}
 
 
 def listing(items: list[str], numbered: bool = False) -> str:
@@ -54,6 +63,11 @@ def status_embed(status: ev.StatusReply, place: Place, title: str = "Stage") -> 
     embed.add_field(name="Requests", value=listing(requests, numbered=True), inline=False)
     embed.add_field(name="Invited", value=listing([mention(u) for u in status.invitations]), inline=True)
     embed.add_field(name="Hands", value=listing([mention(u) for u in status.hands], numbered=True), inline=True)
+    if status.turns:
+        # Discord counts a relative timestamp down by itself: the panel is edited only when a turn changes.
+        ends = sorted(status.turns.items(), key=lambda item: (item[1], item[0]))
+        turns = [f"{mention(user)} — ends <t:{int(at)}:R>" for user, at in ends]
+        embed.add_field(name="Turns", value=listing(turns), inline=False)
     return embed
 
 
@@ -77,10 +91,14 @@ def panel(
     view.add_item(button("lower", g, ch, label="Lower hand"))
     view.add_item(StagePicker("invite", g, ch, placeholder="Moderators: invite someone on stage"))
     view.add_item(StagePicker("remove", g, ch, placeholder="Moderators: remove someone from the stage"))
-    for index, item in enumerate(status.requests[: PANEL_ANSWER_ROWS * ANSWERS_PER_ROW]):
+    controls = line_controls(status)
+    for action in controls:
+        view.add_item(line_button(action, place, names))
+    first = LINE_ROW + 1 if controls else LINE_ROW
+    for index, item in enumerate(status.requests[: (PANEL_ANSWER_ROWS - (first - LINE_ROW)) * ANSWERS_PER_ROW]):
         user = item["user"]
         name = names.get(user, user)[:LABEL_NAME_LIMIT]
-        row = 3 + index // ANSWERS_PER_ROW
+        row = first + index // ANSWERS_PER_ROW
         bring = button(
             "bring", g, ch, int(user), label=f"Bring {item['position']}. {name}", style=discord.ButtonStyle.success
         )
@@ -91,6 +109,20 @@ def panel(
         view.add_item(bring)
         view.add_item(decline)
     return Message(embed=embed, view=view)
+
+
+def line_button(action: Action, place: Place, names: dict[str, str]) -> StageButton:
+    """One of the line's controls as a panel button, in the line's row; a target's name ends its label."""
+    custom, label, style = LINE_BUTTONS[action.kind]
+    label = label.format(minutes=(action.seconds or 0) // 60)
+    if action.target is not None:
+        label += f" · {names.get(action.target, action.target)[:LABEL_NAME_LIMIT]}"
+    user = int(action.target) if action.target is not None and action.target.isdigit() else None
+    button = StageButton(
+        custom, place.guild_id, place.channel_id, user, label=label, style=style, seconds=action.seconds
+    )
+    button.item.row = LINE_ROW
+    return button
 
 
 VOICE_STATUS_LIMIT = 500  # characters a voice channel's status may hold (Set Voice Channel Status)
@@ -107,3 +139,16 @@ def voice_status(status: ev.StatusReply) -> str | None:
     if status.hands:
         parts.append(f"{len(status.hands)} {'hand' if len(status.hands) == 1 else 'hands'} up")
     return " · ".join(parts)[:VOICE_STATUS_LIMIT]
+
+
+def stats_embed(stats: ev.StatsReply, heading: str) -> discord.Embed:
+    """R1's figures as an embed: the presenter's heading, then one line per person, most time on stage first."""
+    embed = discord.Embed(title="Stage stats", description=heading, colour=discord.Colour.blurple())
+    lines = [
+        f"{mention(p['user'])}: {p['stage_seconds']} s on stage · joined {p['joins']} · asked {p['requests']} · "
+        f"declined {p['declined']} · waited {p['waited_seconds']} s"
+        for p in stats.people
+    ]
+    if lines:
+        embed.add_field(name="People", value=listing(lines), inline=False)
+    return embed

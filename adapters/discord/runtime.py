@@ -95,6 +95,7 @@ class Runtime:
 
     def __init__(self, parts: DiscordParts, bot: discord.Client) -> None:
         self.service = parts.service
+        self.events = parts.events  # the event log; in production the SQL store, which exports read
         self.options = parts.options
         self.bot = bot
         self.live: set[RoomKey] = set()

@@ -1,8 +1,8 @@
 """Whom a moderator's /stage approve, decline, invite or remove means: picked from a list as they type.
 
 The list autocompletes from the room: the queue (approve, decline), the people connected but not
-on stage, raised hands first (invite), the stage (remove). A choice's value is the person's id;
-a typed mention, id or exact name works too.
+on stage, raised hands first (invite), the stage (remove, extend), the invitations (uninvite).
+A choice's value is the person's id; a typed mention, id or exact name works too.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def _choices(
 async def suggest(
     runtime: Runtime, interaction: discord.Interaction, current: str, of: str
 ) -> list[app_commands.Choice[str]]:
-    """Return the choices for a target: of "queue", "audience" or "stage"."""
+    """Return the choices for a target: of "queue", "audience", "stage" or "invited"."""
     channel = room_of(interaction)
     if channel is None:
         return []
@@ -63,6 +63,8 @@ async def suggest(
         return _choices(channel, [item["user"] for item in status.requests], current, "numbered")
     if of == "stage":
         return _choices(channel, status.on_stage, current)
+    if of == "invited":
+        return _choices(channel, status.invitations, current)
     busy = set(status.on_stage) | set(status.invitations)
     here = [str(member.id) for member in channel.members if not member.bot]
     audience = [user for user in status.hands if user in here] + [u for u in here if u not in status.hands]

@@ -5,21 +5,22 @@ names, `*emphasis*` becomes the platform's, actions become buttons or commands t
 """
 
 from adapters.present.batch import command_batches
+from adapters.present.controls import line_controls
 from adapters.present.events import present
 from adapters.present.line import invited_actions, panel_actions
-from adapters.present.notice import EXTEND_SECONDS, Action, ActionKind, Notice
+from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.personal import request_note
 from adapters.present.refusals import present_error
 from adapters.present.summary import coalesce, moderator_summary
 
 __all__ = [
-    "EXTEND_SECONDS",
     "Action",
     "ActionKind",
     "Notice",
     "coalesce",
     "command_batches",
     "invited_actions",
+    "line_controls",
     "moderator_summary",
     "panel_actions",
     "present",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from adapters.present.controls import EXTEND_STEPS
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.words import ACTOR, MODERATORS, USER, key, notice
 from core import events as ev
@@ -66,8 +67,8 @@ def stats(event: ev.StatsReply) -> Notice:
     return notice(event.actor, key(event, variant, ACTOR), text)
 
 
-NEXT = Action(ActionKind.NEXT_SPEAKER)
-HANDS_DOWN = Action(ActionKind.LOWER_ALL_HANDS)
+NEXT = Action(ActionKind.NEXT)
+HANDS_DOWN = Action(ActionKind.HANDS_DOWN)
 
 
 def line_actions(event: ev.Event) -> tuple[Action, ...]:
@@ -78,9 +79,9 @@ def line_actions(event: ev.Event) -> tuple[Action, ...]:
         case ev.HandRaised():
             return (NEXT, HANDS_DOWN)
         case ev.InvitationSent() | ev.RequestApproved():
-            return (Action(ActionKind.WITHDRAW_INVITATION, event.user),)
+            return (Action(ActionKind.UNINVITE, event.user),)
         case ev.TurnWarning():
-            return (Action(ActionKind.EXTEND_MINUTE, event.user), Action(ActionKind.EXTEND_FIVE_MINUTES, event.user))
+            return tuple(Action(ActionKind.EXTEND, event.user, seconds) for seconds in EXTEND_STEPS)
     return ()
 
 
@@ -103,4 +104,4 @@ def panel_actions(status: ev.StatusReply) -> tuple[Action, ...]:
 
 def invited_actions(user: str) -> tuple[Action, ...]:
     """Return what a moderator's panel offers beside a pending invitation: withdraw it (Q2)."""
-    return (Action(ActionKind.WITHDRAW_INVITATION, user),)
+    return (Action(ActionKind.UNINVITE, user),)

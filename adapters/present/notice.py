@@ -22,24 +22,23 @@ class ActionKind(StrEnum):
     REMOVE = "remove"
     # Read what a requester wrote for moderators: offered where the note itself is left out.
     SHOW_NOTE = "show_note"
-    # Running the line (Q1, Q2, Q3, T2): moderators' actions, offered as `Notice.line_actions`.
-    NEXT_SPEAKER = "next_speaker"
-    WITHDRAW_INVITATION = "withdraw_invitation"
-    LOWER_ALL_HANDS = "lower_all_hands"
-    EXTEND_MINUTE = "extend_minute"
-    EXTEND_FIVE_MINUTES = "extend_five_minutes"
-
-
-# The seconds each extend action adds to a turn (T2).
-EXTEND_SECONDS: dict[ActionKind, int] = {ActionKind.EXTEND_MINUTE: 60, ActionKind.EXTEND_FIVE_MINUTES: 300}
+    # Running the line (Q1-Q3) and timed turns (T2), named after their commands.
+    NEXT = "next"
+    UNINVITE = "uninvite"
+    HANDS_DOWN = "hands_down"
+    EXTEND = "extend"
 
 
 @dataclass(frozen=True)
 class Action:
-    """One action offered with a notice; `target` is the person it acts on (for moderators' actions)."""
+    """One action offered with a notice; `target` is the person it acts on (for moderators' actions).
+
+    `seconds` is how much an EXTEND adds to the target's turn.
+    """
 
     kind: ActionKind
     target: str | None = None
+    seconds: int | None = None
 
 
 @dataclass(frozen=True)

@@ -90,12 +90,12 @@ BUTTONS: dict[ActionKind, tuple[str, str, str | None]] = {
     ActionKind.DECLINE_REQUEST: ("Decline", DECLINE, "danger"),
     ActionKind.INVITE: ("Invite on stage", INVITE, "primary"),
     ActionKind.REMOVE: ("Remove from stage", REMOVE, "danger"),
-    ActionKind.NEXT_SPEAKER: ("Next speaker", NEXT, None),  # beside *Bring to stage*, which stays the primary
-    ActionKind.WITHDRAW_INVITATION: ("Withdraw invitation", WITHDRAW, None),
-    ActionKind.LOWER_ALL_HANDS: ("Lower all hands", HANDS_DOWN_ALL, None),
-    ActionKind.EXTEND_MINUTE: ("+1 min", EXTEND_MINUTE, None),
-    ActionKind.EXTEND_FIVE_MINUTES: ("+5 min", EXTEND_FIVE, None),
+    ActionKind.NEXT: ("Next speaker", NEXT, None),  # beside *Bring to stage*, which stays the primary
+    ActionKind.UNINVITE: ("Withdraw invitation", WITHDRAW, None),
+    ActionKind.HANDS_DOWN: ("Lower all hands", HANDS_DOWN_ALL, None),
 }
+# An extend button per step the presenter offers: its own action id, so two fit in one actions block.
+EXTEND_BUTTONS: dict[int, tuple[str, str]] = {60: ("+1 min", EXTEND_MINUTE), 300: ("+5 min", EXTEND_FIVE)}
 # Slack's addition to a moderator's notice of a request: the panel where the whole queue is.
 PANEL_AFTER = "request.created"
 
@@ -150,6 +150,9 @@ def action_buttons(found: tuple[Action, ...], key: RoomKey) -> list[dict[str, An
 
 
 def _button(action: Action, key: RoomKey) -> dict[str, Any]:
+    if action.kind is ActionKind.EXTEND:
+        label, action_id = EXTEND_BUTTONS[action.seconds or 0]
+        return button(label, action_id, value_for(key, action.target or ""))
     label, action_id, style = BUTTONS[action.kind]
     return button(label, action_id, value_for(key, action.target or ""), style)
 

@@ -32,5 +32,6 @@ def status(room: Room, cmd: c.Status, now: float) -> Events:
             requests=requests,
             invitations=list(room.invitations),
             hands=list(room.hands),
+            turns={u: ends for u in room.stage if (ends := room.people[u].turn_ends_at) is not None},
         )
     ]

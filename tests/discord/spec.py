@@ -73,8 +73,9 @@ def check_body(method: str, path: str, body: Any) -> list[str]:
 
 
 def _as_sent(body: Any) -> Any:
-    """discord.py sends some snowflake ids (recipient_id, channel_id, allowed_mentions.users) as JSON
-    numbers, which Discord accepts; the spec types snowflakes as strings, so compare them as strings."""
+    """discord.py sends some snowflake ids (recipient_id, channel_id, allowed_mentions.users, an uploaded
+    file's attachments[].id, the index of its files[N] part) as JSON numbers, which Discord accepts; the
+    spec types snowflakes as strings, so compare them as strings."""
     if isinstance(body, dict):
         return {k: _as_sent_value(k, v) for k, v in body.items()}
     return body
@@ -87,6 +88,8 @@ def _as_sent_value(key: str, value: Any) -> Any:
         return str(value)
     if isinstance(value, list) and key in ("users", "roles"):
         return [str(v) if isinstance(v, int) else v for v in value]
+    if isinstance(value, list) and key == "attachments":
+        return [{**v, "id": str(v["id"])} if isinstance(v, dict) and isinstance(v.get("id"), int) else v for v in value]
     if isinstance(value, dict):
         return _as_sent(value)
     return value

@@ -52,7 +52,7 @@ from adapters.discord.client import StageBot
 from adapters.discord.roster import PANEL_FOOTER
 
 # /stage commands whose member option autocompletes from the room (a string option holding the id).
-PICKED_FROM_A_LIST = {"approve", "decline", "invite", "remove"}
+PICKED_FROM_A_LIST = {"approve", "decline", "invite", "remove", "uninvite", "extend"}
 MODERATOR_PERMISSIONS = discord.Permissions(manage_channels=True, mute_members=True, move_members=True)
 AUTO_CLOSE_SECONDS = 300.0  # A6
 

@@ -48,22 +48,7 @@ async def test_dropping_the_unread_since_column_keeps_every_person_and_their_pla
 async def test_C5_people_stored_before_mics_were_kept_read_as_muted_and_their_mic_is_then_kept(
     database_url: str,
 ) -> None:
-    engine = create_async_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0003"))
-        await connection.execute(
-            text(
-                "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators, admins)"
-                " VALUES ('slack', 'T1', 'C1', 1, true, 'open', 2, '[]', '[]')"
-            )
-        )
-        await connection.execute(
-            text(
-                'INSERT INTO people (room_id, "user", written_at, present, position, seq, last_active,'
-                " seat_moderator) VALUES (1, 'ann', 1, true, 'on_stage', 1, 6.0, false)"
-            )
-        )
-    await engine.dispose()
+    await ann_on_stage_at(database_url, "0003")
     process = await start_process(database_url)  # migrates to head
     try:
         async with process.store.unit_of_work() as uow:
@@ -80,9 +65,25 @@ async def test_C5_people_stored_before_mics_were_kept_read_as_muted_and_their_mi
 
 
 async def test_T1_R1_people_and_rooms_stored_before_turns_read_as_untimed_and_uncounted(database_url: str) -> None:
+    await ann_on_stage_at(database_url, "0004")
+    process = await start_process(database_url)  # migrates to head
+    try:
+        async with process.store.unit_of_work() as uow:
+            room = await uow.load(ROOM)
+        ann = room.people["ann"]
+        assert (ann.turn_ends_at, ann.warn_at, ann.tally, ann.joins, ann.next_told) == (None, None, 0, 0, False)
+        assert (room.turn, room.advance, room.order, room.session.number) == (0, False, "asked", 0)
+        assert not errors(await process.do(c.SetTurn(c.Actor("boss", admin=True), "60")))
+        assert not errors(await process.do(c.RemoveFromStage(c.Actor("host", moderator=True), "ann")))
+    finally:
+        await process.close()
+
+
+async def ann_on_stage_at(database_url: str, revision: str) -> None:
+    """Upgrade an empty database to `revision` and store, as that schema can, one open room with Ann on stage."""
     engine = create_async_engine(database_url)
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0004"))
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
         await connection.execute(
             text(
                 "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators, admins)"
@@ -96,14 +97,3 @@ async def test_T1_R1_people_and_rooms_stored_before_turns_read_as_untimed_and_un
             )
         )
     await engine.dispose()
-    process = await start_process(database_url)  # migrates to head
-    try:
-        async with process.store.unit_of_work() as uow:
-            room = await uow.load(ROOM)
-        ann = room.people["ann"]
-        assert (ann.turn_ends_at, ann.warn_at, ann.tally, ann.joins, ann.next_told) == (None, None, 0, 0, False)
-        assert (room.turn, room.advance, room.order, room.session.number) == (0, False, "asked", 0)
-        assert not errors(await process.do(c.SetTurn(c.Actor("boss", admin=True), "60")))
-        assert not errors(await process.do(c.RemoveFromStage(c.Actor("host", moderator=True), "ann")))
-    finally:
-        await process.close()

@@ -9,63 +9,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from adapters.outbox import pump
-from adapters.slack import SlackOptions, build_app
 from adapters.slack import answers as answers_module
 from adapters.slack import kit as b
 from adapters.slack.answers import Answers, owed, shape
-from adapters.slack.client import RetryPolicy, make_client
-from adapters.slack.notify import CONSUMER
-from adapters.slack.state import SlackState
+from adapters.slack.client import RetryPolicy
 from core import events as ev
 from core.commands import Actor, AskToJoin, Leave
 from core.room import RoomKey
-from core.service import StageService
-from tests.conftest import open_store
 from tests.golden.catalogue import CASES
-from tests.slack.conftest import ADMIN, ALEX, CHANNEL, SECRET, TOKEN, SlackHarness, live_session
+from tests.slack.conftest import ADMIN, ALEX, CHANNEL, live_session
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.quick import QuickHarness
 
 ROOM = f"{CHANNEL}|"
 ASKED = "asked to join the stage"
 QUICK = RetryPolicy(retries=1, rate_limit_retries=1, backoff=0.01, budget=1.0)
 
 
-class Harness(SlackHarness):
-    """The `slack` fixture's app with quick client retries, its outbox run as the real pump runs it."""
+class Harness(QuickHarness):
+    """The quick harness with a single quick retry, and a count of the answers a person got."""
 
-    async def start(self) -> None:
-        self.store = await open_store(self.tmp / "stagedoor.db", self.template)
-        service = StageService(self.store.unit_of_work, self.clock)
-        options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
-        client = make_client(TOKEN, self.fake.url, QUICK)
-        state = await SlackState.load(self.store)
-        self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
-
-    def lanes(self) -> list[tuple[str, Any]]:
-        """Return each outbox consumer's cursor and delivery (a deliverer with lanes names them)."""
-        lanes = getattr(self.bot.deliverer, "lanes", None)
-        return lanes() if lanes is not None else [(CONSUMER, self.bot.deliverer.deliver)]
-
-    async def deliver(self) -> None:
-        """Run one round of the real outbox pump for each consumer, side by side as the running app does.
-
-        A failed round is logged and its cursor kept.
-        """
-        stopped = asyncio.Event()
-        stopped.set()
-        await asyncio.gather(
-            *(pump(self.store, cursor, deliver, asyncio.Event(), stop=stopped) for cursor, deliver in self.lanes())
-        )
-        await self.bot.stage.roster.flush()
-
-    async def pending(self) -> int:
-        """Return how many logged events some outbox consumer has not delivered yet."""
-        return max([len(await self.store.read(cursor, 100)) for cursor, _ in self.lanes()])
+    policy = QUICK
 
     def told(self, user: str, words: str) -> int:
         return sum(words in text for text in self.fake.told(user))

@@ -9,46 +9,16 @@ from pathlib import Path
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from adapters.outbox import pump
-from adapters.slack import SlackOptions, build_app
 from adapters.slack import kit as b
-from adapters.slack.client import RetryPolicy, make_client, transient
+from adapters.slack.client import make_client, transient
 from adapters.slack.notify import GIVE_UP_AFTER
-from adapters.slack.state import SlackState
 from core.commands import Actor
-from core.service import StageService
-from tests.conftest import open_store
-from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, SECRET, TOKEN, SlackHarness, live_session
+from tests.slack.conftest import ADMIN, ALEX, BEA, CAL, CHANNEL, MOD, TOKEN, live_session
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.limits import problems_in_call
+from tests.slack.quick import QUICK, QuickHarness
 
-# The client's retries as in production, only quicker: two retries, a few milliseconds apart.
-QUICK = RetryPolicy(retries=2, rate_limit_retries=2, backoff=0.01, budget=2.0)
 ATTEMPTS = QUICK.retries + 1  # calls one failing Web API call makes before its caller hears of it
-
-
-class QuickHarness(SlackHarness):
-    """The app as the `slack` fixture builds it, with a client whose retries take milliseconds."""
-
-    async def start(self) -> None:
-        self.store = await open_store(self.tmp / "stagedoor.db", self.template)
-        service = StageService(self.store.unit_of_work, self.clock)
-        options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
-        client = make_client(TOKEN, self.fake.url, QUICK)
-        state = await SlackState.load(self.store)
-        self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
-
-    async def deliver(self) -> None:
-        """Run one round of the real outbox pump (it logs a failed round and keeps the cursor)."""
-        stopped = asyncio.Event()
-        stopped.set()
-        for cursor, deliver in self.bot.deliverer.lanes():
-            await pump(self.store, cursor, deliver, asyncio.Event(), stop=stopped)
-        await self.bot.stage.roster.flush()
-
-    async def pending(self) -> int:
-        """Return how many events the lane furthest behind has still to deliver."""
-        return max([len(await self.store.read(cursor, 100)) for cursor, _ in self.bot.deliverer.lanes()])
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from adapters.present import EXTEND_SECONDS, ActionKind
 from adapters.slack.forms import ask_note, decline_reason, settings_form, workspace_form
 from adapters.slack.kit import (
     APPROVE,
@@ -62,8 +61,8 @@ TARGET_ACTIONS: dict[str, TargetCommand] = {
     REMOVE: lambda a, t, bot: c.RemoveFromStage(a, t, bot),
     LOWER: lambda a, t, bot: c.LowerHand(a, t),
     WITHDRAW: lambda a, t, bot: c.Uninvite(a, t, bot),
-    EXTEND_MINUTE: lambda a, t, bot: c.ExtendTurn(a, t, bot, str(EXTEND_SECONDS[ActionKind.EXTEND_MINUTE])),
-    EXTEND_FIVE: lambda a, t, bot: c.ExtendTurn(a, t, bot, str(EXTEND_SECONDS[ActionKind.EXTEND_FIVE_MINUTES])),
+    EXTEND_MINUTE: lambda a, t, bot: c.ExtendTurn(a, t, bot, "60"),
+    EXTEND_FIVE: lambda a, t, bot: c.ExtendTurn(a, t, bot, "300"),
     # Room-wide: the button names nobody, and the core checks the clicker's roles at the click (A3).
     NEXT: lambda a, t, bot: c.NextSpeaker(a),
     HANDS_DOWN_ALL: lambda a, t, bot: c.LowerAllHands(a),
