@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from adapters.present.controls import EXTEND_STEPS
+from adapters.present.controls import EXTEND_STEPS, line_controls
 from adapters.present.notice import Action, ActionKind, Notice
 from adapters.present.words import ACTOR, MODERATORS, USER, key, notice
 from core import events as ev
@@ -95,11 +95,11 @@ def offer_line(event: ev.Event, told: Notice) -> Notice:
 
 
 def panel_actions(status: ev.StatusReply) -> tuple[Action, ...]:
-    """Return the room-wide actions a moderator's panel offers now: next speaker, lower all hands (Q1, Q3)."""
-    if not status.live:
-        return ()
-    found = (NEXT,) if status.requests or status.hands else ()
-    return found + ((HANDS_DOWN,) if status.hands else ())
+    """Return the room-wide actions a moderator's panel offers now: next speaker, lower all hands (Q1, Q3).
+
+    The same choice as every platform's line controls, less the per-person ones a panel lists by name.
+    """
+    return tuple(action for action in line_controls(status) if action.kind in (ActionKind.NEXT, ActionKind.HANDS_DOWN))
 
 
 def invited_actions(user: str) -> tuple[Action, ...]:
