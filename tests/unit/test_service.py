@@ -34,6 +34,17 @@ async def started(clock: Clock, *people: str) -> tuple[MemoryStore, StageService
     return store, service
 
 
+def counting(store: MemoryStore, clock: Clock) -> tuple[StageService, list[int]]:
+    """Return a service over the store and a list that grows by one for each transaction it opens."""
+    opened: list[int] = []
+
+    def counted() -> MemoryUnitOfWork:
+        opened.append(1)
+        return store.unit_of_work()
+
+    return StageService(counted, clock), opened
+
+
 def logged(store: MemoryStore) -> list[str]:
     return [item.event.as_dict()["event"] for item in store.log]
 
@@ -98,13 +109,7 @@ async def test_refused_actions_write_nothing() -> None:
 async def test_an_arrival_and_the_command_after_it_share_one_transaction_and_both_count() -> None:
     clock = Clock()
     store, _ = await started(clock)
-    opened: list[int] = []
-
-    def counted() -> MemoryUnitOfWork:
-        opened.append(1)
-        return store.unit_of_work()
-
-    service = StageService(counted, clock)
+    service, opened = counting(store, clock)
     events = await service.handle(KEY, c.RaiseHand(Actor("zoe")), after=[c.Arrive(Actor("zoe"))])
     assert len(opened) == 1
     assert [event.as_dict()["event"] for event in events] == ["hand.raised"]
@@ -128,13 +133,7 @@ class Unhandled(c.Command):
 async def test_X3_commands_queued_on_a_busy_room_share_one_transaction_in_their_order() -> None:
     clock = Clock()
     store, _ = await started(clock)
-    opened: list[int] = []
-
-    def counted() -> MemoryUnitOfWork:
-        opened.append(1)
-        return store.unit_of_work()
-
-    service = StageService(counted, clock)
+    service, opened = counting(store, clock)
     people = ["ann", "bob", "cid", "dee"]
     clicks = [service.handle(KEY, c.RaiseHand(Actor(user)), after=[c.Arrive(Actor(user))]) for user in people]
     results = await asyncio.gather(*clicks)
