@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.persistence.sql import SqlStore
 from adapters.slack.client import make_client
 from adapters.slack.huddle import HuddleWatch, StageGate
 from adapters.slack.kit import words
@@ -49,6 +50,7 @@ def build_app(
     client: AsyncWebClient | None = None,
     state: SlackState | None = None,
     roster_interval: float = UPDATE_INTERVAL,
+    records: SqlStore | None = None,
 ) -> SlackBot:
     """Build the Bolt app and its shared parts; nothing starts running here."""
     client = client or make_client(options.bot_token or "", options.api_url)
@@ -65,7 +67,7 @@ def build_app(
             await stage.tell(key, moderator, message)
 
     roster = RosterBoard(client, state, public_status, roster_interval, report_roster)
-    stage = SlackStage(service, client, state, roles, roster, clock)
+    stage = SlackStage(service, client, state, roles, roster, clock, records=records)
     app = AsyncApp(client=client, signing_secret=options.signing_secret or "", name="stagedoor")
     app.middleware(remember_response_url)  # the clicker's answer goes through their request's response_url
     gate = StageGate(stage)

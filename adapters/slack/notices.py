@@ -38,6 +38,8 @@ def slack_failure(action: str, error: str) -> str:
         "ratelimited": "Slack is busy; stagedoor will try again shortly.",
         "expired_trigger_id": "Slack took too long to hand over the click; click the button again.",
         "exchanged_trigger_id": "That click was already used; click the button again.",
+        "not_authed": "Slack did not accept the app's token; an admin should reinstall the app.",
+        "invalid_auth": "Slack did not accept the app's token; an admin should reinstall the app.",
     }
     return f":warning: Slack refused to {action} ({error}). {hints.get(error, 'Try again in a moment.')}"
 
@@ -147,7 +149,8 @@ def help_message() -> Message:
             "`next` · `uninvite @name` · `hands down` · `extend @name SECONDS` · `stats` (only you see it)",
             "*Admins:* `default open|request|invite|event|webinar` · `capacity N` · `cameras N` · "
             "`cooldown SECONDS` · `expiry SECONDS` · `turn SECONDS` (0 = no limit) · `advance on|off` · "
-            "`order asked|fair` · `moderators add|remove @name|@group` — or use the app's Home tab.",
+            "`order asked|fair` · `moderators add|remove @name|@group` — or use the app's Home tab; "
+            "`export [days]` sends you this channel's records as CSV and JSON (the last 30 days, at most 366).",
         ]
     )
     return Message(text, [section(text)])

@@ -18,7 +18,7 @@ Build = Callable[[Actor, bool], c.Command]  # (actor, target_is_bot) → command
 SUBCOMMANDS = (
     "start, end, mode, default, capacity, cameras, cooldown, expiry, join, ask, cancel, approve, "
     "decline, invite, remove, hand, status, next, uninvite, hands, extend, stats, turn, advance, order, "
-    "moderators, help"
+    "export, moderators, help"
 )
 
 
@@ -28,8 +28,9 @@ class Parsed:
 
     build: Build | None = None
     target: str | None = None
-    special: str | None = None  # "help" or "join"
+    special: str | None = None  # "help", "join" or "export"
     problem: str | None = None
+    argument: str = ""  # what follows a special word (export's days, checked after the admin check)
 
 
 def target_of(word: str) -> str | None:
@@ -59,6 +60,8 @@ def parse(text: str) -> Parsed:
         return Parsed(simple[verb])
     if verb == "join":
         return Parsed(special="join")
+    if verb == "export":
+        return Parsed(special="export", argument=tail)
     if verb == "start":
         return Parsed(lambda a, _: c.StartSession(a, rest[0] if rest else None))
     if verb == "ask":

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.outbox import pump
+from adapters.persistence.sql import SqlStore
 from adapters.platform import PlatformFailure, wait_for_tasks
 from adapters.slack.app import SlackBot, build_app
 from adapters.slack.client import StageClient, make_client
@@ -104,7 +105,10 @@ class SlackPlatform:
         state = await SlackState.load(self._app.store)  # in the same database as the stage
         if options.data_dir is not None:
             await state.import_file(options.data_dir / LEGACY_FILE)
-        bot = self.bot = build_app(options, self._app.service, self._app.clock, client=client, state=state)
+        records = self._app.store if isinstance(self._app.store, SqlStore) else None  # what exports read (R2)
+        bot = self.bot = build_app(
+            options, self._app.service, self._app.clock, client=client, state=state, records=records
+        )
         await start_personal_lane(self._app.store)
         self._delivery = [
             asyncio.create_task(pump(self._app.store, cursor, deliver, self._lane_wake(), stop=self._stop_delivery))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.persistence.sql import SqlStore
 from adapters.slack.answers import Answers
 from adapters.slack.answers import owed as answers_owed
 from adapters.slack.client import error_code, transient
@@ -43,6 +44,7 @@ class SlackStage:
     # Moderators who acted in a room: told of new requests even if no list names them.
     acting_moderators: dict[RoomKey, set[str]] = field(default_factory=dict)
     answers: Answers = field(default_factory=Answers)  # what listeners owe the people who acted (X4)
+    records: SqlStore | None = None  # the database the exports read (R2); None when the bot runs without one
     _seen_events: dict[str, None] = field(default_factory=dict)
     started_at: float = field(init=False)  # by the clock: commands logged earlier were acked by an earlier process
     _busy: int = 0

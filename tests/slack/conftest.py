@@ -85,7 +85,9 @@ class SlackHarness:
         options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
         client = make_client(TOKEN, self.fake.url)
         state = await SlackState.load(self.store)
-        self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
+        self.bot = build_app(
+            options, service, self.clock, client=client, state=state, roster_interval=0, records=self.store
+        )
 
     async def restart(self) -> None:
         """Stop this process's app and start a new one on the same database."""

@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.data import PLATFORM
+from tests.slack.fake_files import UPLOAD, FakeFiles, dm_of
 from tests.slack.limits import RateTiers
 
 METHODS: dict[str, Any] = json.loads((PLATFORM / "slack-methods.json").read_text())
@@ -83,6 +84,7 @@ class FakeSlack:
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     acks: asyncio.Queue[Any] = field(default_factory=asyncio.Queue)
     slow: dict[str, float] = field(default_factory=dict)  # method → seconds each call waits before Slack answers
+    files: FakeFiles = field(default_factory=FakeFiles)  # uploads (files upload v2: tests/slack/fake_files.py)
 
     # -- set-up -------------------------------------------------------------------------------
     def person(self, user: str, *, admin: bool = False, bot: bool = False, deleted: bool = False) -> str:
@@ -111,7 +113,7 @@ class FakeSlack:
         self._faults[method].extend(Fault(status=429, retry_after=retry_after) for _ in range(times))
 
     def server_error(self, method: str, times: int = 1, status: int = 503, where: dict[str, Any] | None = None) -> None:
-        """Answer the next calls of a method with a 5xx (502 and 504 come from Slack's gateways, as HTML)."""
+        """Answer the next calls of a method (or of the upload URL, UPLOAD) with a 5xx (502 and 504 as HTML)."""
         assert status in (500, 502, 503, 504)
         self._faults[method].extend(Fault(status=status, where=where or {}) for _ in range(times))
 
@@ -153,6 +155,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/api/response/{channel}/{user}/{request}", self._response_url)
+        app.router.add_post("/api/upload/{file_id}", self._upload)
         app.router.add_get("/link/", self._socket)
         return app
 
@@ -202,10 +205,25 @@ class FakeSlack:
             headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
             body = {"ok": False, "error": "ratelimited"} if fault.status == 429 else {"ok": False}
             return web.json_response(body, status=fault.status, headers=headers)
-        self.calls.append(Call(method, args, 200, None if fault is None else fault.error))
         if fault is not None:
+            self.calls.append(Call(method, args, 200, fault.error))
             return web.json_response({"ok": False, "error": fault.error})
-        return web.json_response({"ok": True, **self._answer(method, args)})
+        answer = self._answer(method, args)
+        self.calls.append(Call(method, args, 200, answer.get("error")))
+        return web.json_response({"ok": True, **answer})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload URL files.getUploadURLExternal handed out: 200 once it has the file's bytes (fake_files.py)."""
+        args = {"file_id": request.match_info["file_id"]}
+        fault = self._take_fault(UPLOAD, args)
+        if fault is not None and fault.status != 200:
+            await request.read()
+            self.calls.append(Call(UPLOAD, args, fault.status))
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+            return web.Response(status=fault.status, text=GATEWAY_PAGE.format(status=fault.status), headers=headers)
+        status, text = await self.files.receive(request)
+        self.calls.append(Call(UPLOAD, args, status))
+        return web.Response(status=status, text=text)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         """A request's response_url: an ephemeral message to its person, at most 5 times (no rate tier applies).
@@ -295,6 +313,12 @@ class FakeSlack:
         if method == "conversations.kick":
             self.members[channel].discard(args["user"])
             return {}
+        if method == "conversations.open":
+            return {"channel": {"id": dm_of(str(args.get("users") or args.get("channel")))}}
+        if method == "files.getUploadURLExternal":
+            return self.files.upload_url(args, self.url)
+        if method == "files.completeUploadExternal":
+            return self.files.complete(args)
         if method == "conversations.members":
             return {"members": sorted(self.members[channel]), "response_metadata": {"next_cursor": ""}}
         if method == "users.list":
@@ -326,7 +350,7 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
             args.update(await request.json())
         else:
             args.update(dict(await request.post()))
-    for name in ("blocks", "view", "users"):
+    for name in ("blocks", "view", "users", "files"):
         value = args.get(name)
         if isinstance(value, str) and value[:1] in "[{":
             args[name] = json.loads(value)

@@ -28,7 +28,9 @@ class QuickHarness(SlackHarness):
         options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
         client = make_client(TOKEN, self.fake.url, self.policy)
         state = await SlackState.load(self.store)
-        self.bot = build_app(options, service, self.clock, client=client, state=state, roster_interval=0)
+        self.bot = build_app(
+            options, service, self.clock, client=client, state=state, roster_interval=0, records=self.store
+        )
 
     async def deliver(self) -> None:
         """Run one round of the real outbox pump for each lane, side by side as the running app does.

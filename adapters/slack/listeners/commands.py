@@ -9,11 +9,14 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from adapters.slack.export import NOT_ADMIN, export_for, parse_days
+from adapters.slack.kit import words
 from adapters.slack.listeners.common import Body, room_of, user_of, uses_of
 from adapters.slack.notices import help_message, usage_error
 from adapters.slack.parse import parse
 from adapters.slack.uses import SlackUses
 from core.commands import Actor, Arrive, Stats, Status
+from core.room import RoomKey
 
 
 def register(app: AsyncApp) -> None:
@@ -26,6 +29,19 @@ async def stage_command(ack: AsyncAck, body: Body, context: AsyncBoltContext) ->
     uses = uses_of(context)
     async with uses.stage.busy():
         await run_stage_command(uses, body, ack)
+
+
+async def export_command(uses: SlackUses, key: RoomKey, user: str, argument: str) -> None:
+    """R2: check the admin first (A2, as the core checks roles before arguments), then the days, then export."""
+    stage = uses.stage
+    if not (await stage.roles.actor(key, user)).admin:
+        await stage.tell(key, user, words(NOT_ADMIN))
+        return
+    days = parse_days(argument)
+    if isinstance(days, str):
+        await stage.tell(key, user, usage_error(days, "Type `/stage help` for the list."))
+        return
+    await stage.tell(key, user, await export_for(stage.client, stage.records, key, user, days, stage.clock()))
 
 
 async def run_stage_command(uses: SlackUses, body: Body, ack: AsyncAck) -> None:
@@ -45,6 +61,10 @@ async def run_stage_command(uses: SlackUses, body: Body, ack: AsyncAck) -> None:
     if parsed.special == "help":
         await ack()
         await stage.tell(key, user, help_message())
+        return
+    if parsed.special == "export":
+        await ack()  # an export changes nothing, and reading the log takes longer than Slack's 3 s
+        await export_command(uses, key, user, parsed.argument)
         return
     if parsed.special == "join":
         await ack()  # the get-ready modal changes nothing; joining happens when it is submitted
