@@ -66,7 +66,7 @@ def build_app(
         for moderator in await stage.moderators(key):
             await stage.tell(key, moderator, message)
 
-    roster = RosterBoard(client, state, public_status, roster_interval, report_roster)
+    roster = RosterBoard(client, state, public_status, roster_interval, report_roster, clock)
     stage = SlackStage(service, client, state, roles, roster, clock, records=records)
     app = AsyncApp(client=client, signing_secret=options.signing_secret or "", name="stagedoor")
     app.middleware(remember_response_url)  # the clicker's answer goes through their request's response_url

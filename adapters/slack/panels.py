@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import UserSelectElement
 
 from adapters.present import invited_actions, panel_actions
+from adapters.present.turns import time_left
 from adapters.slack.forms import modal
 from adapters.slack.kit import (
     APPROVE,
@@ -20,6 +21,7 @@ from adapters.slack.kit import (
     INVITE_PICK,
     JOIN,
     JOIN_INVITED,
+    LIST_LIMIT,
     LOWER,
     PANEL,
     PANEL_VIEW,
@@ -81,9 +83,13 @@ def status_words(status: ev.StatusReply) -> str:
 
 
 def roster(
-    status: ev.StatusReply, key: RoomKey, stage_channel: str | None = None, cameras: list[str] | None = None
+    status: ev.StatusReply,
+    key: RoomKey,
+    stage_channel: str | None = None,
+    cameras: list[str] | None = None,
+    now: float | None = None,
 ) -> Message:
-    """Render the live roster message: mode, count, camera slots and the huddle's cameras, queue, hands, buttons."""
+    """Render the live roster message: mode, count, cameras, each timed turn's time left, queue, hands, buttons."""
     if not status.live:
         text = "No stage session is live. A moderator can start one with `/stage start`."
         return Message(text, [header("Stage"), section(text)])
@@ -96,12 +102,23 @@ def roster(
         section(f"*On camera:* {people(status.on_camera)}\n*Audio only:* {people(audio_only)}"),
         # Its own block: four lists of 40 names would come near a section's 3,000 characters.
         *huddle_cameras(status, cameras or []),
+        *turns_left(status, now),
         section(f"*Queue ({len(status.requests)}):* {queue_text(status.requests)}"),
         section(f"*Invited:* {people(status.invitations)}\n*Hands:* {people(status.hands)}"),
         actions(*roster_buttons(status.mode, key), block_id="roster_actions"),
         context("Moderators: use *Moderator panel* to bring people on stage, invite, decline or remove."),
     ]
     return Message(text, blocks)
+
+
+def turns_left(status: ev.StatusReply, now: float | None) -> Blocks:
+    """T1: each timed speaker's time left, the turn ending first first, in the presenter's coarse steps."""
+    if not status.turns or now is None:
+        return []
+    ends = sorted(status.turns.items(), key=lambda item: (item[1], item[0]))
+    shown = [f"{mention(user)} {time_left(at - now)}" for user, at in ends[:LIST_LIMIT]]
+    more = f" …and {len(ends) - LIST_LIMIT} more" if len(ends) > LIST_LIMIT else ""
+    return [section(f"*Time left:* {' · '.join(shown)}{more}")]
 
 
 def huddle_cameras(status: ev.StatusReply, cameras: list[str]) -> Blocks:

@@ -6,12 +6,18 @@ take their turns from the same pacer), so Slack's Tier 3 limit (50+ a minute) is
 reached. A roster whose rendering is what its message already shows is not sent again.
 A 429 that still happens is waited out by slack_sdk's retry handler, and a failure keeps
 the room dirty for the next round (X4).
+
+Time left in timed turns (T1) is shown in the presenter's coarse steps (adapters/present/turns.py:
+whole minutes, then under a minute, then under 30 s from the warning): a room is redrawn when its
+wording is due to change, about once a minute per turn, and never when nothing visible changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -19,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from adapters.present.turns import next_change
 from adapters.slack.kit import Message
 from adapters.slack.pace import Pacer
 from adapters.slack.panels import roster
@@ -69,8 +76,11 @@ class RosterBoard:
         status: Callable[[RoomKey], Awaitable[StatusReply]],
         interval: float = UPDATE_INTERVAL,
         report: Report | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
+        self._clock = clock  # the service's: turns end by it
+        self._due: dict[RoomKey, float] = {}  # when each room's time-left wording changes next (by the clock)
         self._state = state
         self._status = status
         self._interval = interval
@@ -104,8 +114,24 @@ class RosterBoard:
             channel.roster_ts = None
             await self._state.save(key)
 
+    def _mark_due(self) -> None:
+        """Mark the rooms whose time left now reads differently."""
+        now = self._clock()
+        for key, at in list(self._due.items()):
+            if at <= now:
+                del self._due[key]
+                self._dirty[key] = None
+
+    async def _wait(self) -> None:
+        """Sleep until something is marked, or until the next time-left wording is due."""
+        wait = max(0.0, min(self._due.values()) - self._clock()) if self._due else None
+        with contextlib.suppress(TimeoutError):  # the time-left wording fell due
+            await asyncio.wait_for(self._wake.wait(), wait)
+        self._wake.clear()
+
     async def flush(self) -> int:
-        """Redraw every dirty room (and attached board) now; return how many rosters were drawn."""
+        """Redraw every dirty room, and every room whose time left is due (and attached boards); count rosters."""
+        self._mark_due()
         drawn = await self._flush_rosters()
         while self._board_dirty:
             number, key = item = next(iter(self._board_dirty))
@@ -146,8 +172,7 @@ class RosterBoard:
         """Redraw dirty rooms as they come, paced, backing off while Slack fails, until cancelled."""
         backoff = self._interval
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            await self._wait()
             try:
                 await self.flush()
                 backoff = self._interval
@@ -164,7 +189,9 @@ class RosterBoard:
         """Render a room's roster and post or edit its message."""
         status = await self._status(key)
         channel = self._state.channel(key)
-        message = roster(status, key, channel.stage_channel, channel.huddle_cameras)
+        now = self._clock()
+        message = roster(status, key, channel.stage_channel, channel.huddle_cameras, now)
+        self._schedule(key, status, now)
         if channel.roster_ts:
             if self._shown.get(key) == (channel.roster_ts, message):
                 return  # the message already shows exactly this: an identical chat.update changes nothing
@@ -185,6 +212,14 @@ class RosterBoard:
         channel.roster_ts = response["ts"]
         self._shown[key] = (channel.roster_ts, message)
         await self._state.save(key)
+
+    def _schedule(self, key: RoomKey, status: StatusReply, now: float) -> None:
+        """Note when this room's time left next reads differently, if any turn is running."""
+        changes = [step for at in status.turns.values() if (step := next_change(at - now)) is not None]
+        if status.live and changes:
+            self._due[key] = now + min(changes)
+        else:
+            self._due.pop(key, None)
 
     async def _post(self, key: RoomKey, message: Message) -> dict[str, Any]:
         async def post() -> AsyncSlackResponse:

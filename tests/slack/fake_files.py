@@ -50,7 +50,7 @@ class FakeFiles:
     """The files Slack was handed: their upload URLs, bytes and where each was shared."""
 
     uploads: dict[str, Upload] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def upload_url(self, args: dict[str, Any], base: str) -> dict[str, Any]:
         """files.getUploadURLExternal: a file id and the URL its bytes go to."""
