@@ -26,13 +26,14 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.persistence.sql import SqlStore
+from adapters.persistence.sql import SqlStore, StoreUnavailable
 from adapters.records.errors import ExportError, UnknownChannel
 from adapters.records.export import FORMATS, export_chunks
 from adapters.slack.client import error_code
 from adapters.slack.kit import Message, words
 from adapters.slack.notices import slack_failure
 from core.room import RoomKey
+from core.service import StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ NOT_ADMIN = (
 NO_DATABASE = (
     ":warning: Exports read the bot's database, and this bot runs without one. Run `stagedoor export` where it runs."
 )
+DATABASE_BUSY = ":warning: The bot's database could not be read just now, so nothing was sent. Try again in a minute."
 NOTHING = ":information_source: Nothing has been recorded in <#{channel}> yet: start a session with `/stage start`."
 ON_ITS_WAY = (
     ":package: Your export is on its way: the records of <#{channel}> for the last {days} days, as CSV and as "
@@ -161,6 +163,9 @@ async def export_for(
             return words(NOTHING.format(channel=key.channel))
         except ExportError as error:
             return words(f":warning: The export cannot be made: {error.message}.")
+        except (StoreBusy, StoreUnavailable) as error:
+            log.warning("the database could not be read for an export in %s: %s", key, error)
+            return words(DATABASE_BUSY)
         try:
             await upload(client, user, files, COMMENT.format(channel=key.channel, days=days))
         except SlackApiError as error:

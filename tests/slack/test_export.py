@@ -161,3 +161,8 @@ async def test_R2_a_503_on_the_upload_url_is_tried_again_and_the_export_arrives(
     await slack.command(ADMIN, "export")
     assert "on its way" in last(slack, ADMIN)
     assert len(slack.fake.files.shared(dm_of(ADMIN))) == 2
+
+
+async def test_R2_help_names_the_export_and_its_days(slack):
+    await slack.command(ALEX, "help")
+    assert "`export [days]`" in last(slack, ALEX) and "366" in last(slack, ALEX)

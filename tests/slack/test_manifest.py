@@ -60,3 +60,12 @@ def test_slash_command_interactivity_and_home_are_configured():
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
     assert MANIFEST["settings"]["socket_mode_enabled"] is True
+
+
+def test_R2_the_export_s_upload_methods_are_called_and_their_scopes_granted():
+    called = methods_called()
+    upload = {"conversations.open", "files.getUploadURLExternal", "files.completeUploadExternal"}
+    assert upload <= called
+    assert {"files:write", "im:write"} <= BOT_SCOPES  # files.* need files:write; a DM's conversations.open im:write
+    for method in upload:
+        assert BOT_SCOPES & set(METHODS[method]["scopes"]["bot"]), method
