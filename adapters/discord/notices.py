@@ -106,10 +106,10 @@ def view_of(actions: Iterable[Action], place: Place, ready: bool = False) -> dis
     return view if view.children else None
 
 
-def message(notice: Notice, place: Place) -> Message:
-    """Return one notice as a Discord message: its actions' buttons, then the line's (for moderators)."""
+def message(notice: Notice, place: Place, line: bool = False) -> Message:
+    """Return one notice as a Discord message; with `line`, the line's buttons follow its own (moderators')."""
     ready = notice.hint == SPEAK_HINT  # invitations in a voice channel say how to get ready
-    actions = (*notice.actions, *notice.line_actions)
+    actions = (*notice.actions, *notice.line_actions) if line else notice.actions
     return Message(content=words(notice, place), view=view_of(actions, place, ready))
 
 
@@ -190,8 +190,8 @@ def moderator_notice(
     if notice is None:
         return None
     if not shared:
-        return message(notice, place)
-    told = message(notice.shared or notice, place)
+        return message(notice, place, line=True)
+    told = message(notice.shared or notice, place, line=True)
     listed = list(roles)
     pings = " ".join(f"<@&{role}>" for role in listed)
     content = f"{pings} {told.content}" if pings else told.content
