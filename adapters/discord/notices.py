@@ -14,7 +14,7 @@ import discord
 
 from adapters.discord.buttons import StageButton
 from adapters.discord.kit import Message, Place, mention
-from adapters.discord.roster import stats_embed, status_embed
+from adapters.discord.roster import LINE_BUTTONS, line_parts, stats_embed, status_embed
 from adapters.present import Action, ActionKind, Notice, present, present_error, request_note
 from core import events as ev
 from core.errors import NoRequest
@@ -23,7 +23,8 @@ EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 SPEAK_HINT = "discord.accept_invitation_to_speak"
 MAX_BUTTONS = 25  # five rows of five: all a message may hold
 # Moderators are pinged in the chat only where they have something to answer; the panel shows the rest.
-MODERATOR_PINGS = (ev.RequestCreated, ev.InvitationDeclined, ev.InvitationExpired)
+# A turn about to end can be extended (T2); one that ended frees a place for the next speaker (Q1).
+MODERATOR_PINGS = (ev.RequestCreated, ev.InvitationDeclined, ev.InvitationExpired, ev.TurnWarning)
 
 # The button for each action: custom-id action, label, style.
 BUTTONS: dict[ActionKind, tuple[str, str, discord.ButtonStyle]] = {
@@ -94,21 +95,22 @@ def view_of(actions: Iterable[Action], place: Place, ready: bool = False) -> dis
         if target is not None and not target.isdigit():
             continue
         seen.add(action)
-        name, label, style = BUTTONS[action.kind]
+        # The line's controls look as on the panel, less the name: the notice's words say whom they act on.
+        name, label, style = line_parts(action) if action.kind in LINE_BUTTONS else BUTTONS[action.kind]
         if name == "join" and ready and not place.stage:
             name = "ready"  # the words already gave the get-ready step (J1)
+        user = int(target) if target else None
         view.add_item(
-            StageButton(
-                name, place.guild_id, place.channel_id, int(target) if target else None, label=label, style=style
-            )
+            StageButton(name, place.guild_id, place.channel_id, user, label=label, style=style, seconds=action.seconds)
         )
     return view if view.children else None
 
 
-def message(notice: Notice, place: Place) -> Message:
-    """Return one notice as a Discord message."""
+def message(notice: Notice, place: Place, line: bool = False) -> Message:
+    """Return one notice as a Discord message; with `line`, the line's buttons follow its own (moderators')."""
     ready = notice.hint == SPEAK_HINT  # invitations in a voice channel say how to get ready
-    return Message(content=words(notice, place), view=view_of(notice.actions, place, ready))
+    actions = (*notice.actions, *notice.line_actions) if line else notice.actions
+    return Message(content=words(notice, place), view=view_of(actions, place, ready))
 
 
 def for_recipient(event: ev.Event, recipient: str, batch: Sequence[ev.Event] = ()) -> Notice | None:
@@ -178,24 +180,37 @@ def room_notice(event: ev.Event, place: Place, batch: Sequence[ev.Event] = ()) -
 def moderator_notice(
     event: ev.Event, place: Place, roles: Iterable[int] = (), batch: Sequence[ev.Event] = (), shared: bool = True
 ) -> Message | None:
-    """Tell moderators of a request, or of an invitation that came to nothing.
+    """Tell moderators of a request, an invitation that came to nothing, or a turn ending, with the line's buttons.
 
     `shared`: for the channel's chat, pinging `roles`, worded for a place everyone reads (a
     request's note left out, a button shows it to moderators); otherwise for the moderators'
     own DMs, with everything.
     """
-    notice = for_recipient(event, ev.MODERATORS, batch) if isinstance(event, MODERATOR_PINGS) else None
+    notice = for_recipient(event, ev.MODERATORS, batch) if pings_moderators(event, batch) else None
     if notice is None:
         return None
     if not shared:
-        return message(notice, place)
-    told = message(notice.shared or notice, place)
+        return message(notice, place, line=True)
+    told = message(notice.shared or notice, place, line=True)
     listed = list(roles)
     pings = " ".join(f"<@&{role}>" for role in listed)
     content = f"{pings} {told.content}" if pings else told.content
     # Only the roles named here are pinged: never @everyone, never a member named in the words.
     mentions = discord.AllowedMentions(roles=[discord.Object(role) for role in listed], users=False, everyone=False)
     return Message(content=content, view=told.view, mentions=mentions)
+
+
+def pings_moderators(event: ev.Event, batch: Sequence[ev.Event] = ()) -> bool:
+    """Say whether moderators are told of an event beyond the panel: they have something to answer.
+
+    A turn's end frees a place (Q1's Next speaker), unless auto-advance already offered it (T3):
+    the same command then holds an invitation nobody sent.
+    """
+    if isinstance(event, MODERATOR_PINGS):
+        return True
+    if isinstance(event, ev.StageLeft) and event.reason == "turn_ended":
+        return not any(isinstance(e, (ev.InvitationSent, ev.RequestApproved)) and e.by is None for e in batch)
+    return False
 
 
 def note_answer(viewer: str, request: dict[str, object] | None, user: str, place: Place) -> Message:

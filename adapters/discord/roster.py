@@ -111,10 +111,15 @@ def panel(
     return Message(embed=embed, view=view)
 
 
+def line_parts(action: Action) -> tuple[str, str, discord.ButtonStyle]:
+    """Return a line control's custom-id action, label (without a target's name) and style."""
+    custom, label, style = LINE_BUTTONS[action.kind]
+    return custom, label.format(minutes=(action.seconds or 0) // 60), style
+
+
 def line_button(action: Action, place: Place, names: dict[str, str]) -> StageButton:
     """One of the line's controls as a panel button, in the line's row; a target's name ends its label."""
-    custom, label, style = LINE_BUTTONS[action.kind]
-    label = label.format(minutes=(action.seconds or 0) // 60)
+    custom, label, style = line_parts(action)
     if action.target is not None:
         label += f" · {names.get(action.target, action.target)[:LABEL_NAME_LIMIT]}"
     user = int(action.target) if action.target is not None and action.target.isdigit() else None

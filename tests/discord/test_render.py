@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
+from adapters.discord.buttons import TEMPLATE
 from adapters.discord.kit import Place
-from adapters.discord.notices import error_words, personal_notice, reply
+from adapters.discord.notices import error_words, message, moderator_notice, personal_notice, reply
+from adapters.present import Action, ActionKind, Notice
 from core import errors as e
-from core.events import ErrorReply, InvitationSent, ModeChanged, RequestCancelled, StageJoined, StageLeft
+from core.events import (
+    ErrorReply,
+    InvitationSent,
+    ModeChanged,
+    RequestCancelled,
+    StageJoined,
+    StageLeft,
+    TurnWarning,
+)
+from tests.discord import spec
 
 PLACE = Place(guild_id=1, channel_id=222, stage=True)
 VOICE = Place(guild_id=1, channel_id=333, stage=False)
@@ -59,3 +72,24 @@ def test_M4_a_request_closed_by_open_mode_gets_a_join_button_from_the_batch() ->
     assert told is not None and "you can now join directly" in told.content
     assert "**Everyone on stage**" in told.content
     assert _ids(told) == ["sd:join:1:333"]  # the voice channel's get-ready step comes first (J1)
+
+
+def test_T2_a_turn_warning_for_moderators_offers_extend_buttons_whose_ids_carry_whom_and_how_long() -> None:
+    told = moderator_notice(TurnWarning(user=THEM, seconds_left=30), PLACE, roles=[5])
+    assert told is not None and told.content.startswith("<@&5> ")
+    assert _ids(told) == [f"sd:extend:1:222:{THEM}:60", f"sd:extend:1:222:{THEM}:300"]
+
+
+def test_Q1_Q2_Q3_T2_every_action_and_line_action_on_one_notice_stays_inside_discords_component_limits() -> None:
+    people = [str(10**17 + n) for n in range(40)]
+    kinds = [kind for kind in ActionKind if kind is not ActionKind.EXTEND]
+    actions = tuple(Action(kind, person) for kind in kinds for person in people[:3])
+    line = tuple(Action(ActionKind.EXTEND, person, s) for person in people for s in (60, 300))
+    told = message(Notice("moderators", "x", "Many things at once.", actions=actions, line_actions=line), PLACE)
+    assert told.view is not None
+    body = {"content": told.content, "components": told.view.to_components()}
+    assert spec.check_limits(body) == []
+    assert spec.check_body("POST", "/channels/1/messages", body) == []
+    ids = _ids(told)
+    assert len(ids) == 25 and len(set(ids)) == 25  # five rows of five, each id once
+    assert all(re.fullmatch(TEMPLATE, custom) for custom in ids)  # every one finds its handler after a restart

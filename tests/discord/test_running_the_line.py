@@ -19,6 +19,23 @@ async def test_Q1_next_on_a_stage_channel_brings_up_the_head_of_the_line_with_di
     assert (await world.status()).on_stage == [world.id("alex")]
 
 
+async def test_Q1_next_invites_the_earliest_discord_hand_by_unsuppressing_it_into_discords_prompt(
+    world: World,
+) -> None:
+    for name in ("mo", "alex", "bea"):
+        await world.connect(name)
+    await slash(world, "mo", "start", mode="invite")
+    await world.raise_hand("bea")  # Discord's own hand (request to speak), before alex's
+    await world.raise_hand("alex")
+    assert (await world.status()).hands == [world.id("bea"), world.id("alex")]
+    await slash(world, "mo", "next")
+    assert world.row("bea") == "invited"  # suppress false, timestamp set: Discord's "invited to speak" prompt
+    assert world.row("alex") == "hand"
+    assert (await world.status()).invitations == [world.id("bea")]
+    await world.accept_speak("bea")
+    assert (await world.status()).on_stage == [world.id("bea")] and world.speaking("bea")
+
+
 async def test_Q1_next_with_nobody_waiting_says_what_to_do_and_changes_nothing(world: World) -> None:
     await world.connect("mo")
     await slash(world, "mo", "start", mode="request")

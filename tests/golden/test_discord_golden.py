@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.kit import Message, Place
-from adapters.discord.notices import MODERATOR_PINGS, message, moderator_notice, personal_notice, reply, room_notice
+from adapters.discord.notices import message, moderator_notice, personal_notice, pings_moderators, reply, room_notice
 from adapters.present import present
 from core import events as ev
 from core.events import EVENT_TYPES, Event
@@ -52,7 +52,7 @@ def _sent(event: Event, recipient: str, batch: tuple[Event, ...], place: Place) 
     if recipient == ev.ROOM:
         return "posted in the channel's chat", room_notice(event, place, batch)
     if recipient == ev.MODERATORS:
-        if isinstance(event, MODERATOR_PINGS):
+        if pings_moderators(event, batch):
             return "posted in the chat, pinging the moderator roles", moderator_notice(
                 event, place, [MODERATOR_ROLE], batch
             )
