@@ -1,7 +1,9 @@
-"""Deliver logged events to a platform: read the log with a cursor, deliver, then advance.
+"""Deliver logged events to a platform: read the log with a cursor per room, deliver, then advance.
 
 A crash between delivery and the cursor moving means the event is delivered
-again after a restart; deliverers recognise a repeat by its event id.
+again after a restart; deliverers recognise a repeat by its event id. With several
+processes of one platform, each room is delivered by one of them at a time (the
+store leases rooms: adapters/persistence/delivery.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from adapters.present.batch import command_batches
 from core.events import Event
+from core.room import RoomKey
 from core.service import EventLog, LoggedEvent
 
 log = logging.getLogger(__name__)
@@ -20,14 +23,23 @@ log = logging.getLogger(__name__)
 # Each logged event comes with the events of the command that caused it, so that wording can depend on them
 # (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
 Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
+Owns = Callable[[RoomKey], bool]  # which rooms this process delivers (a Discord shard's guilds, say)
 
 
-async def drain(events: EventLog, consumer: str, deliver: Deliver, batch: int = 100) -> int:
-    """Deliver everything after the consumer's cursor, each command's events together; return how many."""
+async def drain(
+    events: EventLog,
+    consumer: str,
+    deliver: Deliver,
+    batch: int = 100,
+    *,
+    platform: str | None = None,
+    owns: Owns | None = None,
+) -> int:
+    """Deliver everything the consumer has not delivered, each command's events together; return how many."""
     delivered = 0
     page = batch
     while True:
-        pending = await events.read(consumer, page)
+        pending = await events.read(consumer, page, platform=platform, owns=owns)
         if not pending:
             return delivered
         groups = command_batches(pending)
@@ -52,6 +64,9 @@ async def pump(
     wake: asyncio.Event,
     poll_seconds: float = 2.0,
     stop: asyncio.Event | None = None,
+    *,
+    platform: str | None = None,
+    owns: Owns | None = None,
 ) -> None:
     """Keep delivering: on every wake-up (a local commit) and every poll (other processes' commits).
 
@@ -61,7 +76,7 @@ async def pump(
     while True:
         stopping = stop is not None and stop.is_set()
         try:
-            await drain(events, consumer, deliver)
+            await drain(events, consumer, deliver, platform=platform, owns=owns)
         except asyncio.CancelledError:
             raise
         except Exception:

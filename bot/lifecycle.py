@@ -60,7 +60,9 @@ def build_platforms(app: Stagedoor, names: Sequence[str], health: Health) -> lis
         if name == "discord":
             from adapters.discord import DiscordParts, DiscordPlatform
 
-            platforms.append(DiscordPlatform(DiscordParts(app.service, app.store, discord_options(settings))))
+            platforms.append(
+                DiscordPlatform(DiscordParts(app.service, app.store, discord_options(settings), app.clock))
+            )
         elif name == "slack":
             from adapters.slack import SlackPlatform
 

@@ -290,6 +290,10 @@ class Room:
         """T4: the next timer due by `now`, soonest first (ties as set), without scanning the rest."""
         return self.timers.pop_due(now, self._is_current)
 
+    def next_due(self) -> float | None:
+        """T4: when the room's next timer falls due (None: none pending), for the platforms' due-time index."""
+        return self.timers.next_current(self._is_current)
+
     def pending_timers(self) -> list[tuple[float, str, str]]:
         """T4: every timer still to fire, as (due, kind, user), in the order they will fire."""
         return self.timers.pending(self._is_current)

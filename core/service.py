@@ -89,14 +89,21 @@ class UnitOfWork(Protocol):
 
 
 class EventLog(Protocol):
-    """Reads the event log with a cursor per consumer (the outbox)."""
+    """Reads the event log with a cursor per consumer and room (the outbox)."""
 
-    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
-        """Return events after the consumer's cursor, oldest first."""
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Callable[[RoomKey], bool] | None = None,
+    ) -> list[LoggedEvent]:
+        """Return events the consumer has not delivered, oldest first (of `platform`, of rooms it `owns`)."""
         ...
 
-    async def ack(self, consumer: str, event_id: int) -> None:
-        """Move the consumer's cursor past an event it delivered."""
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        """Mark events delivered, with every earlier event of their rooms."""
         ...
 
 

@@ -67,5 +67,11 @@ class Timers:
         """Return when the earliest entry (perhaps stale) falls due."""
         return self._heap[0].due if self._heap else None
 
+    def next_current(self, current: Callable[[Timer], bool]) -> float | None:
+        """Return when the earliest current timer falls due, dropping stale entries ahead of it."""
+        while self._heap and not current(self._heap[0]):
+            heapq.heappop(self._heap)
+        return self._heap[0].due if self._heap else None
+
     def __len__(self) -> int:
         return len(self._heap)

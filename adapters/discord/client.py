@@ -20,11 +20,11 @@ from adapters.discord.memory import VoiceMemory
 from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
-from adapters.discord.runtime import DiscordParts, Runtime
+from adapters.discord.runtime import PLATFORM, DiscordParts, Runtime
 from adapters.discord.sync import push
 from adapters.discord.voice import VoiceWatcher
 from adapters.platform import wait_for_tasks
-from core import commands as c
+from adapters.timers import fire_due
 
 log = logging.getLogger(__name__)
 
@@ -128,11 +128,9 @@ class StageBot(commands.Bot):
     async def _tick(self) -> None:
         """Let invitations expire on time in live rooms (J8), and unanswered self-join prompts (J1)."""
         self.enforcer.tick(self._tick_seconds)
-        for key in list(self.runtime.live):
-            try:
-                await self.runtime.handle(key, c.Tick(self.runtime.system_actor()))
-            except Exception:
-                log.exception("timers of %s failed", key)
+        runtime = self.runtime
+        # T4: only the rooms the store's due-time index names; the Tick is a command, so any shard may fire it.
+        await fire_due(runtime.events, runtime, PLATFORM, runtime.clock, actor=runtime.system_actor())
 
     async def close(self) -> None:
         """Stop the workers and the clock, then disconnect."""

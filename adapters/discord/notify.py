@@ -8,18 +8,18 @@ of it here.
 
 Each room is delivered in its own lane (adapters/discord/lanes.py): in log order
 within the room, while a room Discord holds back (a 429's retry_after, waited out
-by discord.py) delays no other room. The cursor of the consumer "discord" only
-moves past an event once it and every event before it are delivered (or refused
-for good: a refusal from Discord is logged by the messenger, never retried), so a
-restart delivers again whatever was still on its way, and nothing is lost.
+by discord.py) delays no other room. The consumer "discord" has a cursor per room,
+moved past an event once it is delivered (or refused for good: a refusal from
+Discord is logged by the messenger, never retried), so a restart delivers again
+whatever was still on its way, and nothing is lost. With several processes (shards)
+each delivers the rooms the store leases to it, of the guilds it `owns`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from adapters.discord import notices
 from adapters.discord.enforce import Enforcer
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 CONSUMER = "discord"
 PAGE = 100
-WINDOW = 1000  # events read ahead of the cursor at most (a room held back keeps the cursor behind it)
+WINDOW = 1000  # events handed to lanes and not yet delivered, at most
 
 # Events that change who may speak: Discord's voice state must follow them.
 VOICE_EVENTS = (
@@ -72,10 +72,8 @@ class Notifier:
         self._last_delivered: dict[RoomKey, int] = {}  # each room is delivered in id order
         self._queues: dict[RoomKey, deque[tuple[LoggedEvent, list[ev.Event]]]] = {}
         self._lanes = Lanes[RoomKey](self._deliver_room, name="stagedoor-deliver")
-        self._read: deque[int] = deque()  # ids read past the cursor, in log order
-        self._done: set[int] = set()  # of those, the ones delivered
-        self._read_upto = 0
-        self._ack_lock = asyncio.Lock()
+        self._handed: set[int] = set()  # ids handed to a lane and not yet delivered
+        self.owns: Callable[[RoomKey], bool] | None = None  # the rooms this process delivers (its shards)
 
     async def drain(self) -> int:
         """Hand everything new in the log to its room's lane, a command's events together; return how many."""
@@ -84,10 +82,10 @@ class Notifier:
         for key, queue in self._queues.items():
             if queue and not self._lanes.busy(key):
                 self._lanes.push(key)  # a delivery that failed is tried again, in order
-        while len(self._read) < WINDOW:
-            limit = len(self._read) + extra  # the log is read from the cursor, behind what is on its way
-            pending = await self.events.read(CONSUMER, limit)
-            fresh = [item for item in pending if item.id > self._read_upto]
+        while len(self._handed) < WINDOW:
+            limit = len(self._handed) + extra  # the log is read from the cursors, behind what is on its way
+            pending = await self.events.read(CONSUMER, limit, platform=PLATFORM, owns=self.owns)
+            fresh = [item for item in pending if item.id not in self._handed]
             if not fresh:
                 break
             groups = command_batches(fresh)
@@ -100,21 +98,15 @@ class Notifier:
             for group in groups:
                 caused = [item.event for item in group]
                 for item in group:
-                    self._read.append(item.id)
-                    self._read_upto = item.id
-                    if item.room.platform != PLATFORM:
-                        self._done.add(item.id)
-                        continue
+                    self._handed.add(item.id)
                     self._queues.setdefault(item.room, deque()).append((item, caused))
                     self._lanes.push(item.room)
                 handed += len(group)
-        await self._ack()
         return handed
 
     async def delivered(self) -> None:
         """Return once every event handed over is delivered (or waits for a retry after a failure)."""
         await self._lanes.idle()
-        await self._ack()
 
     def stop(self) -> None:
         """Cancel the deliveries under way (the bot is closing); the cursor keeps them for the next start."""
@@ -131,24 +123,10 @@ class Notifier:
                 # Not delivered and not acknowledged: the next drain (a commit, or the poll) tries it again.
                 log.exception("delivering event %s to Discord failed; retrying", item.id)
                 return
+            await self.events.ack(CONSUMER, item.id)
             queue.popleft()
-            self._done.add(item.id)
-            await self._ack()
+            self._handed.discard(item.id)
         self._queues.pop(key, None)
-
-    async def _ack(self) -> None:
-        """Move the cursor past the longest delivered run at the front of the log."""
-        async with self._ack_lock:
-            last = None
-            for event_id in self._read:
-                if event_id not in self._done:
-                    break
-                last = event_id
-            if last is None:
-                return
-            await self.events.ack(CONSUMER, last)
-            while self._read and self._read[0] <= last:
-                self._done.discard(self._read.popleft())
 
     async def deliver(self, item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeGuard
 
 import discord
 
 from adapters.discord import roles
+from adapters.timers import DueRooms
 from core import commands as c
 from core import events as ev
 from core.errors import StageError
@@ -17,6 +20,10 @@ from core.service import EventLog
 PLATFORM = "discord"
 RoomChannel = discord.VoiceChannel | discord.StageChannel
 NotifyModerators = Literal["ping", "dm", "panel"]
+
+
+class EventStore(EventLog, DueRooms, Protocol):
+    """The event log the Discord side delivers, with the timers' due-time index (T4)."""
 
 
 class Service(Protocol):
@@ -46,8 +53,9 @@ class DiscordParts:
     """What the Discord side is given: the service, the event log it delivers, and its options."""
 
     service: Service
-    events: EventLog
+    events: EventStore
     options: DiscordOptions
+    clock: Callable[[], float] = time.time  # the service's clock: timers fall due by it
 
 
 def room_key(guild_id: int, channel_id: int) -> RoomKey:
@@ -96,6 +104,7 @@ class Runtime:
     def __init__(self, parts: DiscordParts, bot: discord.Client) -> None:
         self.service = parts.service
         self.events = parts.events  # the event log; in production the SQL store, which exports read
+        self.clock = parts.clock
         self.options = parts.options
         self.bot = bot
         self.live: set[RoomKey] = set()

@@ -9,6 +9,7 @@ commands go to that one server, where changes show at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -97,12 +98,23 @@ class DefinitionsOnly:
         """Refuse, as handle does: a bot that only syncs its commands runs none."""
         raise RuntimeError("`stagedoor discord sync` only syncs the commands; run `stagedoor run` to serve them")
 
-    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Callable[[RoomKey], bool] | None = None,
+    ) -> list[LoggedEvent]:
         """Return nothing: there is no event log here."""
         return []
 
-    async def ack(self, consumer: str, event_id: int) -> None:
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
         """Do nothing: there is no event log here."""
+
+    async def due_rooms(self, platform: str, now: float, limit: int = 1000) -> list[RoomKey]:
+        """Return nothing: there are no timers here."""
+        return []
 
 
 async def sync_now(options: DiscordOptions) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from types import TracebackType
 
 from core.events import Event
@@ -16,20 +17,46 @@ class MemoryStore:
     def __init__(self) -> None:
         self.rooms: dict[RoomKey, Room] = {}
         self.log: list[LoggedEvent] = []
-        self.cursors: dict[str, int] = {}
+        self.cursors: dict[str, dict[RoomKey, int]] = {}  # consumer -> room -> last delivered id
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """Return a unit of work over this store."""
         return MemoryUnitOfWork(self)
 
-    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
-        """Return the events after the consumer's cursor."""
-        after = self.cursors.get(consumer, 0)
-        return self.log[after : after + limit]
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Callable[[RoomKey], bool] | None = None,
+    ) -> list[LoggedEvent]:
+        """Return the events after each room's cursor, in log order (one process: no leases)."""
+        done = self.cursors.get(consumer, {})
+        return [
+            item
+            for item in self.log
+            if item.id > done.get(item.room, 0)
+            and (platform is None or item.room.platform == platform)
+            and (owns is None or owns(item.room))
+        ][:limit]
 
-    async def ack(self, consumer: str, event_id: int) -> None:
-        """Move the consumer's cursor past an event."""
-        self.cursors[consumer] = max(self.cursors.get(consumer, 0), event_id)
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        """Move the cursors of the events' rooms past them."""
+        done = self.cursors.setdefault(consumer, {})
+        for delivered in (event_id, *more):
+            room = self.log[delivered - 1].room
+            done[room] = max(done.get(room, 0), delivered)
+
+    async def due_rooms(self, platform: str, now: float, limit: int = 1000) -> list[RoomKey]:
+        """T4: return the platform's rooms with a timer due by `now`, soonest first."""
+        found = []
+        for key, room in self.rooms.items():
+            when = room.next_due() if key.platform == platform else None
+            if when is not None and when <= now:
+                found.append((when, key))
+        found.sort()
+        return [key for _, key in found[:limit]]
 
 
 class MemoryUnitOfWork:

@@ -28,6 +28,7 @@ from adapters.persistence.connect import (
     upgrade_to_head,
 )
 from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.delivery import LEASE_SECONDS, Delivery, Owns
 from adapters.persistence.statements import Statements
 from core.events import Event
 from core.modes import FALLBACK_MODE
@@ -45,6 +46,7 @@ class CachedRoom:
     room_id: int
     version: int  # the room version the object reflects
     workspace_version: object  # the workspace row version room.workspace reflects
+    next_due: float | None = None  # the due time stored in the room row (T4's index)
 
 
 @dataclass
@@ -63,16 +65,24 @@ _UNKNOWN = object()  # a workspace version that matches nothing: read the row ag
 class SqlStore:
     """Rooms, people and the event log in one database."""
 
-    def __init__(self, opened: OpenDatabase) -> None:
+    def __init__(self, opened: OpenDatabase, *, lease_seconds: float = LEASE_SECONDS) -> None:
         self._opened = opened
         self.dialect = opened.dialect
         self.statements = Statements(opened.dialect)
+        self.delivery = Delivery(opened.dialect, self.connection, lease_seconds=lease_seconds)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
         self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod
-    async def open(cls, url: str, *, migrate: bool = True, options: DatabaseOptions | None = None) -> SqlStore:
+    async def open(
+        cls,
+        url: str,
+        *,
+        migrate: bool = True,
+        options: DatabaseOptions | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> SqlStore:
         """Connect to the database at `url`, upgrading its schema first unless told not to."""
         opened = await open_database(url, options)
         try:
@@ -81,7 +91,7 @@ class SqlStore:
         except BaseException:
             await _close(opened)
             raise
-        return cls(opened)
+        return cls(opened, lease_seconds=lease_seconds)
 
     @property
     def engine(self) -> AsyncEngine:
@@ -96,19 +106,31 @@ class SqlStore:
         """Return a new unit of work (one transaction)."""
         return SqlUnitOfWork(self)
 
-    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
-        """Return the events after the consumer's cursor, oldest first."""
-        params = {"consumer": consumer, "limit": limit}
-        async with self.connection() as connection:
-            rows = await connection.call(lambda run: run.rows(self.statements.read_log, params))
-            await connection.rollback()
-        return [mapping.logged_from(row) for row in rows]
+    async def read(
+        self, consumer: str, limit: int = 100, *, platform: str | None = None, owns: Owns | None = None
+    ) -> list[LoggedEvent]:
+        """Return undelivered events of the rooms this process delivers for the consumer, oldest first.
 
-    async def ack(self, consumer: str, event_id: int) -> None:
-        """Move the consumer's cursor past an event (never backwards)."""
-        params = {"consumer": consumer, "event_id": event_id}
+        Rooms are taken (leased) as they have something new and no other process delivers them; with
+        `platform`, only that platform's rooms, and with `owns`, only the rooms it accepts.
+        """
+        return await self.delivery.read(consumer, limit, platform, owns)
+
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        """Mark events delivered, with every earlier event of their rooms (never backwards)."""
+        await self.delivery.ack(consumer, (event_id, *more))
+
+    async def start_like(self, consumer: str, like: str) -> bool:
+        """Start a consumer that never read the log where another one stands; return whether it did."""
+        return await self.delivery.start_like(consumer, like)
+
+    async def due_rooms(self, platform: str, now: float, limit: int = 1000) -> list[RoomKey]:
+        """T4: return the platform's rooms with a timer due by `now`, soonest first (a read, no lock)."""
+        params = {"platform": platform, "now": now, "limit": limit}
         async with self.connection() as connection:
-            await connection.finish(lambda run: run.run(self.statements.ack, params))
+            rows = await connection.call(lambda run: run.rows(self.statements.due_rooms, params))
+            await connection.rollback()
+        return [RoomKey(platform, workspace, channel) for workspace, channel in rows]
 
     async def history(self, key: RoomKey) -> list[LoggedEvent]:
         """Return every event logged for a room, oldest first (the audit log, kept across sessions: L3)."""
@@ -146,8 +168,13 @@ class SqlStore:
             await connection.rollback()
 
     async def close(self) -> None:
-        """Release the database."""
-        await _close(self._opened)
+        """Give back this process's delivery leases, then release the database."""
+        try:
+            await self.delivery.release()
+        except StoreUnavailable:
+            pass  # the leases run out by themselves
+        finally:
+            await _close(self._opened)
 
 
 async def _close(opened: OpenDatabase) -> None:
@@ -177,6 +204,7 @@ class _LoadResult:
     workspace_fetched: bool
     workspace_row: tuple[Any, ...] | None  # None when not fetched or when the workspace has no row
     people: list[tuple[Any, ...]] | None  # None: the cached people are current
+    next_due: float | None
 
 
 class SqlUnitOfWork:
@@ -190,6 +218,7 @@ class SqlUnitOfWork:
         self._loaded: dict[RoomKey, _Loaded] = {}
         self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
         self._events: list[dict[str, Any]] = []
+        self._marks: dict[int, dict[str, Any]] = {}  # room id -> its newest event and next due time
         self._workspaces_written: set[tuple[str, str]] = set()
         self._committed = False
 
@@ -255,6 +284,7 @@ class SqlUnitOfWork:
             mapping.apply_room_row(cached.room, result.state)
             cached.room.load_people([mapping.person_from(row) for row in result.people])
         cached.version = result.version - 1  # what the object reflects until this transaction commits
+        cached.next_due = result.next_due
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
             cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
@@ -282,7 +312,7 @@ class SqlUnitOfWork:
                 rows = run.rows(st.bump_room, params)
         else:
             rows = run.rows(st.read_room, params)
-        room_id, version, *state, workspace_version = rows[0]
+        room_id, version, *state, workspace_version, next_due = rows[0]
         fetch_workspace = workspace_version != known_workspace
         workspace_row = None
         if fetch_workspace and workspace_version is not None:
@@ -295,7 +325,7 @@ class SqlUnitOfWork:
             people = None  # nobody wrote since we last did: the cached room is current
         else:
             people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
-        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people)
+        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due)
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue what changed in the room and its events; both are written at commit, in one transaction."""
@@ -312,6 +342,9 @@ class SqlUnitOfWork:
             self._writes.append((st.save_workspace, {**ws, **mapping.settings_params(room.workspace)}))
             self._workspaces_written.add((room.key.platform, room.key.workspace))
         self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
+        next_due = room.next_due()
+        if events or next_due != loaded.cached.next_due or room_id in self._marks:
+            self._marks[room_id] = {"room_id": room_id, "next_due": next_due}
         room.clean()
 
     async def commit(self) -> None:
@@ -320,6 +353,8 @@ class SqlUnitOfWork:
         self._committed = True
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
+            if (mark := self._marks.get(loaded.cached.room_id)) is not None:
+                loaded.cached.next_due = mark["next_due"]
         for ws in self._workspaces_written:
             self._store.workspaces.pop(ws, None)
             for cached in self._store.rooms.values():
@@ -333,6 +368,6 @@ class SqlUnitOfWork:
             else:
                 run.run(statement, params)
         if self._events:
-            if self._statements.log_lock is not None:
-                run.rows(self._statements.log_lock, {})
             run.many(self._statements.append_event, self._events)
+        if self._marks:
+            run.many(self._statements.mark_room, list(self._marks.values()))

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, Table, bindparam, case, func, literal_column, select, update
+from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.persistence.tables import AdapterStateRow, ConsumerCursorRow, EventRow, PersonRow, RoomRow, WorkspaceRow
+from adapters.persistence.tables import (
+    AdapterStateRow,
+    ConsumerCursorRow,
+    DeliveryRow,
+    EventRow,
+    PersonRow,
+    RoomRow,
+    WorkspaceRow,
+)
 
 rooms: Table = RoomRow.__table__  # type: ignore[attr-defined]
 workspaces: Table = WorkspaceRow.__table__  # type: ignore[attr-defined]
 people: Table = PersonRow.__table__  # type: ignore[attr-defined]
 events: Table = EventRow.__table__  # type: ignore[attr-defined]
 cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
+deliveries: Table = DeliveryRow.__table__  # type: ignore[attr-defined]
 adapter_state: Table = AdapterStateRow.__table__  # type: ignore[attr-defined]
 
 SETTINGS_COLUMNS = (
@@ -29,8 +38,6 @@ SESSION_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", "sess
 ROOM_STATE_COLUMNS = (*SESSION_COLUMNS, *SETTINGS_COLUMNS)
 ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
-# Serialises event inserts on PostgreSQL so ids are handed out in commit order (see Statements.log_lock).
-EVENT_LOG_LOCK = 0x57A6ED00
 PREFIX = "p_"
 
 
@@ -68,10 +75,12 @@ class Statements:
             update(rooms)
             .where(key)
             .values(version=rooms.c.version + literal_column("1"))
-            .returning(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version)
+            .returning(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due)
         )
         # The same columns without the bump, for a second look inside the same transaction.
-        self.read_room: Executable = select(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version).where(key)
+        self.read_room: Executable = select(
+            *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due
+        ).where(key)
         self.create_room: Executable = (
             insert(rooms)
             .values(
@@ -124,35 +133,38 @@ class Statements:
             name=bp("name"),
             payload=bp("payload"),
         )
-        self.log_lock: Executable | None = (
-            select(func.pg_advisory_xact_lock(literal_column(str(EVENT_LOG_LOCK)))) if dialect == "postgresql" else None
+        # After a command: the room's newest event (for deliverers) and its next timer (for ticks).
+        self.mark_room: Executable = (
+            update(rooms)
+            .where(rooms.c.id == bp("room_id"))
+            .values(
+                last_event_id=func.coalesce(
+                    select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
+                    literal_column("0"),
+                ),
+                next_due=bp("next_due"),
+            )
         )
-
-        logged = select(
-            events.c.id,
-            rooms.c.platform,
-            rooms.c.workspace,
-            rooms.c.channel,
-            events.c.at,
-            events.c.actor,
-            events.c.payload,
-        ).join_from(events, rooms, events.c.room_id == rooms.c.id)
-        cursor = select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery()
-        self.read_log: Executable = (
-            logged.where(events.c.id > func.coalesce(cursor, literal_column("0")))
-            .order_by(events.c.id)
+        # T4: the rooms of a platform with a timer due by now, soonest first.
+        self.due_rooms: Executable = (
+            select(rooms.c.workspace, rooms.c.channel)
+            .where(rooms.c.platform == bp("platform"), rooms.c.next_due <= bp("now"))
+            .order_by(rooms.c.next_due)
             .limit(bp("limit"))
         )
-        self.history: Executable = logged.where(key).order_by(events.c.id)
-        ack = insert(cursors).values(consumer=bp("consumer"), last_event_id=bp("event_id"))
-        self.ack: Executable = ack.on_conflict_do_update(
-            index_elements=["consumer"],
-            set_={
-                "last_event_id": case(
-                    (ack.excluded.last_event_id > cursors.c.last_event_id, ack.excluded.last_event_id),
-                    else_=cursors.c.last_event_id,
-                )
-            },
+        self.history: Executable = (
+            select(
+                events.c.id,
+                rooms.c.platform,
+                rooms.c.workspace,
+                rooms.c.channel,
+                events.c.at,
+                events.c.actor,
+                events.c.payload,
+            )
+            .join_from(events, rooms, events.c.room_id == rooms.c.id)
+            .where(key)
+            .order_by(events.c.id)
         )
 
         self.adapter_states: Executable = (

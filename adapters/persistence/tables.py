@@ -16,7 +16,11 @@ class RoomRow(SQLModel, table=True):
     """A channel: its settings, its session, and the version that orders every write to it."""
 
     __tablename__ = "rooms"
-    __table_args__ = (UniqueConstraint("platform", "workspace", "channel", name="uq_rooms_key"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace", "channel", name="uq_rooms_key"),
+        # The timers' due-time index: which rooms have a timer due, without looking at any room.
+        Index("ix_rooms_next_due", "platform", "next_due"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str
@@ -42,6 +46,10 @@ class RoomRow(SQLModel, table=True):
     request_order: str | None = None  # Q5: "asked" or "fair"
     moderators: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     admins: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    # The newest event logged for the room: a deliverer finds rooms with something new without reading the log.
+    last_event_id: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # T4: when the room's earliest pending timer falls due (None: no timer), so ticks visit only due rooms.
+    next_due: float | None = None
 
 
 class WorkspaceRow(SQLModel, table=True):
@@ -121,12 +129,29 @@ class EventRow(SQLModel, table=True):
 
 
 class ConsumerCursorRow(SQLModel, table=True):
-    """How far one consumer (an adapter's deliverer) has read the event log."""
+    """A consumer's floor: every event up to it counts as delivered in rooms it has no delivery row for.
+
+    Before deliveries were tracked per room this was the consumer's one cursor; it no longer moves.
+    """
 
     __tablename__ = "consumer_cursors"
 
     consumer: str = Field(primary_key=True)
     last_event_id: int = 0
+
+
+class DeliveryRow(SQLModel, table=True):
+    """One consumer's delivery of one room: how far it got, and which process holds the room for now."""
+
+    __tablename__ = "deliveries"
+
+    consumer: str = Field(primary_key=True)
+    room_id: int = Field(primary_key=True, foreign_key="rooms.id")
+    # Every event of the room up to this id is delivered (ids of one room commit in order: the room lock).
+    delivered_id: int
+    # The process delivering the room, until `lease_until` (epoch seconds); None: nobody.
+    owner: str | None = None
+    lease_until: float | None = None
 
 
 class AdapterStateRow(SQLModel, table=True):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 
@@ -39,13 +39,12 @@ from adapters.slack.summary import SummaryBoard
 from core import events as ev
 from core.commands import Actor
 from core.room import RoomKey
-from core.service import EventLog, LoggedEvent
+from core.service import LoggedEvent
 
 log = logging.getLogger(__name__)
 
 CONSUMER = "slack"  # the room lane's outbox cursor (its name from before there were lanes)
 PERSONAL = "slack.personal"  # the personal lane's cursor
-NOBODY = "slack.nobody"  # a cursor never moved: reading it gives the log's first event
 # Moderators' notices that a summary replaces once a room is busy (a stampede of clicks).
 SUMMARISED = (ev.HandRaised, ev.RequestCreated)
 # Rounds of the outbox an event may fail in (each after the client's own retries) before its stuck
@@ -77,16 +76,17 @@ class Deliverer:
         return [(PERSONAL, self.deliver_personal), (CONSUMER, self.deliver)]
 
 
-async def start_personal_lane(events: EventLog) -> None:
+async def start_personal_lane(events: LaneStart) -> None:
     """Start a new personal lane where the room lane is, so an upgraded install does not retell its history."""
-    mine, room, first = [await events.read(name, 1) for name in (PERSONAL, CONSUMER, NOBODY)]
-    if not mine or not first or mine[0].id != first[0].id or (room and room[0].id == first[0].id):
-        return  # the personal lane has moved before, or both lanes stand at the log's start
-    if room:
-        await events.ack(PERSONAL, room[0].id - 1)
-        return
-    while page := await events.read(PERSONAL, 1000):  # the room lane delivered everything: so has this lane
-        await events.ack(PERSONAL, page[-1].id)
+    await events.start_like(PERSONAL, CONSUMER)
+
+
+class LaneStart(Protocol):
+    """The store's way to start one consumer where another stands."""
+
+    async def start_like(self, consumer: str, like: str) -> bool:
+        """Give `consumer`, if it never read the log, the cursors of `like`; return whether it did."""
+        ...
 
 
 class Lane:

@@ -20,9 +20,11 @@ from adapters.slack.app import SlackBot, build_app
 from adapters.slack.client import StageClient, make_client
 from adapters.slack.directory import Directory
 from adapters.slack.http_mode import Intake, run_http
-from adapters.slack.notify import start_personal_lane
+from adapters.slack.notify import LaneStart, start_personal_lane
 from adapters.slack.options import SlackOptions
 from adapters.slack.state import LEGACY_FILE, AdapterStateStore, SlackState
+from adapters.slack.uses import TICK_SECONDS
+from adapters.timers import DueRooms, fire_due
 from core.service import EventLog, StageService
 
 if TYPE_CHECKING:
@@ -37,8 +39,8 @@ BOT_TOKEN_HELP = "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth 
 APP_TOKEN_HELP = "create an app-level token (xapp-…) with connections:write under Basic Information"
 
 
-class Store(EventLog, AdapterStateStore, Protocol):
-    """The database as the Slack side uses it: the outbox's log and the adapter's own state."""
+class Store(EventLog, AdapterStateStore, DueRooms, LaneStart, Protocol):
+    """The database as the Slack side uses it: the outbox's log, the timers' index and the adapter's own state."""
 
 
 class Commits(Protocol):
@@ -111,17 +113,29 @@ class SlackPlatform:
         )
         await start_personal_lane(self._app.store)
         self._delivery = [
-            asyncio.create_task(pump(self._app.store, cursor, deliver, self._lane_wake(), stop=self._stop_delivery))
+            asyncio.create_task(
+                pump(self._app.store, cursor, deliver, self._lane_wake(), stop=self._stop_delivery, platform=NAME)
+            )
             for cursor, deliver in bot.deliverer.lanes()
         ]
         self._roster = asyncio.create_task(bot.stage.roster.run())
         self.directory = Directory(client, bot.stage.roles)  # everyone's roles at hand before they click
         self._people = asyncio.create_task(self.directory.run())
-        self._tick = asyncio.create_task(bot.uses.tick_forever())
+        self._tick = asyncio.create_task(self._tick_forever())
         if self.http:
             await self._listen(bot)
         else:
             await self._connect(bot)
+
+    async def _tick_forever(self) -> None:
+        """Fire the timers that fall due (J8, T1), in the rooms the store's due-time index names (T4)."""
+        app = self._app
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            try:
+                await fire_due(app.store, app.service, NAME, app.clock)
+            except Exception:
+                log.exception("slack: finding the rooms with timers due failed; trying again")
 
     def _lane_wake(self) -> asyncio.Event:
         """Return a wake-up for one delivery lane: every lane wakes after each local commit."""

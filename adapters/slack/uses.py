@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from adapters.slack.stage import SlackStage
 from adapters.slack.state import workspace_room
 from core import commands as c
 from core import events as ev
-from core.commands import Actor, Arrive, Tick
+from core.commands import Actor, Arrive
 from core.errors import StageError
 from core.room import RoomKey
 
@@ -153,20 +152,6 @@ class SlackUses:
             await self.gate.apply(key, ev.StageJoined(user))
         self.stage.roster.mark(key)
         return f":lock: Gated mode is on: <#{state.stage_channel}> is the stage; its huddle is the stage huddle."
-
-    async def tick(self) -> None:
-        """Let invitation expiry run in every room this app has seen (J8)."""
-        for key in self.stage.state.rooms():
-            try:
-                await self.stage.service.handle(key, Tick(Actor("")))
-            except Exception:
-                log.exception("expiry check failed in %s", key)
-
-    async def tick_forever(self, every: float = TICK_SECONDS) -> None:
-        """Check expiry every few seconds until cancelled."""
-        while True:
-            await asyncio.sleep(every)
-            await self.tick()
 
 
 def settings_commands(values: FormValues, *, workspace: bool = False) -> list[Callable[[Actor], c.Command]]:

@@ -44,7 +44,7 @@ async def app(tmp_path: Path, settings: Settings, migrated_database: Path) -> As
         return env.now().timestamp() if env is not None else 0.0  # type: ignore[no-any-return]
 
     service = StageService(store.unit_of_work, clock)
-    yield App(service, store, discord_options(settings), store=store, clock_holder=now)
+    yield App(service, store, discord_options(settings), clock, store=store, clock_holder=now)
     await store.close()
 
 

@@ -1,9 +1,9 @@
 """The outbox hands each event to Discord with the other events of its command, even across pages of the log;
-the cursor only moves past what is delivered."""
+each room's cursor only moves past what is delivered."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import discord
 
@@ -14,6 +14,7 @@ from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import Runtime, room_key
 from core import commands as c
 from core import events as ev
+from core.room import RoomKey
 from core.service import LoggedEvent
 from tests.discord.conftest import App
 
@@ -21,17 +22,32 @@ Seen = list[tuple[ev.Event, Sequence[ev.Event]]]
 
 
 class Log:
-    """The log as read back from the store, served a page at a time with a cursor."""
+    """The log as read back from the store, served a page at a time with a cursor per room (as the store does)."""
 
     def __init__(self, items: list[LoggedEvent]) -> None:
         self.items = items
-        self.cursor = 0
+        self.cursors: dict[RoomKey, int] = {}
 
-    async def read(self, consumer: str, limit: int = 100) -> list[LoggedEvent]:
-        return [item for item in self.items if item.id > self.cursor][:limit]
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Callable[[RoomKey], bool] | None = None,
+    ) -> list[LoggedEvent]:
+        return [item for item in self.items if item.id > self.cursors.get(item.room, 0)][:limit]
 
-    async def ack(self, consumer: str, event_id: int) -> None:
-        self.cursor = event_id
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        for acked in (event_id, *more):
+            room = next(item.room for item in self.items if item.id == acked)
+            self.cursors[room] = max(self.cursors.get(room, 0), acked)
+
+    async def due_rooms(self, platform: str, now: float, limit: int = 1000) -> list[RoomKey]:
+        return []
+
+    def last_of(self, room: RoomKey) -> int:
+        return max(item.id for item in self.items if item.room == room)
 
 
 async def _logged(app: App) -> list[LoggedEvent]:
@@ -70,7 +86,7 @@ async def test_a_request_closed_by_a_mode_switch_is_delivered_with_the_switch_wh
         assert [event for event, _ in seen] == [item.event for item in items], f"page {page}: every event, in order"
         closed = [batch for event, batch in seen if isinstance(event, ev.RequestCancelled)]
         assert closed == [switch, switch], f"page {page}: each closed request comes with the mode it closed for"
-        assert log.cursor == items[-1].id
+        assert log.cursors == {items[0].room: items[-1].id}
 
 
 async def test_a_delivery_that_fails_is_not_acknowledged_and_holds_back_only_its_own_room(app: App) -> None:
@@ -100,10 +116,11 @@ async def test_a_delivery_that_fails_is_not_acknowledged_and_holds_back_only_its
     await notifier.drain()
     await notifier.delivered()
     assert delivered == [item.id for item in items if item.room == second]  # the other room went on
-    assert log.cursor == 0  # the first room comes first in the log, and none of it is acknowledged
+    assert first not in log.cursors  # none of the first room is acknowledged
+    assert log.cursors[second] == log.last_of(second)  # the other room's cursor moved on
     await notifier.drain()  # the next round (a commit or the poll) tries it again, in order
     await notifier.delivered()
     assert [i for i in delivered if i not in {item.id for item in items if item.room == second}] == [
         item.id for item in items if item.room == first
     ]
-    assert log.cursor == items[-1].id
+    assert log.cursors == {first: log.last_of(first), second: log.last_of(second)}

@@ -21,6 +21,7 @@ from adapters.outbox import drain
 from adapters.slack import SlackBot, SlackOptions, build_app
 from adapters.slack.client import make_client
 from adapters.slack.state import SlackState
+from adapters.timers import fire_due
 from core.room import RoomKey
 from core.service import StageService
 from tests.conftest import open_store
@@ -81,13 +82,17 @@ class SlackHarness:
     async def start(self) -> None:
         """Build (or rebuild, after a restart) the store, the service and the Bolt app."""
         self.store = await open_store(self.tmp / "stagedoor.db", self.template)
-        service = StageService(self.store.unit_of_work, self.clock)
+        service = self.service = StageService(self.store.unit_of_work, self.clock)
         options = SlackOptions(bot_token=TOKEN, signing_secret=SECRET, api_url=self.fake.url, mode="http")
         client = make_client(TOKEN, self.fake.url)
         state = await SlackState.load(self.store)
         self.bot = build_app(
             options, service, self.clock, client=client, state=state, roster_interval=0, records=self.store
         )
+
+    async def tick(self) -> int:
+        """Fire the timers due now, as the running app's tick loop does (T4: the store's due-time index)."""
+        return await fire_due(self.store, self.service, "slack", self.clock)
 
     async def restart(self) -> None:
         """Stop this process's app and start a new one on the same database."""

@@ -258,7 +258,7 @@ async def test_J8_invitations_expire_and_both_sides_are_told(slack):
     await slack.command(ADMIN, "expiry 30")
     await slack.command(ADMIN, f"invite <@{ALEX}>")
     slack.clock.now += 31
-    await slack.bot.uses.tick()
+    await slack.tick()
     await slack.deliver()
     assert "Your invitation to join the stage expired" in last(slack, ALEX)
     assert "<@UALEX0001>'s invitation expired unanswered" in last(slack, ADMIN)

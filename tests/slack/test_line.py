@@ -183,7 +183,7 @@ async def test_T1_T2_the_turn_warning_offers_plus_one_and_plus_five_minutes(slac
     await slack.command(ALEX, "join")
     await slack.submit(ALEX, "get_ready")
     slack.clock.now += 31
-    await slack.bot.uses.tick()
+    await slack.tick()
     await slack.deliver()
     assert "ends in 30 s" in last(slack, ALEX)
     plus_one = button_of(slack, ADMIN, b.EXTEND_MINUTE)

@@ -1,0 +1,272 @@
+"""Delivery of the event log, room by room, by any number of processes of one platform.
+
+Each consumer (an adapter's deliverer) keeps one cursor per room (`deliveries.delivered_id`).
+The ids of one room's events commit in order, because every writer holds the room's lock
+(the version bump) until it commits; so a per-room cursor never skips an event, and no lock
+spans rooms. Ids of different rooms may commit out of order, which per-room cursors do not mind.
+
+A room is delivered by one process at a time: the process that holds the room's lease for that
+consumer (`owner`, `lease_until`). A process takes a lease when the room has something new and
+nobody holds it, or the holder's lease ran out (it crashed or hangs); it renews the lease while
+it keeps delivering and gives it back once the room has nothing left. So N processes deliver
+every event once between them, in room order; a process killed mid-delivery has its rooms taken
+over when their leases run out, and what it had sent but not acknowledged is sent again (at
+least once across a crash, never skipped).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from sqlalchemy import Executable, String, case, cast, delete, func, literal_column, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.persistence import mapping
+from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.statements import bp, cursors, deliveries, events, rooms
+from core.room import RoomKey
+from core.service import LoggedEvent
+
+LEASE_SECONDS = 30.0  # how long a silent process keeps its rooms before another takes them over
+
+Owns = Callable[[RoomKey], bool]
+
+
+def process_name() -> str:
+    """Return a name for this process's leases: host, pid and a random part (a pid is reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def gone(owner: str, me: str) -> bool:
+    """Say whether a lease holder is a process of this host that no longer runs (a crash, a kill -9).
+
+    Then its rooms need not wait for the lease to run out: a restarted bot delivers at once. A
+    holder on another host is judged by its lease alone.
+    """
+    host, _, rest = owner.partition(":")
+    pid_text, _, _ = rest.partition(":")
+    if host != me.partition(":")[0] or not pid_text.isdigit() or owner == me:
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # an earlier run of this very process id (a container's pid 1 after a restart)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    return False
+
+
+class DeliveryStatements:
+    """The delivery statements for one dialect."""
+
+    def __init__(self, dialect: str) -> None:
+        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        floor = func.coalesce(
+            select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery(),
+            literal_column("0"),
+        )
+        mine = (deliveries.c.room_id == rooms.c.id) & (deliveries.c.consumer == bp("consumer"))
+        pending = (
+            select(
+                rooms.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
+                deliveries.c.owner, deliveries.c.lease_until,
+            )
+            .select_from(rooms.outerjoin(deliveries, mine))
+            .where(rooms.c.last_event_id > func.coalesce(deliveries.c.delivered_id, floor))
+        )  # fmt: skip
+        # Rooms with events this consumer has not delivered, with who holds each.
+        self.pending: Executable = pending
+        self.pending_on: Executable = pending.where(rooms.c.platform == bp("platform"))
+
+        claim = insert(deliveries).values(
+            consumer=bp("consumer"), room_id=bp("room_id"), delivered_id=floor, owner=bp("owner"),
+            lease_until=bp("until"),
+        )  # fmt: skip
+        free = (
+            deliveries.c.owner.is_(None)
+            | (deliveries.c.owner == claim.excluded.owner)
+            | (deliveries.c.lease_until < bp("now"))
+        )
+        self.claim: Executable = claim.on_conflict_do_update(
+            index_elements=["consumer", "room_id"],
+            set_={"owner": claim.excluded.owner, "lease_until": claim.excluded.lease_until},
+            where=free,
+        )
+        held = (deliveries.c.consumer == bp("consumer")) & (deliveries.c.owner == bp("owner"))
+        self.leased_events: Executable = (
+            select(
+                events.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
+                events.c.at, events.c.actor, events.c.payload,
+            )
+            .select_from(
+                deliveries.join(events, events.c.room_id == deliveries.c.room_id).join(
+                    rooms, rooms.c.id == events.c.room_id
+                )
+            )
+            .where(held, events.c.id > deliveries.c.delivered_id)
+            .order_by(events.c.id)
+            .limit(bp("limit"))
+        )  # fmt: skip
+        self.release: Executable = (
+            update(deliveries)
+            .where(held, deliveries.c.room_id == bp("room_id"))
+            .values(owner=null(), lease_until=null())
+        )
+        self.holding: Executable = select(deliveries.c.room_id, deliveries.c.lease_until).where(held)
+        self.release_all: Executable = (
+            update(deliveries).where(deliveries.c.owner == bp("owner")).values(owner=null(), lease_until=null())
+        )
+        # An ack moves the cursor of the event's room to the event (never backwards, never below the floor).
+        upto = case((events.c.id > floor, events.c.id), else_=floor)
+        ack = insert(deliveries).from_select(
+            ["consumer", "room_id", "delivered_id"],
+            select(cast(bp("consumer"), String()), events.c.room_id, upto).where(events.c.id == bp("event_id")),
+        )
+        self.ack: Executable = ack.on_conflict_do_update(
+            index_elements=["consumer", "room_id"],
+            set_={
+                "delivered_id": case(
+                    (ack.excluded.delivered_id > deliveries.c.delivered_id, ack.excluded.delivered_id),
+                    else_=deliveries.c.delivered_id,
+                )
+            },
+        )
+        self.has_state: Executable = select(literal_column("1")).where(
+            select(cursors.c.consumer).where(cursors.c.consumer == bp("consumer")).exists()
+            | select(deliveries.c.room_id)
+            .where(deliveries.c.consumer == bp("consumer"), deliveries.c.delivered_id > literal_column("0"))
+            .exists()
+        )  # a consumer that only read (took leases) but acknowledged nothing has no state yet
+        self.clear_rooms: Executable = delete(deliveries).where(deliveries.c.consumer == bp("to"))
+        self.copy_floor: Executable = cursors.insert().from_select(
+            ["consumer", "last_event_id"],
+            select(cast(bp("to"), String()), cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")),
+        )
+        self.copy_rooms: Executable = deliveries.insert().from_select(
+            ["consumer", "room_id", "delivered_id"],
+            select(cast(bp("to"), String()), deliveries.c.room_id, deliveries.c.delivered_id).where(
+                deliveries.c.consumer == bp("consumer")
+            ),
+        )
+
+
+class Delivery:
+    """One process's side of room-by-room delivery: its leases, per consumer."""
+
+    def __init__(
+        self,
+        dialect: str,
+        connection: Callable[[], AbstractAsyncContextManager[StepConnection]],
+        *,
+        lease_seconds: float = LEASE_SECONDS,
+        clock: Callable[[], float] = time.time,
+        owner: str | None = None,
+    ) -> None:
+        self.statements = DeliveryStatements(dialect)
+        self._connection = connection
+        self.lease_seconds = lease_seconds
+        self._clock = clock  # wall time: leases are compared across processes (and hosts)
+        self.owner = owner or process_name()
+        self._held: dict[str, dict[int, float]] = {}  # consumer -> room id -> when our lease ends
+
+    def held(self, consumer: str) -> set[int]:
+        """Return the ids of the rooms this process holds for a consumer (as of its last read)."""
+        return set(self._held.get(consumer, {}))
+
+    async def read(
+        self, consumer: str, limit: int, platform: str | None = None, owns: Owns | None = None
+    ) -> list[LoggedEvent]:
+        """Return undelivered events of the rooms this process holds (taking free ones), in id order."""
+        now = self._clock()
+        held = self._held.setdefault(consumer, {})
+        base = {"consumer": consumer, "owner": self.owner}
+        st = self.statements
+
+        def step(run: Runner) -> tuple[list[Sequence[Any]], dict[int, float] | None]:
+            found = run.rows(st.pending if platform is None else st.pending_on, {**base, "platform": platform})
+            ours: list[int] = []
+            claims: list[int] = []
+            broken: set[str] = set()  # holders that are dead processes of this host
+            for room_id, *key, holder, lease_until in found:
+                if owns is not None and not owns(RoomKey(*key)):
+                    continue  # another process's part of the platform (a Discord shard, say)
+                if holder == self.owner and held.get(room_id, 0.0) - now > self.lease_seconds / 2:
+                    ours.append(room_id)
+                elif holder in (None, self.owner) or lease_until is None or lease_until < now:
+                    claims.append(room_id)  # free, ours but running out, or its holder went silent
+                elif gone(holder, self.owner):
+                    broken.add(holder)
+                    claims.append(room_id)
+            pending = {row[0] for row in found}
+            done = [room for room in held if room not in pending]  # nothing left: let any process take it
+            wrote = bool(claims or done)
+            if wrote:
+                run.begin()
+            if broken:
+                run.many(st.release_all, [{"owner": holder} for holder in sorted(broken)])
+            if claims:
+                until = now + self.lease_seconds
+                run.many(st.claim, [{**base, "room_id": room, "until": until, "now": now} for room in claims])
+            if done:
+                run.many(st.release, [{**base, "room_id": room} for room in done])
+            holding = {int(r): float(u) for r, u in run.rows(st.holding, base)} if wrote else None
+            rows = list(run.rows(st.leased_events, {**base, "limit": limit})) if ours or claims else []
+            return rows, holding
+
+        async with self._connection() as connection:
+            rows, holding = await connection.call(step)
+            await (connection.finish(_nothing) if holding is not None else connection.rollback())
+        if holding is not None:
+            self._held[consumer] = holding
+        return [mapping.logged_from(row) for row in rows]
+
+    async def ack(self, consumer: str, event_ids: Sequence[int]) -> None:
+        """Mark these events, and every earlier event of their rooms, delivered (never backwards)."""
+        if not event_ids:
+            return
+        params = [{"consumer": consumer, "event_id": event_id} for event_id in event_ids]
+        async with self._connection() as connection:
+            await connection.finish(lambda run: _begin_many(run, self.statements.ack, params))
+
+    async def start_like(self, consumer: str, like: str) -> bool:
+        """Give a consumer that never read the log the cursors of another; return whether it did."""
+
+        def step(run: Runner) -> bool:
+            st = self.statements
+            if run.rows(st.has_state, {"consumer": consumer}) or not run.rows(st.has_state, {"consumer": like}):
+                return False
+            run.begin()
+            for statement in (st.clear_rooms, st.copy_floor, st.copy_rooms):
+                run.run(statement, {"consumer": like, "to": consumer})
+            return True
+
+        async with self._connection() as connection:
+            copied = await connection.call(step)
+            await (connection.finish(_nothing) if copied else connection.rollback())
+        return copied
+
+    async def release(self) -> None:
+        """Give back every room this process holds, so others take them at once (a graceful stop)."""
+        if not any(self._held.values()):
+            return
+        async with self._connection() as connection:
+            await connection.finish(lambda run: _begin_many(run, self.statements.release_all, [{"owner": self.owner}]))
+        self._held.clear()
+
+
+def _nothing(run: Runner) -> None:
+    """Add nothing: the step before already did the work, this only commits it."""
+
+
+def _begin_many(run: Runner, statement: Executable, params: list[dict[str, Any]]) -> None:
+    run.begin()
+    run.many(statement, params)
