@@ -52,7 +52,12 @@ def database_options(settings: Settings) -> DatabaseOptions:
 
 async def open_stagedoor(settings: Settings, clock: Callable[[], float] = time.time) -> Stagedoor:
     """Open (and migrate) the database and wire the service to it."""
-    store = await SqlStore.open(settings.resolved_database_url, migrate=True, options=database_options(settings))
+    store = await SqlStore.open(
+        settings.resolved_database_url,
+        migrate=True,
+        options=database_options(settings),
+        lease_seconds=settings.delivery_lease,
+    )
     commits = CommitSignal()
     service = StageService(store.unit_of_work, clock, on_commit=commits)
     return Stagedoor(settings, store, service, clock, commits)

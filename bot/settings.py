@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # Seconds to wait for a lock another connection holds, and for one PostgreSQL statement, before "busy".
     db_lock_timeout: float = Field(default=5.0, gt=0, le=3600, validation_alias="STAGEDOOR_DB_LOCK_TIMEOUT")
     db_statement_timeout: float = Field(default=30.0, gt=0, le=3600, validation_alias="STAGEDOOR_DB_STATEMENT_TIMEOUT")
+    # Seconds a process keeps the rooms it delivers without renewing; a crashed process's rooms wait this long.
+    delivery_lease: float = Field(default=30.0, ge=1, le=3600, validation_alias="STAGEDOOR_DELIVERY_LEASE")
 
     # Discord
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")

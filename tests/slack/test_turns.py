@@ -36,7 +36,7 @@ async def on_stage(slack, *users: str) -> None:
 async def later(slack, seconds: float) -> None:
     """Let time pass, with the tick the running app sends and a delivery round after it."""
     slack.clock.now += seconds
-    await slack.bot.uses.tick()
+    await slack.tick()
     await slack.deliver()
 
 
