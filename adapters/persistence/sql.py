@@ -230,6 +230,8 @@ class SqlUnitOfWork:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if error is None and not self._committed and not (self._writes or self._events):
+            await self._heal_due_index()
         if not self._committed:
             for key, loaded in self._loaded.items():
                 # The object may hold changes the database never got: read it afresh next time. Dropped
@@ -243,6 +245,26 @@ class SqlUnitOfWork:
         finally:
             if self._borrowed is not None:
                 await self._borrowed.__aexit__(kind, error, tb)
+
+    async def _heal_due_index(self) -> None:
+        """Store a room's true next due time when the stored one is off (an upgrade's placeholder, say).
+
+        Only a room that changed is saved, and the service commits nothing else; without this, a room
+        whose stored time is past but has nothing to fire would be ticked on every round.
+        """
+        fixes = {
+            loaded.cached.room_id: {"room_id": loaded.cached.room_id, "next_due": due}
+            for loaded in self._loaded.values()
+            if (due := loaded.cached.room.next_due()) != loaded.cached.next_due
+        }
+        if not fixes:
+            return
+        await self._conn().finish(lambda run: run.many(self._statements.mark_room, list(fixes.values())))
+        self._committed = True
+        for loaded in self._loaded.values():
+            loaded.cached.version = loaded.version
+            if (fix := fixes.get(loaded.cached.room_id)) is not None:
+                loaded.cached.next_due = fix["next_due"]
 
     def _conn(self) -> StepConnection:
         if self._connection is None:
