@@ -58,6 +58,19 @@ class MemoryUnitOfWork:
         self._before.setdefault(key, copy.deepcopy(room))
         return room
 
+    async def lock_workspace(self, room: Room) -> int:
+        """Return the largest stage among the workspace's other live rooms without their own capacity (C1)."""
+        ws = (room.key.platform, room.key.workspace)
+        return max(
+            (
+                len(other.stage)
+                for other in self._store.rooms.values()
+                if (other.key.platform, other.key.workspace) == ws and other.key != room.key
+                if other.session.live and other.channel.capacity is None
+            ),
+            default=0,
+        )
+
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue the events for the log; the room object already is the state."""
         self._events.extend((room.key, now, actor, event) for event in events)

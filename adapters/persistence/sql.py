@@ -191,6 +191,9 @@ class SqlUnitOfWork:
         self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
         self._events: list[dict[str, Any]] = []
         self._workspaces_written: set[tuple[str, str]] = set()
+        # M2: per workspace, the settings its next write is compared with (as locked, or as cached).
+        self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
+        self._workspaces_locked: set[tuple[str, str]] = set()
         self._committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -308,11 +311,52 @@ class SqlUnitOfWork:
         if room.dirty_room:
             self._writes.append((st.save_room, mapping.room_params(room, room_id)))
         if room.dirty_workspace:
-            ws = {"platform": room.key.platform, "workspace": room.key.workspace}
-            self._writes.append((st.save_workspace, {**ws, **mapping.settings_params(room.workspace)}))
-            self._workspaces_written.add((room.key.platform, room.key.workspace))
+            self._queue_workspace(room)
         self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
         room.clean()
+
+    async def lock_workspace(self, room: Room) -> int:
+        """Lock the room's workspace row, refresh room.workspace from it; return the largest other live stage (C1).
+
+        The stage counted is the largest among the workspace's other live rooms without a capacity of
+        their own, read under the lock. Only commands that change workspace settings call this, so
+        ordinary commands keep their statements.
+        """
+        ws = (room.key.platform, room.key.workspace)
+        loaded = self._loaded[room.key]
+        params = {"platform": ws[0], "workspace": ws[1], "room_id": loaded.cached.room_id}
+        st = self._statements
+        relock = ws not in self._workspaces_locked
+
+        def step(run: Runner) -> tuple[tuple[Any, ...] | None, int]:
+            row = tuple(run.rows(st.lock_workspace, params)[0]) if relock else None
+            return row, int(run.rows(st.largest_stage, params)[0][0])
+
+        row, largest = await self._conn().call(step)
+        if row is not None:  # the first time in this transaction: later changes here build on our own writes
+            order = room.order
+            room.workspace = mapping.settings_from(row[1:])
+            self._workspace_base[ws] = mapping.settings_params(room.workspace)
+            self._workspaces_locked.add(ws)
+            if room.order != order:
+                room.reorder_requests()  # Q5: the order in force changed under the room's pending line
+            loaded.cached.workspace_version = _UNKNOWN  # the room's copy is newer than the process's cache
+        return largest
+
+    def _queue_workspace(self, room: Room) -> None:
+        """Queue a write of only the workspace settings that changed, so a concurrent change to another survives."""
+        ws = (room.key.platform, room.key.workspace)
+        base = self._workspace_base.get(ws)
+        if base is None:  # not locked (a caller outside the service): compare with the copy the room was given
+            cached = self._store.workspaces.get(ws)
+            base = mapping.settings_params(cached.settings if cached is not None else Settings())
+        now = mapping.settings_params(room.workspace)
+        changed = tuple(name for name in now if now[name] != base.get(name))
+        if changed:
+            statement = self._statements.save_workspace_columns(changed)
+            self._writes.append((statement, {"platform": ws[0], "workspace": ws[1], **{n: now[n] for n in changed}}))
+            self._workspaces_written.add(ws)
+        self._workspace_base[ws] = now
 
     async def commit(self) -> None:
         """Write everything queued and the events, then commit."""
