@@ -54,9 +54,9 @@ async def _last_capacity(process: Process) -> int:
     """Return the workspace capacity of the change the log holds last, from either channel."""
     logged = [*await process.store.history(ROOM), *await process.store.history(SIBLING)]
     changes = [e for e in logged if isinstance(e.event, SettingsChanged) and e.event.setting == "workspace.capacity"]
-    value = max(changes, key=lambda e: e.id).event.value
-    assert isinstance(value, int)
-    return value
+    last = max(changes, key=lambda e: e.id).event
+    assert isinstance(last, SettingsChanged) and isinstance(last.value, int)
+    return last.value
 
 
 @pytest.mark.parametrize("apart", [False, True], ids=["one_process", "two_processes"])
