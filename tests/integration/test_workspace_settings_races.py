@@ -114,3 +114,24 @@ async def test_M2_C1_the_same_workspace_setting_changed_from_two_channels_at_onc
             assert (await _stored(first))["capacity"] == await _last_capacity(first), f"round {i}"
     finally:
         await _close(first, second)
+
+
+async def test_X3_M2_workspace_changes_queued_on_one_channel_at_once_build_on_each_other(
+    database_url: str,
+) -> None:
+    process = await start_process(database_url)
+    other = await start_process(database_url)
+    try:
+        assert not errors(await other.do(c.AddModerator(ADMIN, "wendy", workspace=True), SIBLING))
+        commands: list[c.Command] = [
+            c.SetCapacity(ADMIN, "30", workspace=True),
+            c.AddModerator(ADMIN, "maya", workspace=True),
+            c.AddModerator(ADMIN, "maya", workspace=True),  # decided on the one before it: nothing to add
+            c.SetCameras(ADMIN, "4", workspace=True),
+        ]
+        answers = await asyncio.gather(*(process.do(command) for command in commands))
+        assert [[e.code for e in errors(events)] for events in answers] == [[], [], ["no_change"], []]
+        assert await _stored(process) == {"capacity": 30, "cameras": 4, "moderators": ["wendy", "maya"]}
+    finally:
+        await process.close()
+        await other.close()
