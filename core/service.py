@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Protocol, TypeVar
 
 from core import rules
-from core.commands import ChangeDefaults, Command
+from core.commands import ChangeDefaults, Command, SetCapacity
 from core.errors import StageError
 from core.events import ErrorReply, Event
 from core.room import Room, RoomKey
@@ -85,8 +85,8 @@ class UnitOfWork(Protocol):
         """Write what changed in the room and append its events to the log, in this transaction."""
         ...
 
-    async def lock_workspace(self, room: Room) -> int:
-        """Lock the room's workspace settings, refresh room.workspace; return the largest other live stage (C1)."""
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """Lock and refresh room.workspace; with `stages`, return the largest other live stage it rules (C1), else 0."""
         ...
 
     async def commit(self) -> None: ...
@@ -255,7 +255,8 @@ class StageService:
 async def _prepared(uow: UnitOfWork, room: Room, command: Command) -> Command:
     """M2, C1: a workspace change is decided on the locked workspace row and the stages it would rule."""
     if isinstance(command, ChangeDefaults) and command.workspace:
-        return replace(command, stage_elsewhere=await uow.lock_workspace(room))
+        largest = await uow.lock_workspace(room, stages=isinstance(command, SetCapacity))
+        return replace(command, stage_elsewhere=largest)
     return command
 
 

@@ -58,9 +58,11 @@ class MemoryUnitOfWork:
         self._before.setdefault(key, copy.deepcopy(room))
         return room
 
-    async def lock_workspace(self, room: Room) -> int:
-        """Return the largest stage among the workspace's other live rooms without their own capacity (C1)."""
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """With `stages`, return the largest stage among the workspace's other live rooms it rules (C1), else 0."""
         ws = (room.key.platform, room.key.workspace)
+        if not stages:  # one process, no lock to take; each room holds its own copy of the workspace here
+            return 0
         return max(
             (
                 len(other.stage)

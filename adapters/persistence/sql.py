@@ -1,7 +1,8 @@
 """The SQL store: rooms, people, the event log and adapters' per-channel state in SQLite or PostgreSQL.
 
 A unit of work locks the room with its first statement (the version bump),
-so commands on one room are serialised across processes. Each process keeps
+so commands on one room are serialised across processes. A command that changes
+workspace settings also locks the workspace row and decides on it as stored. Each process keeps
 the rooms it has seen; the version says whether another process wrote since,
 and then only the people written since are read again.
 """
@@ -315,22 +316,24 @@ class SqlUnitOfWork:
         self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
         room.clean()
 
-    async def lock_workspace(self, room: Room) -> int:
-        """Lock the room's workspace row, refresh room.workspace from it; return the largest other live stage (C1).
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """Lock the workspace row, refresh room.workspace; with `stages`, return the largest other live stage (C1).
 
-        The stage counted is the largest among the workspace's other live rooms without a capacity of
-        their own, read under the lock. Only commands that change workspace settings call this, so
-        ordinary commands keep their statements.
+        That stage is the largest among the workspace's other live rooms without a capacity of their
+        own (0 without `stages`), counted under the lock as committed when the count runs. Only
+        commands that change workspace settings call this, so ordinary commands keep their statements.
         """
         ws = (room.key.platform, room.key.workspace)
         loaded = self._loaded[room.key]
         params = {"platform": ws[0], "workspace": ws[1], "room_id": loaded.cached.room_id}
         st = self._statements
         relock = ws not in self._workspaces_locked
+        if not relock and not stages:
+            return 0
 
         def step(run: Runner) -> tuple[tuple[Any, ...] | None, int]:
             row = tuple(run.rows(st.lock_workspace, params)[0]) if relock else None
-            return row, int(run.rows(st.largest_stage, params)[0][0])
+            return row, int(run.rows(st.largest_stage, params)[0][0]) if stages else 0
 
         row, largest = await self._conn().call(step)
         if row is not None:  # the first time in this transaction: later changes here build on our own writes
