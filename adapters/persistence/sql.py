@@ -1,7 +1,8 @@
 """The SQL store: rooms, people, the event log and adapters' per-channel state in SQLite or PostgreSQL.
 
 A unit of work locks the room with its first statement (the version bump),
-so commands on one room are serialised across processes. Each process keeps
+so commands on one room are serialised across processes. A command that changes
+workspace settings also locks the workspace row and decides on it as stored. Each process keeps
 the rooms it has seen; the version says whether another process wrote since,
 and then only the people written since are read again.
 """
@@ -220,6 +221,9 @@ class SqlUnitOfWork:
         self._events: list[dict[str, Any]] = []
         self._marks: dict[int, dict[str, Any]] = {}  # room id -> its newest event and next due time
         self._workspaces_written: set[tuple[str, str]] = set()
+        # M2: per workspace, the settings its next write is compared with (as locked, or as cached).
+        self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
+        self._workspaces_locked: set[tuple[str, str]] = set()
         self._committed = False
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -360,14 +364,57 @@ class SqlUnitOfWork:
         if room.dirty_room:
             self._writes.append((st.save_room, mapping.room_params(room, room_id)))
         if room.dirty_workspace:
-            ws = {"platform": room.key.platform, "workspace": room.key.workspace}
-            self._writes.append((st.save_workspace, {**ws, **mapping.settings_params(room.workspace)}))
-            self._workspaces_written.add((room.key.platform, room.key.workspace))
+            self._queue_workspace(room)
         self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
         next_due = room.next_due()
         if events or next_due != loaded.cached.next_due or room_id in self._marks:
             self._marks[room_id] = {"room_id": room_id, "next_due": next_due}
         room.clean()
+
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """Lock the workspace row, refresh room.workspace; with `stages`, return the largest other live stage (C1).
+
+        That stage is the largest among the workspace's other live rooms without a capacity of their
+        own (0 without `stages`), counted under the lock as committed when the count runs. Only
+        commands that change workspace settings call this, so ordinary commands keep their statements.
+        """
+        ws = (room.key.platform, room.key.workspace)
+        loaded = self._loaded[room.key]
+        params = {"platform": ws[0], "workspace": ws[1], "room_id": loaded.cached.room_id}
+        st = self._statements
+        relock = ws not in self._workspaces_locked
+        if not relock and not stages:
+            return 0
+
+        def step(run: Runner) -> tuple[tuple[Any, ...] | None, int]:
+            row = tuple(run.rows(st.lock_workspace, params)[0]) if relock else None
+            return row, int(run.rows(st.largest_stage, params)[0][0]) if stages else 0
+
+        row, largest = await self._conn().call(step)
+        if row is not None:  # the first time in this transaction: later changes here build on our own writes
+            order = room.order
+            room.workspace = mapping.settings_from(row[1:])
+            self._workspace_base[ws] = mapping.settings_params(room.workspace)
+            self._workspaces_locked.add(ws)
+            if room.order != order:
+                room.reorder_requests()  # Q5: the order in force changed under the room's pending line
+            loaded.cached.workspace_version = _UNKNOWN  # the room's copy is newer than the process's cache
+        return largest
+
+    def _queue_workspace(self, room: Room) -> None:
+        """Queue a write of only the workspace settings that changed, so a concurrent change to another survives."""
+        ws = (room.key.platform, room.key.workspace)
+        base = self._workspace_base.get(ws)
+        if base is None:  # not locked (a caller outside the service): compare with the copy the room was given
+            cached = self._store.workspaces.get(ws)
+            base = mapping.settings_params(cached.settings if cached is not None else Settings())
+        now = mapping.settings_params(room.workspace)
+        changed = tuple(name for name in now if now[name] != base.get(name))
+        if changed:
+            statement = self._statements.save_workspace_columns(changed)
+            self._writes.append((statement, {"platform": ws[0], "workspace": ws[1], **{n: now[n] for n in changed}}))
+            self._workspaces_written.add(ws)
+        self._workspace_base[ws] = now
 
     async def commit(self) -> None:
         """Write everything queued and the events, then commit."""
