@@ -19,6 +19,13 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
     parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure PostgreSQL (in a scratch database made and dropped on that server)",
+    )
+    parser.add_argument("--no-limits", action="store_true", help="skip the store-beside-its-limit measurements")
+    parser.add_argument("--no-console", action="store_true", help="skip the console measurement")
+    parser.add_argument(
         "--slack-stampede",
         action="store_true",
         help="instead: Raise-hand clicks through the Slack app over HTTP against the checkout's strict fake Slack",
@@ -129,14 +136,25 @@ def run(args: argparse.Namespace) -> int:
     figures = {"quick": args.quick, "core": core, "persisted": persisted}
     if problem:
         figures["persisted_error"] = problem
+    from benchmarks.report import measure_limits
+
+    limits, limit_problems = measure_limits(args, progress)
+    figures.update(limits)
+    if limit_problems:
+        figures["limit_errors"] = limit_problems
     if not args.json:
         print("\n".join(core_table(core)))
         print()
         if not args.no_persisted:
             print("\n".join(persisted_lines(persisted, problem)))
             print()
+        from benchmarks.report import limit_lines
+
+        if limits or limit_problems:
+            print("\n".join(limit_lines(limits, limit_problems)))
+            print()
     print(json.dumps(figures))
-    return 1 if problem else 0
+    return 1 if problem or limit_problems else 0
 
 
 if __name__ == "__main__":
