@@ -1,6 +1,7 @@
 """Deliver logged events to a platform: read the log with a cursor per room, deliver, then advance.
 
-A crash between delivery and the cursor moving means the event is delivered
+The cursor moves once per command's events (one acknowledgement for the batch), so a crash
+part-way through a command's events means the whole of that command's batch is delivered
 again after a restart; deliverers recognise a repeat by its event id. With several
 processes of one platform, each room is delivered by one of them at a time (the
 store leases rooms: adapters/persistence/delivery.py).
@@ -34,8 +35,17 @@ async def drain(
     *,
     platform: str | None = None,
     owns: Owns | None = None,
+    linger: bool = False,
 ) -> int:
-    """Deliver everything the consumer has not delivered, each command's events together; return how many."""
+    """Deliver everything the consumer has not delivered, each command's events together; return how many.
+
+    Each command's events are acknowledged together once all of them are delivered: after a crash
+    part-way through them, the rest of that batch and the part already sent are delivered again
+    (a deliverer knows a repeat by its event id). With `linger`, a page shorter than asked for ends
+    the drain (nothing was left when it was read) without a last read to confirm it, so the rooms
+    stay leased to this process until its next drain: for a caller that drains again soon and
+    alone (the console, after every line).
+    """
     delivered = 0
     page = batch
     while True:
@@ -43,7 +53,8 @@ async def drain(
         if not pending:
             return delivered
         groups = command_batches(pending)
-        if len(pending) == page:
+        short = len(pending) < page
+        if not short:
             if len(groups) == 1:
                 page *= 2  # one command fills the page: read the rest of it before delivering any of it
                 continue
@@ -53,8 +64,12 @@ async def drain(
             caused = [item.event for item in group]
             for item in group:
                 await deliver(item, caused)
-                await events.ack(consumer, item.id)
-                delivered += 1
+            # The newest event of each room carries the room's cursor past every earlier one.
+            newest = {item.room: item.id for item in group}
+            await events.ack(consumer, *newest.values())
+            delivered += len(group)
+        if short and linger:
+            return delivered
 
 
 async def pump(
@@ -75,6 +90,7 @@ async def pump(
     """
     while True:
         stopping = stop is not None and stop.is_set()
+        wake.clear()  # before reading: a commit during the drain wakes the next round at once
         try:
             await drain(events, consumer, deliver, platform=platform, owns=owns)
         except asyncio.CancelledError:
@@ -84,6 +100,5 @@ async def pump(
             log.exception("delivering events to %s failed; retrying", consumer)
         if stopping:
             return
-        wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=poll_seconds)

@@ -197,14 +197,14 @@ async def _console(args: argparse.Namespace, settings: Settings, lines: list[str
         if interactive and not args.json:
             write(welcome(roles.moderators, roles.admins))
         prompt = (lambda: print("> ", end="", flush=True)) if interactive and not args.json else None
-        await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json)
+        await play_lines(console, read_stream(sys.stdin.buffer, prompt), write, args.json, sys.stdout.flush)
     finally:
         await app.close()
 
 
 def _writer(stream: TextIO) -> Callable[[str], None]:
     def write(line: str) -> None:
-        print(line, file=stream, flush=True)
+        print(line, file=stream)  # flushed once per input line (standard input) or by the stream (a script)
 
     return write
 

@@ -26,9 +26,17 @@ __all__ = [
 
 
 async def play_lines(
-    console: Console, lines: Iterable[str] | AsyncIterator[str], write: Callable[[str], None], as_json_lines: bool
+    console: Console,
+    lines: Iterable[str] | AsyncIterator[str],
+    write: Callable[[str], None],
+    as_json_lines: bool,
+    flush: Callable[[], None] | None = None,
 ) -> None:
-    """Play every line, writing what each recipient is told as soon as the line is done."""
+    """Play every line, writing what each recipient is told as soon as the line is done.
+
+    `flush`, when given, runs once after each line's output (input typed or piped in is answered
+    line by line); a script's output may wait in the stream's buffer.
+    """
 
     async def each() -> AsyncIterator[str]:
         if isinstance(lines, AsyncIterator):
@@ -43,3 +51,5 @@ async def play_lines(
         said = await console.play(line)
         for delivery in said.deliveries:
             write(as_json(delivery) if as_json_lines else as_text(delivery, said.events))
+        if flush is not None:
+            flush()

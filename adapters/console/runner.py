@@ -79,7 +79,7 @@ class Console:
 
     async def catch_up(self) -> None:
         """Skip what earlier runs on the same database already printed."""
-        await drain(self.log, CONSUMER, _ignore)
+        await drain(self.log, CONSUMER, _ignore, linger=True)
 
     async def play(self, text: str) -> Said:
         """Apply one input line; return what everyone is told, state events first, then replies."""
@@ -124,7 +124,8 @@ class Console:
                 said.deliveries.extend(deliveries(item.event))
                 said.events.append(item.event)
 
-        await drain(self.log, CONSUMER, deliver)
+        # One console reads the log after every line: the room stays leased to it between lines.
+        await drain(self.log, CONSUMER, deliver, linger=True)
 
 
 async def _ignore(item: LoggedEvent, caused: Sequence[Event]) -> None:

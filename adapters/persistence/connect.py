@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import quote, unquote
 
 import aiosqlite
 from alembic import command
@@ -16,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 import migrations
-from adapters.persistence.database import Database, EngineDatabase, SqliteDatabase
+from adapters.persistence.database import Checkpointer, Database, EngineDatabase, SqliteDatabase
 from adapters.persistence.errors import StoreUnavailable, is_read_only, one_line
 
 __all__ = ["DatabaseOptions", "OpenDatabase", "StoreUnavailable", "describe", "one_line", "open_database"]
@@ -121,8 +123,11 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
                 "Name a file inside it (e.g. sqlite+aiosqlite:///DIR/stagedoor.db), or choose another URL."
             )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # Autocommit at the driver: the store says BEGIN IMMEDIATE itself when it is about to write.
-    driver = aiosqlite.connect(path, isolation_level=None, uri=uri)
+    # Autocommit at the driver: the store says BEGIN IMMEDIATE itself when it is about to write. The store
+    # runs its steps on the loop's thread with the sqlite3 connection aiosqlite opened (handed back by the
+    # factory), and migrations go through aiosqlite's thread on the very same connection.
+    opened: list[sqlite3.Connection] = []
+    driver = aiosqlite.connect(path, isolation_level=None, uri=uri, check_same_thread=False, factory=_recording(opened))
     try:
         await driver
     except BaseException:
@@ -131,13 +136,19 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
         await asyncio.get_running_loop().run_in_executor(None, driver._thread.join, 5)
         raise
     try:
+        journal = ""
         for pragma in SQLITE_PRAGMAS:
             if pragma.startswith("PRAGMA busy_timeout"):
                 pragma = f"PRAGMA busy_timeout={max(1, round(options.lock_timeout * 1000))}"
-            await driver.execute(pragma)
+            async with driver.execute(pragma) as cursor:
+                row = await cursor.fetchone()
+            if pragma.startswith("PRAGMA journal_mode") and row is not None:
+                journal = str(row[0]).lower()
     except BaseException:
         await driver.close()
         raise
+    # A database in memory has no log to checkpoint; a read-only one cannot be written back.
+    checkpointer = Checkpointer(_rw_uri(path, uri)) if journal == "wal" and not _read_only(path, uri) else None
 
     async def same_connection() -> aiosqlite.Connection:
         return driver
@@ -149,7 +160,30 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return OpenDatabase(SqliteDatabase(driver, describe(url)), engine, "sqlite", close_driver=driver)
+    database = SqliteDatabase(opened[0], describe(url), lock_timeout=options.lock_timeout, checkpointer=checkpointer)
+    return OpenDatabase(database, engine, "sqlite", close_driver=driver)
+
+
+def _recording(opened: list[sqlite3.Connection]) -> type[sqlite3.Connection]:
+    """Return a sqlite3 connection class that keeps each connection it makes in `opened`."""
+
+    class Recorded(sqlite3.Connection):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    return Recorded
+
+
+def _read_only(path: str, uri: bool) -> bool:
+    return uri and "mode=ro" in path
+
+
+def _rw_uri(path: str, uri: bool) -> str:
+    """Return a URI that opens the same file for writing but never creates it (a vanished file stays gone)."""
+    if uri:
+        return path
+    return "file:" + quote(str(Path(path).resolve())) + "?mode=rw"
 
 
 async def _open_postgresql(url: URL, options: DatabaseOptions) -> OpenDatabase:

@@ -1,21 +1,21 @@
-"""Connections that run a batch of statements in one go: one thread hop on SQLite, one greenlet on PostgreSQL.
+"""Connections that run a batch of statements in one go: on the loop's thread on SQLite, one greenlet on PostgreSQL.
 
 The repository writes each step of a unit of work (load, write + commit) as a
-plain function over a `Runner`. On SQLite that function runs on aiosqlite's
-worker thread against the sqlite3 connection, so a whole step costs one hop
-between threads instead of several per statement; on PostgreSQL it runs
-through SQLAlchemy's `run_sync` over asyncpg, statement by statement.
+plain function over a `Runner`. On SQLite that function runs on the event loop's
+own thread against the sqlite3 connection (no thread hop: see SqliteConnection
+for why nothing there waits); on PostgreSQL it runs through SQLAlchemy's
+`run_sync` over asyncpg, statement by statement.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol, TypeVar
 
-import aiosqlite
 from sqlalchemy import Connection, Executable
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -23,7 +23,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.persistence.errors import is_busy, is_disconnect, translate
 from adapters.persistence.statements import PREFIX, bind
 
-__all__ = ["Database", "EngineDatabase", "Runner", "SqliteDatabase", "StepConnection", "check", "is_busy"]
+__all__ = [
+    "Checkpointer",
+    "Database",
+    "EngineDatabase",
+    "Runner",
+    "SqliteDatabase",
+    "StepConnection",
+    "check",
+    "is_busy",
+]
 
 T = TypeVar("T")
 
@@ -121,43 +130,90 @@ class SqliteCompiler:
 
 
 class SqliteConnection:
-    """The store's one SQLite connection; steps run on aiosqlite's worker thread."""
+    """The store's one SQLite connection; steps run right here, on the event loop's thread.
 
-    def __init__(self, driver: aiosqlite.Connection, compiler: SqliteCompiler, where: str) -> None:
-        self._driver = driver
-        self._compiler = compiler
+    In WAL with synchronous=NORMAL a commit appends to the log and never waits for a flush, so
+    a step costs less on this thread than the two thread hops of running it elsewhere. What
+    could block is kept off the loop: the connection never waits for a lock (busy_timeout=0);
+    a step refused because another connection writes is run again after a pause, until
+    STAGEDOOR_DB_LOCK_TIMEOUT has passed; and checkpoints (which flush) run on a thread of their
+    own (`Checkpointer`). Migrations and `SqlStore.engine` use the same connection through
+    aiosqlite's thread, before the store's first step or while it is idle.
+    """
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        compiler: SqliteCompiler,
+        where: str,
+        lock_timeout: float = 5.0,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
+        self._connection = connection
+        self._runner = SqliteRunner(connection, compiler)
         self._where = where  # the database, as messages name it
+        self._lock_timeout = lock_timeout
+        self._checkpointer = checkpointer
+        self._on_loop = False  # until the first step: migrations wait for locks inside SQLite, off the loop
 
-    def _in_thread(self, step: Callable[[Runner], T], commit: bool) -> T:
-        connection = self._driver._conn
-        result = step(SqliteRunner(connection, self._compiler))
-        if commit and connection.in_transaction:
-            connection.execute("COMMIT")
-        return result
+    def _take_over(self) -> None:
+        """Stop waiting inside SQLite (the store waits by pausing instead) and leave checkpoints to the thread."""
+        self._connection.execute("PRAGMA busy_timeout=0")
+        if self._checkpointer is not None:
+            self._connection.execute("PRAGMA wal_autocheckpoint=0")
+        self._on_loop = True
+
+    async def _run(self, step: Callable[[Runner], T], commit: bool) -> T:
+        if not self._on_loop:
+            self._take_over()
+        connection = self._connection
+        # Only a step that starts outside a transaction can be run again from its start when refused.
+        fresh = not connection.in_transaction
+        waits = iter(BUSY_WAITS)
+        deadline: float | None = None
+        while True:
+            try:
+                result = step(self._runner)
+                if commit and connection.in_transaction:
+                    connection.execute("COMMIT")
+            except Exception as error:
+                if not (fresh and is_busy(error)):
+                    raise
+                _rollback(connection)  # what the refused step began, nothing else
+                now = time.monotonic()
+                deadline = deadline if deadline is not None else now + self._lock_timeout
+                if now >= deadline:
+                    raise
+                await asyncio.sleep(min(next(waits, BUSY_WAITS[-1]), deadline - now))
+                continue
+            if commit and self._checkpointer is not None:
+                self._checkpointer.committed()
+            return result
 
     async def call(self, step: Callable[[Runner], T]) -> T:
         try:
-            # aiosqlite's own way to run a function on its thread (its execute() uses it too).
-            return await self._driver._execute(self._in_thread, step, False)  # type: ignore[no-any-return,no-untyped-call]
+            return await self._run(step, False)
         except Exception as error:
             check(error, self._where)
             raise
 
     async def finish(self, step: Callable[[Runner], None]) -> None:
         try:
-            await self._driver._execute(self._in_thread, step, True)  # type: ignore[no-untyped-call]
+            await self._run(step, True)
         except Exception as error:
             check(error, self._where)
             raise
 
     async def rollback(self) -> None:
-        # Always queued, never skipped on a look at in_transaction: a step whose caller was cancelled
-        # may still be waiting its turn on the worker thread, and this must run after it.
         try:
-            await self._driver._execute(_rollback, self._driver._conn)  # type: ignore[no-untyped-call]
+            _rollback(self._connection)
         except Exception as error:
             check(error, self._where)
             raise
+
+
+# Pauses between tries of a step refused for a lock, in seconds: SQLite's own busy handler's steps.
+BUSY_WAITS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
 
 
 def _rollback(connection: sqlite3.Connection) -> None:
@@ -165,11 +221,54 @@ def _rollback(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
 
 
+class Checkpointer:
+    """Copies the WAL into the database file on a worker thread, every so many commits (it flushes there).
+
+    A passive checkpoint on a connection of its own, opened for the checkpoint and closed after
+    it: it never waits for the store's writer nor holds it up, and it never creates a file that
+    has gone (mode=rw). A failure is left for the store's own statements to report.
+    """
+
+    EVERY = 1000  # commits between checkpoints: a few thousand pages of log
+
+    def __init__(self, target: str) -> None:
+        self._target = target  # a file: URI
+        self._commits = 0
+        self._running: asyncio.Future[None] | None = None
+
+    def committed(self) -> None:
+        """Count a commit; start a checkpoint when enough are in the log and none runs."""
+        self._commits += 1
+        if self._commits >= self.EVERY and (self._running is None or self._running.done()):
+            self._commits = 0
+            self._running = asyncio.get_running_loop().run_in_executor(None, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        try:
+            connection = sqlite3.connect(self._target, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()
+
+
 class SqliteDatabase:
     """One SQLite connection per store: SQLite lets one writer in at a time anyway."""
 
-    def __init__(self, driver: aiosqlite.Connection, where: str = "sqlite") -> None:
-        self._borrowed = _Borrowed(SqliteConnection(driver, SqliteCompiler(), where), asyncio.Lock())
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        where: str = "sqlite",
+        *,
+        lock_timeout: float = 5.0,
+        checkpointer: Checkpointer | None = None,
+    ) -> None:
+        steps = SqliteConnection(connection, SqliteCompiler(), where, lock_timeout, checkpointer)
+        self._borrowed = _Borrowed(steps, asyncio.Lock())
 
     def connection(self) -> AbstractAsyncContextManager[StepConnection]:
         """Borrow the connection for one unit of work or read."""
