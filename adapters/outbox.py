@@ -10,7 +10,6 @@ store leases rooms: adapters/persistence/delivery.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -25,6 +24,7 @@ log = logging.getLogger(__name__)
 # (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
 Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
 Owns = Callable[[RoomKey], bool]  # which rooms this process delivers (a Discord shard's guilds, say)
+LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
 
 
 async def drain(
@@ -85,14 +85,18 @@ async def pump(
 ) -> None:
     """Keep delivering: on every wake-up (a local commit) and every poll (other processes' commits).
 
-    Once `stop` is set (and `wake` with it), deliver what is committed by then and return: stopping
-    never cuts a delivery in half, so nothing is sent twice after a restart.
+    While local commits keep coming, each round lingers (no last read to confirm the log is empty,
+    rooms stay leased); once `LINGER_SECONDS` pass without one, a full round gives back the rooms
+    that have nothing left, so another process takes them at once. Once `stop` is set (and `wake`
+    with it), deliver what is committed by then and return: stopping never cuts a delivery in
+    half, so nothing is sent twice after a restart.
     """
+    linger = False  # the first round, and every round after a quiet spell, reads until nothing is left
     while True:
         stopping = stop is not None and stop.is_set()
         wake.clear()  # before reading: a commit during the drain wakes the next round at once
         try:
-            await drain(events, consumer, deliver, platform=platform, owns=owns)
+            await drain(events, consumer, deliver, platform=platform, owns=owns, linger=linger and not stopping)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -100,5 +104,8 @@ async def pump(
             log.exception("delivering events to %s failed; retrying", consumer)
         if stopping:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=min(LINGER_SECONDS, poll_seconds) if linger else poll_seconds)
+            linger = True  # woken by a commit: more are likely to follow
+        except TimeoutError:
+            linger = False

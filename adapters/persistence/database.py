@@ -224,12 +224,18 @@ def _rollback(connection: sqlite3.Connection) -> None:
 class Checkpointer:
     """Copies the WAL into the database file on a worker thread, every so many commits (it flushes there).
 
-    A passive checkpoint on a connection of its own, opened for the checkpoint and closed after
-    it: it never waits for the store's writer nor holds it up, and it never creates a file that
-    has gone (mode=rw). A failure is left for the store's own statements to report.
+    First a passive checkpoint, which copies the bulk of the log without holding anyone up, then
+    a restarting one, which takes the write lock for the little left, so the next writer starts
+    the log from its beginning and the file stays small under steady load. Meanwhile the store's
+    steps are refused the lock and try again after a pause, on the loop, never blocked. It opens
+    a connection of its own for each checkpoint (mode=rw: a file that has gone is not made
+    again) and leaves any failure for the store's own statements to report.
     """
 
-    EVERY = 1000  # commits between checkpoints: a few thousand pages of log
+    EVERY = 500  # commits between checkpoints: a few thousand pages of log
+    # How long the restarting checkpoint may wait for the lock, and then for readers (holding the lock):
+    # short, so a long reader elsewhere (an export) never keeps the store's writers out for long.
+    RESTART_WAIT = 0.1
 
     def __init__(self, target: str) -> None:
         self._target = target  # a file: URI
@@ -245,11 +251,14 @@ class Checkpointer:
 
     def _checkpoint(self) -> None:
         try:
-            connection = sqlite3.connect(self._target, uri=True, isolation_level=None, check_same_thread=False)
+            connection = sqlite3.connect(
+                self._target, uri=True, isolation_level=None, check_same_thread=False, timeout=self.RESTART_WAIT
+            )
         except sqlite3.Error:
             return
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
         except sqlite3.Error:
             pass
         finally:
