@@ -98,7 +98,8 @@ class Console:
             replies = await self.service.handle(self.room, c.Tick(c.Actor("")))
         else:
             replies = await self._act(line)
-        await self._deliver_logged(said)
+        if any(not event.is_reply for event in replies):  # the line logged something: read it from the log
+            await self._deliver_logged(said)
         for reply in (event for event in replies if event.is_reply):
             said.deliveries += deliveries(reply)
             said.events.append(reply)
