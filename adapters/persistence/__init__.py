@@ -4,7 +4,7 @@
   and adapters' own per-channel state).
 - statements.py: every statement as SQLAlchemy Core, built once per dialect.
 - mapping.py: rows <-> core objects (Room, Person, Session, Settings, LoggedEvent).
-- database.py: run a step of statements in one go (SQLite: one hop to aiosqlite's thread).
+- database.py: run a step of statements in one go (SQLite: on the event loop's thread, no hop).
 - errors.py: what a database error means: busy (StoreBusy, retried or answered) or unusable (StoreUnavailable).
 - connect.py: open a URL (PostgreSQL with bounded lock and statement waits), migrate with Alembic.
 - sql.py: SqlStore and its unit of work (version-locked rooms, per-process room cache, event log, adapter state).
