@@ -64,14 +64,16 @@ async def test_C1_J9_X3_random_commands_from_three_processes_keep_every_invarian
     assert set(times.values()) == {1}  # no crash: every event delivered exactly once between the processes
 
 
-async def _wait_mid_delivery(journal: Path, since: int, timeout: float = 10.0) -> None:
-    """Wait until the journal grew past `since` bytes and ends with a delivery not yet acknowledged."""
+async def _one_mid_delivery(workers: list[Worker], timeout: float = 20.0) -> int:
+    """Return the index of a worker whose journal ends with a delivery it has not acknowledged yet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        text = journal.read_text() if journal.exists() else ""
-        if len(text) > since and text.endswith("\n") and text.splitlines()[-1].startswith("D "):
-            return
+        for index, worker in enumerate(workers):
+            text = worker.journal.read_text() if worker.journal is not None and worker.journal.exists() else ""
+            if text.endswith("\n") and text.splitlines()[-1].startswith("D "):
+                return index
         await asyncio.sleep(0.001)
+    raise AssertionError("no worker was caught delivering: nothing to kill mid-delivery")
 
 
 async def test_X3_J9_a_worker_killed_mid_run_and_restarted_breaks_no_invariant_and_its_rooms_are_delivered_at_once(
@@ -86,21 +88,22 @@ async def test_X3_J9_a_worker_killed_mid_run_and_restarted_breaks_no_invariant_a
         await batch(workers, 0, 1_000.0, COMMANDS)
         await check_rooms(database_url, w.ROOMS, w.MODERATOR_NAMES)
 
-        victim = workers[0]
-        assert victim.journal is not None
-        size = victim.journal.stat().st_size if victim.journal.exists() else 0
         for worker in workers:
             await worker.send(op="batch", n=1, now=1_000.0 + STEP, seed=1, commands=COMMANDS)
-        await _wait_mid_delivery(victim.journal, size)
+        index = await _one_mid_delivery(workers)
+        victim = workers[index]
         await victim.kill()
-        for worker in workers[1:]:
-            answer = await worker.receive()
-            assert answer["op"] == "done" and not answer["failed"], answer
+        for worker in workers:
+            if worker is not victim:
+                answer = await worker.receive()
+                assert answer["op"] == "done" and not answer["failed"], answer
         assert victim.process.returncode == -9
         await check_rooms(database_url, w.ROOMS, w.MODERATOR_NAMES)
         killed.append(Journal.read(victim.journal))
 
-        workers[0] = await Worker.start(database_url, tmp_path, 0, journal=True, tasks=TASKS, lease=600, delay=0.002)
+        workers[index] = await Worker.start(
+            database_url, tmp_path, index, journal=True, tasks=TASKS, lease=600, delay=0.002
+        )
         for n in (2, 3):
             await batch(workers, n, 1_000.0 + STEP * n, COMMANDS)
             await check_rooms(database_url, w.ROOMS, w.MODERATOR_NAMES)
@@ -114,7 +117,6 @@ async def test_X3_J9_a_worker_killed_mid_run_and_restarted_breaks_no_invariant_a
     journals = [*killed, *(Journal.read(worker.journal) for worker in workers)]
     times = check_delivery(await logged(database_url), journals, killed)
     (dead,) = killed
-    assert dead.delivered, "the killed worker had delivered nothing: the kill came too early to prove anything"
     survivors = {event_id for journal in journals[1:] for event_id, _, _ in journal.delivered}
     # What it sent without acknowledging is sent again by another process: at least once, across the crash.
     # (One may be missing from the repeats: an acknowledgement committed just before the kill, not yet journalled.)
