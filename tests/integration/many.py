@@ -113,7 +113,7 @@ async def setup_rooms(url: str, clock: float = 1_000.0) -> None:
             for command in (
                 c.SetCapacity(w.ADMIN, "4"),
                 c.SetExpiry(w.ADMIN, "5"),
-                c.SetTurn(w.ADMIN, "8"),
+                c.SetTurn(w.ADMIN, "5"),
                 c.SetCooldown(w.ADMIN, "0"),
                 c.StartSession(w.HOST, "request"),
             ):

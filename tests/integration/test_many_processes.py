@@ -20,7 +20,7 @@ from tests.integration.many import Journal, Worker, batch, check_delivery, logge
 PROCESSES = 3
 TASKS = 4
 COMMANDS = 15  # per task and batch: 180 commands a batch
-STEP = 6.0  # stage seconds between batches: invitations (5 s) lapse and turns (8 s) end along the way
+STEP = 6.0  # stage seconds between batches: invitations (5 s) lapse and turns (5 s) end along the way
 
 
 async def _start(url: str, scratch: Path, indexes: range, **options: object) -> list[Worker]:
