@@ -92,9 +92,11 @@ async def _worker(url: str, workspace: str, count: int, index: int, tasks: int) 
                         done += 1
                         refused += any(isinstance(event, ErrorReply) for event in events)
 
+        cpu = time.process_time()
         counts = await asyncio.gather(*(task(n) for n in range(tasks)))
+        cpu = time.process_time() - cpu
         print(json.dumps({"commands": sum(n[0] for n in counts), "refused": sum(n[1] for n in counts),
-                          "busy": sum(n[2] for n in counts)}), flush=True)  # fmt: skip
+                          "busy": sum(n[2] for n in counts), "cpu_seconds": cpu}), flush=True)  # fmt: skip
     finally:
         await store.close()
 
@@ -152,6 +154,8 @@ async def _run(url: str, processes: int, count: int, tasks: int, seconds: float)
         "commands_per_s": round(commands / seconds, 1),
         "refused": sum(answer["refused"] for answer in answers),
         "busy": sum(answer["busy"] for answer in answers),
+        # The bot processes' own CPU per command: times commands/s, the cores they kept busy.
+        "cpu_ms_per_command": round(1000 * sum(answer["cpu_seconds"] for answer in answers) / max(commands, 1), 2),
     }
 
 
@@ -196,10 +200,11 @@ def scale_out_lines(figures: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: skipped (give a PostgreSQL URL to measure it)")
             continue
         lines.append(f"{label}:")
-        lines.append(f"  {'processes':>9}  {'commands/s':>10}  {'vs 1':>5}  {'busy':>5}")
+        lines.append(f"  {'processes':>9}  {'commands/s':>10}  {'vs 1':>5}  {'busy':>5}  {'bot CPU ms/command':>18}")
         for row in rows:
             lines.append(
                 f"  {row['processes']:>9}  {row['commands_per_s']:>10,.1f}  {row['ratio']:>5.2f}  {row['busy']:>5}"
+                f"  {row['cpu_ms_per_command']:>18.2f}"
             )
     return lines
 
