@@ -59,9 +59,13 @@ class Clicks:
     async def _handle(self, interaction: discord.Interaction, click: Click) -> None:
         """Handle a click: the room and the target come from the button, the permission from Discord now."""
         runtime = self.runtime
-        channel = runtime.channel_for(room_key(click.guild_id, click.channel_id))
+        key = room_key(click.guild_id, click.channel_id)
+        channel = runtime.channel_for(key)
         if channel is None:
-            await answer(interaction, replies.unknown_room())
+            # A DM's click reaches shard 0 only (Discord sends events without a guild to it): a server another
+            # process's shards serve is not seen here.
+            foreign = runtime.owns is not None and not runtime.owns(key)
+            await answer(interaction, replies.other_process() if foreign else replies.unknown_room())
             return
         place = place_for(channel)
         action, user_id = click.action, click.user_id

@@ -80,6 +80,14 @@ def unknown_room() -> Message:
     return Message(content="That channel is gone or I can no longer see it, so this button does nothing now.")
 
 
+def other_process() -> Message:
+    """Answer a click in a DM on a button of a server this process's shards do not serve."""
+    return Message(
+        content="I can't act on that server from here. Use the buttons on the stage's panel, or /stage in its "
+        "channel, instead."
+    )
+
+
 def account_gone() -> Message:
     """Answer a click on someone whose account is gone."""
     return Message(content="That person's account is gone; nothing changed.")

@@ -11,6 +11,7 @@ import discord
 
 from adapters.discord.client import StageBot, build_bot
 from adapters.discord.runtime import DiscordParts
+from adapters.discord.shards import ShardPlan
 from adapters.platform import PlatformFailure, wait_for_tasks
 
 log = logging.getLogger("stagedoor.discord")
@@ -42,6 +43,7 @@ class DiscordPlatform:
             raise PlatformFailure(NAME, f"DISCORD_TOKEN is not set: {TOKEN_HELP}")
         logging.getLogger("discord.client").addFilter(_not_about_voice_playback)
         bot = self.bot = build_bot(self._parts)
+        log.info("discord: running %s", ShardPlan.of(self._parts.options).describe())
         await bot.__aenter__()
         try:
             await bot.login(token)
@@ -63,7 +65,7 @@ class DiscordPlatform:
         bot = self.bot
         if bot is None or bot.is_closed() or not bot.is_ready():
             return False
-        return bot.ws is not None and bool(bot.ws.open)
+        return bot.gateway_open()
 
     async def run(self) -> None:
         """Hold the gateway (discord.py resumes dropped connections itself); raise when it gives up."""
@@ -92,10 +94,8 @@ class DiscordPlatform:
 
     async def stop_input(self) -> None:
         """Close the gateway: Discord sends no more events or clicks; HTTP stays open for the answers."""
-        bot = self.bot
-        if bot is not None and bot.ws is not None and bot.ws.open:
-            with contextlib.suppress(Exception):
-                await bot.ws.close(code=1000)
+        if self.bot is not None:
+            await self.bot.close_gateway()
 
     async def finish(self, seconds: float) -> list[str]:
         """Let accepted commands and clicks end, deliver committed events, show pending panels."""
