@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import discord
 import pytest
 import pytest_asyncio
 import simcord
 
+from adapters.discord.buttons import custom_id
 from adapters.discord.client import ShardedStageBot
 from adapters.discord.notify import CONSUMER
 from adapters.discord.runtime import PLATFORM, room_key
@@ -202,3 +204,27 @@ def test_X3_the_settings_reach_the_bot_as_discord_py_shard_options() -> None:
     assert plan.describe() == "shards 1, 3 of 4"
     unset = ShardPlan.of(replace(options, shard_count=None, shard_ids=None))
     assert unset.client_options() == {"shard_count": None} and unset.owns() is None  # discord.py asks Discord
+
+
+async def test_X3_a_dm_click_for_another_shards_server_reaches_shard_0_and_is_told_to_use_the_channel(
+    env: simcord.Env, app: App, other: SqlStore
+) -> None:
+    """Discord sends events without a guild (a DM's click) to shard 0 only; that process cannot see the server."""
+    theirs = build(env, "theirs", shard=1)
+    await settle(env)
+    await other_process_runs(app, other, theirs)
+    button = discord.ui.Button[discord.ui.View](
+        label="Decline invitation", custom_id=custom_id("decinv", theirs.handle.id, theirs.stage.id)
+    )
+    view = discord.ui.View()
+    view.add_item(button)
+    user = await env.bot.fetch_user(theirs.alex.id)
+    await user.send("You are invited to the stage.", view=view)  # as shard 1's process sent it
+    dm = simcord.UserHandle(env, env.backend.get_user(theirs.alex.id))
+    message = next(m for m in dm.dm_channel.history() if m.author.bot)
+    result = await dm.click(message, label="Decline invitation")
+    await settle(env)
+    assert result.response is not None and result.ephemeral
+    assert "can't act on that server from here" in (result.response.content or "")
+    history = await other.history(theirs.key)
+    assert not any(isinstance(item.event, ev.InvitationDeclined) for item in history)  # nothing changed
