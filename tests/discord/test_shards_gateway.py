@@ -20,6 +20,7 @@ import pytest
 import pytest_asyncio
 import simcord
 
+from adapters.discord import DiscordPlatform
 from adapters.discord.buttons import custom_id
 from adapters.discord.client import ShardedStageBot
 from adapters.discord.notify import CONSUMER
@@ -184,17 +185,17 @@ class TestOneProcessAllShards:
         for guild in (zero, one):
             assert any("started" in line.lower() for line in guild.chat()), guild.chat()
 
-    async def test_X3_closing_the_gateway_closes_every_shard_and_discord_sends_no_more(
-        self, env: simcord.Env, app: App
-    ) -> None:
+    async def test_X3_readiness_needs_every_shard_and_a_stop_closes_them_all(self, env: simcord.Env, app: App) -> None:
         bot = env.bot
         assert isinstance(bot, ShardedStageBot)
         build(env, "zero", shard=0)
         await settle(env)
-        assert bot.gateway_open()
-        await bot.close_gateway()
-        assert not bot.gateway_open()
-        assert all(shard.is_closed() for shard in bot.shards.values())
+        platform = DiscordPlatform(app)
+        platform.bot = bot  # what start() built: stagedoor run's bot
+        assert await platform.connected()
+        await platform.stop_input()  # a stop: Discord sends no more events to any shard
+        assert all(shard.is_closed() for shard in bot.shards.values()) and len(bot.shards) == 2
+        assert not await platform.connected()
 
 
 def test_X3_the_settings_reach_the_bot_as_discord_py_shard_options() -> None:
