@@ -81,10 +81,10 @@ def unknown_room() -> Message:
 
 
 def other_process() -> Message:
-    """Answer a click in a DM on a button of a server this process's shards do not serve."""
+    """Answer a Join stage in a DM for a server this process's shards do not serve (its voice is not seen here)."""
     return Message(
-        content="I can't act on that server from here. Use the buttons on the stage's panel, or /stage in its "
-        "channel, instead."
+        content="I can't act on that server from here: joining needs its voice channel. Use Join stage on the "
+        "stage's panel, or /stage join in its channel."
     )
 
 

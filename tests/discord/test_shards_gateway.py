@@ -207,25 +207,58 @@ def test_X3_the_settings_reach_the_bot_as_discord_py_shard_options() -> None:
     assert unset.client_options() == {"shard_count": None} and unset.owns() is None  # discord.py asks Discord
 
 
-async def test_X3_a_dm_click_for_another_shards_server_reaches_shard_0_and_is_told_to_use_the_channel(
+async def dm_button(env: simcord.Env, to: simcord.MemberActor, label: str, *ids: int) -> discord.Message:
+    """A DM with one stagedoor button, as shard 1's process sends it (its notices carry the room in the id)."""
+    view = discord.ui.View()
+    view.add_item(discord.ui.Button[discord.ui.View](label=label, custom_id=custom_id(*ids)))  # type: ignore[arg-type]
+    user = await env.bot.fetch_user(to.id)
+    return await user.send(f"{label}?", view=view)
+
+
+async def dm_click(env: simcord.Env, who: simcord.MemberActor, label: str) -> simcord.InteractionResult:
+    dm = simcord.UserHandle(env, env.backend.get_user(who.id))
+    message = [m for m in dm.dm_channel.history() if m.author.bot and m.content == f"{label}?"][-1]
+    result = await dm.click(message, label=label)
+    await settle(env)
+    assert result.response is not None and result.ephemeral
+    return result
+
+
+async def test_X3_A3_a_dm_click_for_another_shards_server_reaches_shard_0_which_acts_with_roles_read_over_http(
     env: simcord.Env, app: App, other: SqlStore
 ) -> None:
-    """Discord sends events without a guild (a DM's click) to shard 0 only; that process cannot see the server."""
+    """Discord sends events without a guild (a DM's click) to shard 0 only; that process does not see the server."""
     theirs = build(env, "theirs", shard=1)
     await settle(env)
     await other_process_runs(app, other, theirs)
-    button = discord.ui.Button[discord.ui.View](
-        label="Decline invitation", custom_id=custom_id("decinv", theirs.handle.id, theirs.stage.id)
-    )
-    view = discord.ui.View()
-    view.add_item(button)
-    user = await env.bot.fetch_user(theirs.alex.id)
-    await user.send("You are invited to the stage.", view=view)  # as shard 1's process sent it
-    dm = simcord.UserHandle(env, env.backend.get_user(theirs.alex.id))
-    message = next(m for m in dm.dm_channel.history() if m.author.bot)
-    result = await dm.click(message, label="Decline invitation")
-    await settle(env)
-    assert result.response is not None and result.ephemeral
-    assert "can't act on that server from here" in (result.response.content or "")
+    server, room = theirs.handle.id, theirs.stage.id
+    await dm_button(env, theirs.alex, "Join stage", "join", server, room)
+    await dm_button(env, theirs.alex, "Decline invitation", "decinv", server, room)
+    await dm_button(env, theirs.alex, "Invite on stage", "invite", server, room, theirs.alex.id)
+    await dm_button(env, theirs.mo, "Invite on stage", "invite", server, room, theirs.alex.id)
+
+    def logged(kind: type[ev.Event]) -> int:
+        return sum(isinstance(item.event, kind) for item in history)
+
+    # Joining needs the voice channel's connections, which only shard 1's gateway has: told where to go instead.
+    joined = await dm_click(env, theirs.alex, "Join stage")
+    assert "can't act on that server from here" in (joined.response.content or "")
     history = await other.history(theirs.key)
-    assert not any(isinstance(item.event, ev.InvitationDeclined) for item in history)  # nothing changed
+    assert logged(ev.StageJoined) == 0
+
+    declined = await dm_click(env, theirs.alex, "Decline invitation")
+    assert "You declined the invitation" in (declined.response.content or "")
+    history = await other.history(theirs.key)
+    assert logged(ev.InvitationDeclined) == 1
+
+    # Who may moderate is read from Discord at the click (A3), over HTTP: roles and the channel's overwrites.
+    refused = await dm_click(env, theirs.alex, "Invite on stage")
+    assert "Only moderators" in (refused.response.content or ""), refused.response.content
+    invited = await dm_click(env, theirs.mo, "Invite on stage")
+    assert "Invitation sent to" in (invited.response.content or "")
+    history = await other.history(theirs.key)
+    assert logged(ev.InvitationSent) == 2
+
+    # Committed here, delivered by the server's own process: this one never leased or told the room.
+    assert app.store is not None and await _leases(app.store, theirs.key) == []
+    assert theirs.chat() == []
