@@ -18,6 +18,14 @@ log = logging.getLogger("stagedoor.discord")
 
 NAME = "discord"
 TOKEN_HELP = "copy the token from the Bot page of the application in Discord's developer portal"
+# Discord's gateway close codes about shards (discord-api-docs `opcodes-and-status-codes`: 4010 "Invalid shard",
+# 4011 "Sharding required"): the settings must change, so trying again as is cannot help.
+SHARD_CLOSES = {
+    4010: "the gateway refused this process's shard (4010 Invalid shard): check DISCORD_SHARD_COUNT and "
+    "DISCORD_SHARD_IDS (a large bot's count must be a multiple of the one Discord gave it)",
+    4011: "the gateway requires more shards (4011 Sharding required): raise DISCORD_SHARD_COUNT, or unset it "
+    "and DISCORD_SHARD_IDS to use as many as Discord recommends",
+}
 # Tasks discord.py starts for each gateway event, slash command and component click.
 WORK_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch")
 
@@ -81,6 +89,8 @@ class DiscordPlatform:
         except discord.ConnectionClosed as error:
             if error.code == 4004:
                 raise PlatformFailure(NAME, f"the gateway refused DISCORD_TOKEN (4004): {TOKEN_HELP}") from None
+            if error.code in SHARD_CLOSES:
+                raise PlatformFailure(NAME, SHARD_CLOSES[error.code]) from None
             if bot.is_closed():
                 raise PlatformFailure(NAME, f"the gateway closed for good (code {error.code})") from None
             raise

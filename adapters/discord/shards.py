@@ -4,9 +4,10 @@ Discord routes a guild's gateway events to one shard, by its "Sharding Formula"
 (discord/discord-api-docs `developers/events/gateway.mdx` § Sharding, @ acbe37f4):
 `shard_id = (guild_id >> 22) % num_shards`; "each shard can only support a maximum of
 2500 guilds, and apps that are in 2500+ guilds *must* enable sharding". discord.py's
-`AutoShardedClient` runs several shards in one process: without `shard_count` it asks
-Discord's Get Gateway Bot endpoint how many to use; with `shard_ids` (which needs
-`shard_count`) it runs only those.
+`AutoShardedClient` runs several shards in one process (discord.py 2.7 docs: "If no
+shard_count is provided, then the library will use the Bot Gateway endpoint call to figure
+out how many shards to use. If a shard_ids parameter is given, then those shard IDs will be
+used to launch the internal shards. Note that shard_count must be provided if this is used.").
 
 A process owns the rooms of the guilds its shards receive: it enforces them (Discord
 sends it their voice changes and commands), delivers their events and fires their

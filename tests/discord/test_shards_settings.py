@@ -9,12 +9,18 @@ three shards, you'd use the following values for `shard` for each connection: `[
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import discord
 import pytest
 from pydantic import ValidationError
 
-from adapters.discord.runtime import room_key
+from adapters.discord import DiscordPlatform
+from adapters.discord.client import ShardedStageBot
+from adapters.discord.runtime import DiscordOptions, DiscordParts, room_key
 from adapters.discord.shards import ShardPlan, shard_of
+from adapters.discord.sync import DefinitionsOnly
+from adapters.platform import PlatformFailure
 from bot.cli import _settings_problem
 from bot.lifecycle import discord_options
 from bot.settings import Settings
@@ -104,3 +110,23 @@ def test_X3_stagedoor_run_with_a_bad_shard_setting_says_one_line_naming_it_and_e
 ) -> None:
     done = run_stagedoor("run", cwd=tmp_path, env={"DISCORD_TOKEN": "not-used", **environment})
     assert_one_clear_line(done, names, words)
+
+
+class ClosedByDiscord(ShardedStageBot):
+    """The real bot, whose gateway Discord closes with a shard close code at connect."""
+
+    code = 0
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        raise discord.ConnectionClosed(SimpleNamespace(close_code=self.code), shard_id=0)  # type: ignore[arg-type]
+
+
+async def test_X3_a_gateway_that_refuses_the_shards_stops_discord_with_what_to_change() -> None:
+    parts = DiscordParts(DefinitionsOnly(), DefinitionsOnly(), DiscordOptions(token="t", shard_count=2))
+    for code, words in ((4010, "DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS"), (4011, "raise DISCORD_SHARD_COUNT")):
+        platform = DiscordPlatform(parts)
+        bot = platform.bot = ClosedByDiscord(parts)
+        bot.code = code
+        with pytest.raises(PlatformFailure) as failure:
+            await platform.run()
+        assert failure.value.permanent and str(code) in failure.value.reason and words in failure.value.reason
