@@ -177,7 +177,7 @@ class SqlUnitOfWork:
             cached = store.rooms[key] = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
         elif result.people is not None:
             mapping.apply_room_row(cached.room, result.state)
-            cached.room.load_people([mapping.person_from(row) for row in result.people])
+            cached.room.apply_people([mapping.person_from(row) for row in result.people])
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         cached.next_due = result.next_due
         if cached.workspace_version != workspace.version:
