@@ -306,7 +306,7 @@ def run_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.processes is not None:
         from benchmarks.scale_out import run as scale_out
 
-        return scale_out(args.processes or getattr(args, "postgres", None), quick=args.quick, as_json=args.json)
+        return scale_out(args.processes or args.postgres, quick=args.quick, as_json=args.json)
     from benchmarks.__main__ import run
 
     return run(args)
