@@ -38,6 +38,7 @@ WORKSPACE_CHANNEL = "*"
 # client's retries. A holder of this host that no longer runs is passed over at once.
 DRAWING_SECONDS = 60.0
 DRAWING = "drawing"  # the row's key for who draws the channel's messages now: [process, until]
+RELOAD_SECONDS = 2.0  # a lookup that misses reads every channel again at most this often
 
 
 class AdapterStateStore(Protocol):
@@ -120,6 +121,7 @@ class SlackState:
         self._stored: dict[RoomKey, dict[str, Any]] = {}  # each channel's fields as last read or written
         self._saving = asyncio.Lock()
         self.refreshes = 0  # channel reads since start (the cost of sharing with other replicas)
+        self._reloaded = -RELOAD_SECONDS  # when every channel was last read again (by the monotonic clock)
         self.owner = process_name()  # who holds a channel's drawing, as other replicas read it
 
     @classmethod
@@ -151,8 +153,27 @@ class SlackState:
         """Read every channel again (a channel another replica made a room, or gated, is learnt)."""
         if self._store is None:
             return
+        self._reloaded = time.monotonic()
         for key, data in (await self._store.load_adapter_state(PLATFORM)).items():
             self._take(key, data)
+
+    async def stage_channel_room(self, team: str, channel: str) -> RoomKey | None:
+        """Return the room whose gated stage channel this is, as stored now (another replica may have gated it)."""
+        return await self._find(lambda: self.room_of_stage_channel(team, channel), "stage_channel", channel)
+
+    async def huddle_room_of(self, huddle_room: str) -> RoomKey | None:
+        """Return the room whose channel huddle has this room id, as stored now."""
+        return await self._find(lambda: self.room_of_huddle(huddle_room), "huddle_room", huddle_room)
+
+    async def _find(self, lookup: Callable[[], RoomKey | None], name: str, value: str) -> RoomKey | None:
+        key = lookup()
+        if key is not None:
+            if getattr(await self.refresh(key), name) == value:
+                return key
+        elif self._shared() is None or time.monotonic() - self._reloaded < RELOAD_SECONDS:
+            return None  # a miss read everything again lately: a channel that is no room's is common
+        await self.reload()
+        return lookup()
 
     def _take(self, key: RoomKey, data: dict[str, Any]) -> None:
         """Take in a channel as stored, keeping the fields this process changed and has not saved yet."""
