@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Executable, literal_column, select, update
+from sqlalchemy import Executable, delete, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -192,6 +192,12 @@ class SqlStore:
             await connection.finish(_nothing)
         return stored
 
+    async def delete_adapter_state(self, key: RoomKey) -> None:
+        """Remove one channel's adapter state (a row of a process long gone, say)."""
+        params = mapping.key_params(key)
+        async with self.connection() as connection:
+            await connection.finish(lambda run: _begin_run(run, self._channel_state.delete, params))
+
     async def ping(self) -> None:
         """Ask the database the cheapest question; raise when it does not answer (readiness uses it)."""
         async with self.connection() as connection:
@@ -219,6 +225,11 @@ def _nothing(run: Runner) -> None:
     """Add nothing: the step before did the work, this only commits it."""
 
 
+def _begin_run(run: Runner, statement: Executable, params: dict[str, Any]) -> None:
+    run.begin()
+    run.run(statement, params)
+
+
 class _ChannelStatements:
     """One channel's adapter_state row: read it, or create, lock and write it (change_adapter_state)."""
 
@@ -238,6 +249,7 @@ class _ChannelStatements:
             .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
         )  # fmt: skip
         self.write: Executable = update(table).where(key).values(data=bp("data"), updated_at=bp("updated_at"))
+        self.delete: Executable = delete(table).where(key)
 
 
 async def _close(opened: OpenDatabase) -> None:

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # (20 s), so only a listener that hangs is answered for, and then twice rather than never.
 LISTENER_WAIT_SECONDS = 30.0
 KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this, answered ones go
+KEEP_FAILED_SECONDS = 600.0  # how long an answer a listener could not send is listed for other replicas
 KEEP_DECIDED = 1_000  # outcomes kept for batches the outbox may try again (it retries the oldest first)
 
 
@@ -68,6 +69,7 @@ class Claim:
     committed: asyncio.Event = field(default_factory=asyncio.Event)  # set once the command returned (or failed)
     done: asyncio.Event = field(default_factory=asyncio.Event)  # set once the listener answered, or gave up
     answered: bool = False
+    forgotten: bool = False  # the outbox matched it (or it owed nothing): no longer listed for other replicas
 
 
 class Answers:
@@ -183,12 +185,20 @@ class Answers:
         Each is [room, user, since, until, state]: state "open" (not yet answered), "sent", or "failed"
         (the listener could not answer: whoever delivers the command answers it).
         """
-        while self._recent and self._recent[0].done.is_set() and self._recent[0].since < now - keep:
+
+        def listed(claim: Claim) -> bool:
+            # A failed answer stays listed until an outbox here sends it (or for KEEP_FAILED_SECONDS, when another
+            # replica's outbox delivers its command): whichever replica delivers it must know to answer.
+            if claim.since >= now - keep or not claim.done.is_set():
+                return True
+            return not (claim.answered or claim.forgotten) and claim.since >= now - KEEP_FAILED_SECONDS
+
+        while self._recent and not listed(self._recent[0]):
             self._recent.popleft()
         return [
             [room_name(claim.key), claim.user, claim.since, claim.until, _state(claim)]
             for claim in self._recent
-            if claim.since >= now - keep or not claim.done.is_set()
+            if listed(claim)
         ]
 
     def _settle(self, claim: Claim, answered: bool) -> None:
@@ -199,6 +209,7 @@ class Answers:
         claim.done.set()
 
     def _forget(self, claim: Claim) -> None:
+        claim.forgotten = True
         queue = self._claims.get((claim.key, claim.user))
         if queue is not None and claim in queue:
             queue.remove(claim)

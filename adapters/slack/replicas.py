@@ -44,6 +44,7 @@ SKEW_SECONDS = 1.0  # clocks of replicas on different hosts may differ by this m
 # A replica silent this long is taken as dead for its answers (answered again rather than never).
 STALE_SECONDS = 4 * BEAT_SECONDS + SKEW_SECONDS
 KEEP_SECONDS = 10.0  # how long a replica lists the commands it took on (others decide well within it)
+FORGET_SECONDS = 24 * 3600.0  # a replica silent this long is no one's concern: its row goes at the next start
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,15 @@ class Replicas:
         self._read_at = -1.0
 
     async def start(self) -> None:
-        """Register this replica (before it serves any request)."""
+        """Register this replica (before it serves any request), and drop the rows of replicas long gone."""
         self.started = self._clock()
         await self.beat()
+        delete = getattr(self._store, "delete_adapter_state", None)
+        if delete is None:
+            return
+        for replica in await self.others(self.started):
+            if replica.beat < self.started - FORGET_SECONDS:
+                await delete(RoomKey(REGISTRY, "*", replica.owner))
 
     async def beat(self, stopped: bool = False) -> None:
         """Publish that this replica runs, its watermark and the commands it took on lately."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -265,3 +266,53 @@ async def test_X4_a_replica_killed_mid_burst_loses_nothing_acked_and_repeats_onl
 
 async def _all_rostered(fake: FakeSlack) -> bool:
     return all("Queue (0)" in last_roster(fake, channel) for channel in CHANNELS)
+
+
+async def test_X4_the_registry_says_an_answer_is_owed_only_by_a_replica_that_died_before_saying_it_was_sent(
+    tmp_path: Path,
+) -> None:
+    from adapters.slack.answers import Answers
+    from adapters.slack.replicas import BEAT_SECONDS
+    from adapters.slack.replicas import Replicas as Registry
+
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}", migrate=True)
+    t0 = 1_700_000_000.0
+    now = [t0]
+    key = RoomKey("slack", "T0STAGE", CHANNELS[0])
+    try:
+        dead = Registry(store, f"{_host()}:{_gone_pid()}:dead0001", lambda: now[0], Answers())
+        live_answers = Answers()
+        live = Registry(store, f"{_host()}:1:live0001", lambda: now[0], live_answers)  # pid 1 always runs
+        me = Registry(store, f"{_host()}:1:me000001", lambda: now[0], Answers())
+        for replica in (dead, live, me):
+            await replica.start()
+        now[0] = t0 + 2 * BEAT_SECONDS
+        await dead.beat()  # its last word: killed after this
+        now[0] = t0 + 2.4 * BEAT_SECONDS
+        with live_answers.listening():
+            claim = live_answers.begin(key, "UALEX0001", now[0])
+            live_answers.committed(claim, [], now[0] + 0.01)  # nothing owed: settled as answered at once
+        now[0] = t0 + 3 * BEAT_SECONDS
+        await live.beat()
+        # Alex's command is listed by the live replica as answered: nobody else answers it.
+        assert await me.maybe_lost(key, "UALEX0001", t0 + 2.4 * BEAT_SECONDS + 0.005) is False
+        # Bea's, committed after the dead replica's last beat and listed by no live replica: it may have been the
+        # dead one's, acked in its last moment: answered here (at least once).
+        assert await me.maybe_lost(key, "UBEA00001", t0 + 2.6 * BEAT_SECONDS) is True
+        # Cal's, committed before the dead replica's last beat, which did not list it: not the dead one's.
+        assert await me.maybe_lost(key, "UCAL00001", t0 + 1.8 * BEAT_SECONDS) is False
+    finally:
+        await store.close()
+
+
+def _gone_pid() -> int:
+    """Return the pid of a process that ran and ended (so this host has no process by that id now)."""
+    process = subprocess.Popen(["true"])  # noqa: S603, S607
+    process.wait()
+    return process.pid
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
