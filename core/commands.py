@@ -48,6 +48,9 @@ class ChangeDefaults(Command):
     """An admin's change to the channel's defaults, or with workspace=True to the workspace's (M2)."""
 
     workspace: bool = field(default=False, kw_only=True)
+    # C1: the largest stage among the workspace's other live rooms that take the workspace capacity. The
+    # service fills it in from the store, read under the workspace's lock; the platform never sets it.
+    stage_elsewhere: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True)

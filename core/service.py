@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Protocol, TypeVar
 
 from core import rules
-from core.commands import Command
+from core.commands import ChangeDefaults, Command, SetCapacity
 from core.errors import StageError
 from core.events import ErrorReply, Event
 from core.room import Room, RoomKey
@@ -83,6 +83,10 @@ class UnitOfWork(Protocol):
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Write what changed in the room and append its events to the log, in this transaction."""
+        ...
+
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """Lock and refresh room.workspace; with `stages`, return the largest other live stage it rules (C1), else 0."""
         ...
 
     async def commit(self) -> None: ...
@@ -179,7 +183,8 @@ class StageService:
             async with self._unit_of_work() as uow:
                 # A copy: the rules change the room they are given, and the store keeps its loaded room.
                 room = copy.deepcopy(await uow.load(key))
-            for event in rules.handle(room, command, self._clock()):
+                prepared = await _prepared(uow, room, command)
+            for event in rules.handle(room, prepared, self._clock()):
                 if isinstance(event, ErrorReply) and event.refusal is not None:
                     return event.refusal
             return None
@@ -220,7 +225,9 @@ class StageService:
                 now = self._clock()
                 fired, timers_saved = await self._fire_timers(uow, room, now)
                 # A person's arrival and their command in one transaction: a click costs no commit of its own.
-                events = [event for command in item.commands for event in rules.handle(room, command, now)]
+                events: list[Event] = []
+                for command in item.commands:
+                    events += rules.handle(room, await _prepared(uow, room, command), now)
                 logged = [event for event in events if not event.is_reply]
                 if room.is_dirty or logged:
                     # Saved per command: each keeps its own actor and time, its events in order after the last's.
@@ -250,6 +257,14 @@ class StageService:
                 saved = True
             fired += events
         return fired, saved
+
+
+async def _prepared(uow: UnitOfWork, room: Room, command: Command) -> Command:
+    """M2, C1: a workspace change is decided on the locked workspace row and the stages it would rule."""
+    if isinstance(command, ChangeDefaults) and command.workspace:
+        largest = await uow.lock_workspace(room, stages=isinstance(command, SetCapacity))
+        return replace(command, stage_elsewhere=largest)
+    return command
 
 
 def _fail(group: Sequence[_Queued], error: BaseException) -> None:

@@ -85,6 +85,21 @@ class MemoryUnitOfWork:
         self._before.setdefault(key, copy.deepcopy(room))
         return room
 
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """With `stages`, return the largest stage among the workspace's other live rooms it rules (C1), else 0."""
+        ws = (room.key.platform, room.key.workspace)
+        if not stages:  # one process, no lock to take; each room holds its own copy of the workspace here
+            return 0
+        return max(
+            (
+                len(other.stage)
+                for other in self._store.rooms.values()
+                if (other.key.platform, other.key.workspace) == ws and other.key != room.key
+                if other.session.live and other.channel.capacity is None
+            ),
+            default=0,
+        )
+
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue the events for the log; the room object already is the state."""
         self._events.extend((room.key, now, actor, event) for event in events)

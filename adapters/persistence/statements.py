@@ -110,22 +110,34 @@ class Statements:
             index_elements=["room_id", "user"],
             set_={c.name: upsert.excluded[c.name] for c in people.columns if c.name not in ("room_id", "user")},
         )
-        self.save_room: Executable = (
-            update(rooms).where(rooms.c.id == bp("room_id")).values({name: bp(name) for name in ROOM_STATE_COLUMNS})
+
+        self._insert = insert
+        self._save_columns: dict[tuple[str, ...], Executable] = {}
+        # M2: locks the workspace row until the transaction ends (making it first if need be) and returns
+        # it as committed last: an upsert locks and reads the newest row even when it had to wait for it.
+        lock = insert(workspaces).values(
+            platform=bp("platform"), workspace=bp("workspace"), version=literal_column("1")
         )
-        ws_insert = insert(workspaces).values(
-            platform=bp("platform"),
-            workspace=bp("workspace"),
-            version=literal_column("1"),
-            **{name: bp(name) for name in SETTINGS_COLUMNS},
+        self.lock_workspace: Executable = lock.on_conflict_do_update(
+            index_elements=["platform", "workspace"], set_={"version": workspaces.c.version}
+        ).returning(workspaces.c.version, *(workspaces.c[name] for name in SETTINGS_COLUMNS))
+        # C1: the largest stage among the workspace's other live rooms that take the workspace capacity.
+        on_stage = (
+            select(func.count().label("n"))
+            .select_from(people.join(rooms, people.c.room_id == rooms.c.id))
+            .where(
+                rooms.c.platform == bp("platform"),
+                rooms.c.workspace == bp("workspace"),
+                rooms.c.id != bp("room_id"),
+                rooms.c.live,
+                rooms.c.capacity.is_(None),
+                people.c.position == literal_column("'on_stage'"),
+            )
+            .group_by(people.c.room_id)
+            .subquery()
         )
-        self.save_workspace: Executable = ws_insert.on_conflict_do_update(
-            index_elements=["platform", "workspace"],
-            set_={
-                "version": workspaces.c.version + literal_column("1"),
-                **{name: ws_insert.excluded[name] for name in SETTINGS_COLUMNS},
-            },
-        )
+        self.largest_stage: Executable = select(func.coalesce(func.max(on_stage.c.n), literal_column("0")))
+
         self.append_event: Executable = events.insert().values(
             room_id=bp("room_id"),
             at=bp("at"),
@@ -133,17 +145,18 @@ class Statements:
             name=bp("name"),
             payload=bp("payload"),
         )
-        # After a command: the room's newest event (for deliverers) and its next timer (for ticks).
-        self.mark_room: Executable = (
+        # After a command: the room's newest event (for deliverers) and its next timer (for ticks) ...
+        newest = func.coalesce(
+            select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
+            literal_column("0"),
+        )
+        marks = {"last_event_id": newest, "next_due": bp("next_due")}
+        self.mark_room: Executable = update(rooms).where(rooms.c.id == bp("room_id")).values(marks)
+        # ... written with the room's state when that changed too: one room write per transaction.
+        self.save_room: Executable = (
             update(rooms)
             .where(rooms.c.id == bp("room_id"))
-            .values(
-                last_event_id=func.coalesce(
-                    select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
-                    literal_column("0"),
-                ),
-                next_due=bp("next_due"),
-            )
+            .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
         # T4: the rooms of a platform with a timer due by now, soonest first.
         self.due_rooms: Executable = (
@@ -183,3 +196,20 @@ class Statements:
             index_elements=["platform", "workspace", "channel"],
             set_={"data": state.excluded.data, "updated_at": state.excluded.updated_at},
         )
+
+    def save_workspace_columns(self, names: tuple[str, ...]) -> Executable:
+        """Return the upsert that writes only these SETTINGS_COLUMNS of a workspace (and bumps its version)."""
+        found = self._save_columns.get(names)
+        if found is None:
+            values = {name: bp(name) for name in names}
+            ws_insert = self._insert(workspaces).values(
+                platform=bp("platform"), workspace=bp("workspace"), version=literal_column("1"), **values
+            )
+            found = self._save_columns[names] = ws_insert.on_conflict_do_update(
+                index_elements=["platform", "workspace"],
+                set_={
+                    "version": workspaces.c.version + literal_column("1"),
+                    **{n: ws_insert.excluded[n] for n in names},
+                },
+            )
+        return found

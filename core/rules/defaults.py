@@ -39,16 +39,32 @@ def _set_number(room: Room, cmd: c.ChangeDefaults, setting: str, raw: str) -> Ev
     settings = _scope(room, cmd, f"the {setting}")
     limits = NUMBER_SETTINGS[setting]
     value = whole_number(setting, raw, limits.low, limits.high)
-    overridden = cmd.workspace and room.channel.capacity is not None  # the channel's own capacity still rules
-    if setting == "capacity" and room.session.live and value < len(room.stage) and not overridden:
-        raise e.BadArgument(
-            f"{len(room.stage)} people are on stage now, more than a capacity of {value}. "
-            "Remove people first or choose a larger number."
-        )
+    if setting == "capacity":
+        _check_capacity(room, cmd, value)
     if getattr(settings, setting) == value:
         raise e.NoChange(f"{setting} is already {value}")
     setattr(settings, setting, value)
     return _changed(room, cmd, setting, value)
+
+
+def _check_capacity(room: Room, cmd: c.ChangeDefaults, value: int) -> None:
+    """C1: refuse a capacity below a live stage it would rule: this room's, or for the workspace, any of its rooms'."""
+    overridden = cmd.workspace and room.channel.capacity is not None  # the channel's own capacity still rules
+    here = len(room.stage) if room.session.live and not overridden else 0
+    elsewhere = cmd.stage_elsewhere if cmd.workspace else 0
+    if value >= max(here, elsewhere):
+        return
+    if not cmd.workspace:
+        raise e.BadArgument(
+            f"{here} people are on stage now, more than a capacity of {value}. "
+            "Remove people first or choose a larger number."
+        )
+    where = "in this channel" if here >= elsewhere else "in another live channel of this workspace"
+    largest = max(here, elsewhere)
+    raise e.BadArgument(
+        f"{largest} people are on stage now {where}, more than a workspace capacity of {value}. "
+        f"Remove people from that stage first or choose {largest} or more."
+    )
 
 
 def set_capacity(room: Room, cmd: c.SetCapacity, now: float) -> Events:

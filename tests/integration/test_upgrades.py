@@ -97,3 +97,49 @@ async def ann_on_stage_at(database_url: str, revision: str) -> None:
             )
         )
     await engine.dispose()
+
+
+async def test_X3_T4_a_log_delivered_under_one_cursor_is_not_retold_and_stored_deadlines_are_due_after_upgrade(
+    database_url: str,
+) -> None:
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "0005"))
+        for channel in ("C1", "C2"):
+            await connection.execute(
+                text(
+                    "INSERT INTO rooms (platform, workspace, channel, version, live, mode, next_seq, moderators,"
+                    " admins) VALUES ('slack', 'T1', :channel, 1, true, 'invite', 2, '[]', '[]')"
+                ),
+                {"channel": channel},
+            )
+        # ann holds an invitation in C1 (its expiry stored); C2 has nobody timed.
+        await connection.execute(
+            text(
+                'INSERT INTO people (room_id, "user", written_at, present, position, seq, expires_at, last_active,'
+                " seat_moderator) VALUES (1, 'ann', 1, true, 'invited', 1, 1600.0, 6.0, false)"
+            )
+        )
+        payload = '{"event": "session.started", "mode": "invite", "by": "host"}'
+        for room_id in (1, 2, 1):
+            await connection.execute(
+                text(
+                    "INSERT INTO events (room_id, at, actor, name, payload)"
+                    " VALUES (:room_id, 1.0, 'host', 'session.started', :payload)"
+                ),
+                {"room_id": room_id, "payload": payload},
+            )
+        # The old single cursor: the first two events were delivered to Slack before the upgrade.
+        await connection.execute(text("INSERT INTO consumer_cursors (consumer, last_event_id) VALUES ('slack', 2)"))
+    await engine.dispose()
+    process = await start_process(database_url)  # migrates to head
+    try:
+        assert [item.id for item in await process.store.read("slack")] == [3]  # only what was never delivered
+        assert len(await process.store.read("discord")) == 3  # a consumer that never read starts at the beginning
+        assert await process.store.due_rooms("slack", 0.0) == [ROOM]  # the stored expiry is looked at once
+        process.clock.now = 1000.0
+        await process.do(c.Tick(c.Actor("")))
+        assert await process.store.due_rooms("slack", 1599.0) == []
+        assert await process.store.due_rooms("slack", 1600.0) == [ROOM]  # then at its own time
+    finally:
+        await process.close()

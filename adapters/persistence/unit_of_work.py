@@ -1,0 +1,317 @@
+"""The SQL unit of work: one transaction that locks the rooms it loads, saves what changed, and commits.
+
+A unit of work locks the room with its first statement (the version bump), so commands on one room
+are serialised across processes. A command that changes workspace settings also locks the workspace
+row and decides on it as stored. Each process keeps the rooms it has seen (`Caches`); the version
+says whether another process wrote since, and then only the people written since are read again.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any, Protocol
+
+from adapters.persistence import mapping
+from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.statements import Statements
+from core.events import Event
+from core.modes import FALLBACK_MODE
+from core.room import Room, RoomKey, Settings
+
+
+@dataclass
+class CachedRoom:
+    """A room as this process last saw it."""
+
+    room: Room
+    room_id: int
+    version: int  # the room version the object reflects
+    workspace_version: object  # the workspace row version room.workspace reflects
+    next_due: float | None = None  # the due time stored in the room row (T4's index)
+
+
+@dataclass
+class CachedWorkspace:
+    version: int | None  # None: no row yet
+    settings: Settings
+
+
+def _copy(settings: Settings) -> Settings:
+    return replace(settings, moderators=list(settings.moderators), admins=list(settings.admins))
+
+
+_UNKNOWN = object()  # a workspace version that matches nothing: read the row again
+
+
+class Caches(Protocol):
+    """What a unit of work needs of its store: the statements, a connection, and the process's caches."""
+
+    statements: Statements
+    rooms: dict[RoomKey, CachedRoom]
+    workspaces: dict[tuple[str, str], CachedWorkspace]
+
+    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
+        """Borrow a connection for one step."""
+        ...
+
+
+@dataclass
+class _Loaded:
+    cached: CachedRoom
+    version: int  # the version this transaction gave the room
+
+
+@dataclass
+class _LoadResult:
+    room_id: int
+    version: int
+    state: tuple[Any, ...]
+    workspace_fetched: bool
+    workspace_row: tuple[Any, ...] | None  # None when not fetched or when the workspace has no row
+    people: list[tuple[Any, ...]] | None  # None: the cached people are current
+    next_due: float | None
+
+
+class SqlUnitOfWork:
+    """One transaction: load rooms (locking them), save what changed, commit."""
+
+    def __init__(self, store: Caches) -> None:
+        self._store = store
+        self._statements = store.statements
+        self._borrowed: AbstractAsyncContextManager[StepConnection] | None = None
+        self._connection: StepConnection | None = None
+        self._loaded: dict[RoomKey, _Loaded] = {}
+        self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
+        self._events: list[dict[str, Any]] = []
+        self._marks: dict[int, dict[str, Any]] = {}  # room id -> its newest event and next due time
+        # Written once per transaction whatever the group's size: the last command's state is the state.
+        self._people: dict[tuple[int, str], dict[str, Any]] = {}
+        self._room_rows: dict[int, dict[str, Any]] = {}
+        self._workspaces_written: set[tuple[str, str]] = set()
+        # M2: per workspace, the settings its next write is compared with (as locked, or as cached).
+        self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
+        self._workspaces_locked: set[tuple[str, str]] = set()
+        self._committed = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self._borrowed = self._store.connection()
+        self._connection = await self._borrowed.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if error is None and not self._committed and not (self._writes or self._events or self._people):
+            await self._heal_due_index()
+        if not self._committed:
+            for key, loaded in self._loaded.items():
+                # The object may hold changes the database never got: read it afresh next time. Dropped
+                # before the rollback lets the room's lock go, so a unit of work waiting for it never
+                # finds this copy still cached.
+                if error is not None or loaded.cached.room.is_dirty or self._writes or self._events or self._people:
+                    self._store.rooms.pop(key, None)
+        try:
+            if not self._committed and self._connection is not None:
+                await self._connection.rollback()
+        finally:
+            if self._borrowed is not None:
+                await self._borrowed.__aexit__(kind, error, tb)
+
+    async def _heal_due_index(self) -> None:
+        """Store a room's true next due time when the stored one is off (an upgrade's placeholder, say).
+
+        Only a room that changed is saved, and the service commits nothing else; without this, a room
+        whose stored time is past but has nothing to fire would be ticked on every round.
+        """
+        fixes = {
+            loaded.cached.room_id: {"room_id": loaded.cached.room_id, "next_due": due}
+            for loaded in self._loaded.values()
+            if (due := loaded.cached.room.next_due()) != loaded.cached.next_due
+        }
+        if not fixes:
+            return
+        await self._conn().finish(lambda run: run.many(self._statements.mark_room, list(fixes.values())))
+        self._committed = True
+        for loaded in self._loaded.values():
+            loaded.cached.version = loaded.version
+            if (fix := fixes.get(loaded.cached.room_id)) is not None:
+                loaded.cached.next_due = fix["next_due"]
+
+    def _conn(self) -> StepConnection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work in `async with`")
+        return self._connection
+
+    async def load(self, key: RoomKey) -> Room:
+        """Return the room, locked against other writers until the transaction ends."""
+        store = self._store
+        cached = store.rooms.get(key)
+        seen = cached.version if cached is not None else None
+        workspace = store.workspaces.get((key.platform, key.workspace))
+        known_workspace = workspace.version if workspace is not None else _UNKNOWN
+        connection = self._conn()
+        result = await connection.call(lambda run: self._load_step(run, key, cached, seen, known_workspace))
+        if cached is not None and (store.rooms.get(key) is not cached or cached.version != seen):
+            # Another unit of work in this process changed or dropped the cached copy while we waited
+            # for the lock: trust nothing of it and read the room in full (the lock is ours now).
+            cached = None
+            result = await connection.call(lambda run: self._load_step(run, key, None, None, known_workspace, False))
+
+        if result.workspace_fetched or workspace is None:
+            row = result.workspace_row
+            settings = mapping.settings_from(row[1:]) if row else Settings()
+            workspace = CachedWorkspace(row[0] if row else None, settings)
+            store.workspaces[(key.platform, key.workspace)] = workspace
+        if cached is None or cached.room_id != result.room_id:
+            session, next_seq = mapping.session_from(result.state)
+            room = Room(
+                key,
+                channel=mapping.channel_from(result.state),
+                workspace=_copy(workspace.settings),
+                session=session,
+                people=[mapping.person_from(row) for row in result.people or []],
+                next_seq=next_seq,
+            )
+            cached = store.rooms[key] = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
+        elif result.people is not None:
+            mapping.apply_room_row(cached.room, result.state)
+            cached.room.apply_people([mapping.person_from(row) for row in result.people])
+        cached.version = result.version - 1  # what the object reflects until this transaction commits
+        cached.next_due = result.next_due
+        if cached.workspace_version != workspace.version:
+            cached.room.workspace = _copy(workspace.settings)
+            cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
+            cached.workspace_version = workspace.version
+        self._loaded[key] = _Loaded(cached, result.version)
+        return cached.room
+
+    def _load_step(
+        self,
+        run: Runner,
+        key: RoomKey,
+        cached: CachedRoom | None,
+        seen: int | None,
+        known_workspace: object,
+        bump: bool = True,
+    ) -> _LoadResult:
+        """Lock the room (bumping its version) and read what this process has not seen yet."""
+        st = self._statements
+        params = mapping.key_params(key)
+        if bump:
+            run.begin()
+            rows = run.rows(st.bump_room, params)
+            if not rows:
+                run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
+                rows = run.rows(st.bump_room, params)
+        else:
+            rows = run.rows(st.read_room, params)
+        room_id, version, *state, workspace_version, next_due = rows[0]
+        fetch_workspace = workspace_version != known_workspace
+        workspace_row = None
+        if fetch_workspace and workspace_version is not None:
+            found = run.rows(st.workspace, params)
+            workspace_row = tuple(found[0]) if found else None
+        people: list[tuple[Any, ...]] | None
+        if cached is None or cached.room_id != room_id or seen is None:
+            people = [tuple(r) for r in run.rows(st.all_people, {"room_id": room_id})]
+        elif seen == version - 1:
+            people = None  # nobody wrote since we last did: the cached room is current
+        else:
+            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
+        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due)
+
+    async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
+        """Queue what changed in the room and its events; both are written at commit, in one transaction."""
+        loaded = self._loaded[room.key]
+        room_id, version = loaded.cached.room_id, loaded.version
+        for user in room.dirty_people:
+            self._people[(room_id, user)] = mapping.person_params(room.people[user], room_id, version)
+        if room.dirty_room:
+            self._room_rows[room_id] = mapping.room_params(room, room_id)
+        if room.dirty_workspace:
+            self._queue_workspace(room)
+        self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
+        next_due = room.next_due()
+        if events or room.dirty_room or next_due != loaded.cached.next_due or room_id in self._marks:
+            self._marks[room_id] = {"room_id": room_id, "next_due": next_due}
+        room.clean()
+
+    async def lock_workspace(self, room: Room, *, stages: bool) -> int:
+        """Lock the workspace row, refresh room.workspace; with `stages`, return the largest other live stage (C1).
+
+        That stage is the largest among the workspace's other live rooms without a capacity of their
+        own (0 without `stages`), counted under the lock as committed when the count runs. Only
+        commands that change workspace settings call this, so ordinary commands keep their statements.
+        """
+        ws = (room.key.platform, room.key.workspace)
+        loaded = self._loaded[room.key]
+        params = {"platform": ws[0], "workspace": ws[1], "room_id": loaded.cached.room_id}
+        st = self._statements
+        relock = ws not in self._workspaces_locked
+        if not relock and not stages:
+            return 0
+
+        def step(run: Runner) -> tuple[tuple[Any, ...] | None, int]:
+            row = tuple(run.rows(st.lock_workspace, params)[0]) if relock else None
+            return row, int(run.rows(st.largest_stage, params)[0][0]) if stages else 0
+
+        row, largest = await self._conn().call(step)
+        if row is not None:  # the first time in this transaction: later changes here build on our own writes
+            order = room.order
+            room.workspace = mapping.settings_from(row[1:])
+            self._workspace_base[ws] = mapping.settings_params(room.workspace)
+            self._workspaces_locked.add(ws)
+            if room.order != order:
+                room.reorder_requests()  # Q5: the order in force changed under the room's pending line
+            loaded.cached.workspace_version = _UNKNOWN  # the room's copy is newer than the process's cache
+        return largest
+
+    def _queue_workspace(self, room: Room) -> None:
+        """Queue a write of only the workspace settings that changed, so a concurrent change to another survives."""
+        ws = (room.key.platform, room.key.workspace)
+        base = self._workspace_base.get(ws)
+        if base is None:  # not locked (a caller outside the service): compare with the copy the room was given
+            cached = self._store.workspaces.get(ws)
+            base = mapping.settings_params(cached.settings if cached is not None else Settings())
+        now = mapping.settings_params(room.workspace)
+        changed = tuple(name for name in now if now[name] != base.get(name))
+        if changed:
+            statement = self._statements.save_workspace_columns(changed)
+            self._writes.append((statement, {"platform": ws[0], "workspace": ws[1], **{n: now[n] for n in changed}}))
+            self._workspaces_written.add(ws)
+        self._workspace_base[ws] = now
+
+    async def commit(self) -> None:
+        """Write everything queued and the events, then commit."""
+        await self._conn().finish(self._write_step)
+        self._committed = True
+        for loaded in self._loaded.values():
+            loaded.cached.version = loaded.version
+            if (mark := self._marks.get(loaded.cached.room_id)) is not None:
+                loaded.cached.next_due = mark["next_due"]
+        for ws in self._workspaces_written:
+            self._store.workspaces.pop(ws, None)
+            for cached in self._store.rooms.values():
+                if (cached.room.key.platform, cached.room.key.workspace) == ws:
+                    cached.workspace_version = _UNKNOWN
+
+    def _write_step(self, run: Runner) -> None:
+        st = self._statements
+        for statement, params in self._writes:
+            if isinstance(params, list):
+                run.many(statement, params)
+            else:
+                run.run(statement, params)
+        if self._people:
+            run.many(st.save_people, [self._people[key] for key in sorted(self._people)])
+        if self._events:
+            run.many(st.append_event, self._events)
+        # One room write after the lock's: the state (if it changed) with the newest event and next due time.
+        rows = [{**row, "next_due": self._marks[room_id]["next_due"]} for room_id, row in self._room_rows.items()]
+        if rows:
+            run.many(st.save_room, rows)
+        marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
+        if marks:
+            run.many(st.mark_room, marks)
