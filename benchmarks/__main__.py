@@ -18,17 +18,23 @@ def add_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="a fast smoke run: fewer commands, smaller rooms")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--no-persisted", action="store_true", help="skip the SQLite measurement")
-    parser.add_argument(
-        "--postgres",
-        metavar="URL",
-        help="also measure PostgreSQL (in a scratch database made and dropped on that server)",
-    )
     parser.add_argument("--no-limits", action="store_true", help="skip the store-beside-its-limit measurements")
     parser.add_argument("--no-console", action="store_true", help="skip the console measurement")
     parser.add_argument(
         "--slack-stampede",
         action="store_true",
         help="instead: Raise-hand clicks through the Slack app over HTTP against the checkout's strict fake Slack",
+    )
+    parser.add_argument(
+        "--stale",
+        action="store_true",
+        help="instead: ms per command on a 100,000-person room with one store and with two alternating (SQLite)",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on this PostgreSQL: with --stale, in it (a scratch database); "
+        "otherwise the store beside a bare asyncpg commit, in a database made and dropped on that server",
     )
     parser.add_argument("--clicks", type=int, default=1_000, metavar="N", help="clicks in the Slack stampede")
     parser.add_argument("--spread", type=float, default=5.0, metavar="SECONDS", help="how long the clicks take")
@@ -115,10 +121,25 @@ def run_stampede(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_stale(args: argparse.Namespace) -> int:
+    """Measure a stale cache's cost (one store against two alternating) and print the figures."""
+    from benchmarks.stale import QUICK_PEOPLE, measure_stale, stale_lines
+
+    people = {"people": QUICK_PEOPLE, "commands": QUICK_PERSISTED_COMMANDS} if args.quick else {}
+    figures = asyncio.run(measure_stale(args.postgres, progress=progress, **people))
+    if not args.json:
+        print("\n".join(stale_lines(figures)))
+        print()
+    print(json.dumps({"quick": args.quick, "stale": figures}))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Measure with parsed options (`quick`, `json`, `no_persisted`); return 1 only if a measurement failed."""
     if getattr(args, "slack_stampede", False):
         return run_stampede(args)
+    if getattr(args, "stale", False):
+        return run_stale(args)
     from benchmarks.core import measure_core  # imported here so that building the parser stays cheap
 
     core = measure_core(quick=args.quick, progress=progress)

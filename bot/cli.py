@@ -123,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure the core and the SQLite store", description=DESCRIPTION)
     add_options(bench).set_defaults(run=run_bench)
+    bench.add_argument(
+        "--processes",
+        nargs="?",
+        const="",
+        metavar="POSTGRES_URL",
+        help="instead: commands/s with 1, 2 and 4 processes over 100 rooms, on this PostgreSQL (a scratch "
+        "database) when given, and on SQLite",
+    )
 
     discord = commands.add_parser("discord", help="Discord helpers")
     discord_commands = discord.add_subparsers(dest="discord_command", required=True, metavar="COMMAND")
@@ -294,7 +302,11 @@ async def _serve(settings: Settings, platforms: list[str]) -> int:
 
 
 def run_bench(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the benchmarks (python -m benchmarks)."""
+    """Run the benchmarks (python -m benchmarks; --processes: python -m benchmarks.scale_out)."""
+    if args.processes is not None:
+        from benchmarks.scale_out import run as scale_out
+
+        return scale_out(args.processes or args.postgres, quick=args.quick, as_json=args.json)
     from benchmarks.__main__ import run
 
     return run(args)

@@ -44,11 +44,14 @@ def discord_options(settings: Settings) -> DiscordOptions:
     from adapters.discord import DiscordOptions
 
     token = settings.discord_token
+    shard_count, shard_ids = settings.discord_shards
     return DiscordOptions(
         token=token.get_secret_value() if token is not None else None,
         moderator_roles=settings.discord_moderator_roles,
         notify_moderators=settings.discord_notify_moderators,
         dev_guild_id=settings.discord_dev_guild_id,
+        shard_count=shard_count,
+        shard_ids=shard_ids,
     )
 
 

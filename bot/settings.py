@@ -46,6 +46,32 @@ def _role_ids(value: object) -> object:
     return [int(part) for part in parts]
 
 
+def _shard_count(value: object) -> object:
+    text = str(value).strip()
+    if not DIGITS.fullmatch(text) or int(text) == 0:
+        raise PydanticCustomError(
+            "stagedoor_shard_count",
+            "expected how many shards the bot runs in all, a whole number of at least 1 (the same in every process)",
+        )
+    return int(text)
+
+
+def _shard_ids(value: object) -> object:
+    """Read comma-separated shard ids from the environment (a list passed in code is taken as it is)."""
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [part for part in parts if not DIGITS.fullmatch(part)]
+    if bad or not parts:
+        raise PydanticCustomError(
+            "stagedoor_shard_ids",
+            "{bad} is not a shard id; list this process's shards separated by commas, e.g. 0,1 (numbers from 0 "
+            "to DISCORD_SHARD_COUNT - 1)",
+            {"bad": repr(bad[0][:40]) if bad else "''"},
+        )
+    return [int(part) for part in parts]
+
+
 Port = Annotated[int, BeforeValidator(_port)]
 DiscordId = Annotated[int, BeforeValidator(_discord_id)]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -88,6 +114,14 @@ class Settings(BaseSettings):
     # included, to each moderator connected to the channel) or "panel" (the panel only).
     discord_notify_moderators: Literal["ping", "dm", "panel"] = Field(
         default="ping", validation_alias="DISCORD_NOTIFY_MODERATORS"
+    )
+    # Sharding (docs/discord.md § Sharding): how many shards in all, and which of them this process runs.
+    # Neither set: one process runs as many shards as Discord recommends; the count alone: all of them here.
+    discord_shard_count: Annotated[int, BeforeValidator(_shard_count)] | None = Field(
+        default=None, validation_alias="DISCORD_SHARD_COUNT"
+    )
+    discord_shard_ids: Annotated[list[int] | None, NoDecode, BeforeValidator(_shard_ids)] = Field(
+        default=None, validation_alias="DISCORD_SHARD_IDS"
     )
 
     # Slack
@@ -150,6 +184,41 @@ class Settings(BaseSettings):
             value, "xapp-", "an app-level token with connections:write from Basic Information → App-Level Tokens"
         )
         return value
+
+    @model_validator(mode="after")
+    def _discord_shards(self) -> Settings:
+        """Shard ids need the count beside them, and each is one of its shards, listed once."""
+        ids, count = self.discord_shard_ids, self.discord_shard_count
+        if ids is None:
+            return self
+        if count is None:
+            raise PydanticCustomError(
+                "stagedoor_shards",
+                "DISCORD_SHARD_IDS is set but DISCORD_SHARD_COUNT is not: set DISCORD_SHARD_COUNT to the number of "
+                "shards in all (the same in every process), or unset DISCORD_SHARD_IDS to run every shard here",
+            )
+        outside = [shard for shard in ids if shard >= count]
+        if outside:
+            raise PydanticCustomError(
+                "stagedoor_shards",
+                "DISCORD_SHARD_IDS names shard {shard}, but DISCORD_SHARD_COUNT={count} has shards 0 to {last} only: "
+                "list ids from 0 to {last}, or raise DISCORD_SHARD_COUNT",
+                {"shard": outside[0], "count": count, "last": count - 1},
+            )
+        twice = sorted({shard for shard in ids if ids.count(shard) > 1})
+        if twice:
+            raise PydanticCustomError(
+                "stagedoor_shards",
+                "DISCORD_SHARD_IDS lists shard {shard} twice: list each of this process's shards once",
+                {"shard": twice[0]},
+            )
+        return self
+
+    @property
+    def discord_shards(self) -> tuple[int | None, tuple[int, ...] | None]:
+        """Return the shard count and this process's shard ids (None: Discord's count / every shard)."""
+        ids = self.discord_shard_ids
+        return self.discord_shard_count, tuple(ids) if ids is not None else None
 
     @model_validator(mode="after")
     def _slack_combination(self) -> Settings:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from core.commands import Actor
 from core.eviction import EvictionQueue, Seat
+from core.indexes import by_hand, by_seq, hand_up, invited, on_stage, placed, requested
 from core.limits import CAMERAS, CAPACITY, COOLDOWN, EXPIRY, ORDERS, TURN
 from core.modes import FALLBACK_MODE, Mode
 from core.state import Person, Position, RoomKey, Session, Settings, warning_offset, whole_seconds
@@ -45,6 +48,7 @@ class Room:
         self.dirty_people: set[str] = set()
         self.dirty_room = False
         self.dirty_workspace = False
+        self._line_basis = self._line_order()
         self.load_people(people or [])
 
     # -- loading -----------------------------------------------------------
@@ -56,26 +60,65 @@ class Room:
         self.stage = {p.user: None for p in everyone if p.position is Position.ON_STAGE}
         self.requests = {p.user: None for p in everyone if p.position is Position.REQUESTED}
         self.invitations = {p.user: None for p in everyone if p.position is Position.INVITED}
-        if self.fair_order:
-            self.sort_requests()
+        self.reorder_requests()
         by_hand = sorted((p for p in self.people.values() if p.hand is not None), key=lambda p: p.hand or 0)
         self.hands = {p.user: None for p in by_hand}
         self.evictions.rebuild(self._current_seats())
         self._rebuild_timers()
 
-    def _rebuild_timers(self) -> None:
+    def apply_people(self, people: list[Person]) -> None:
+        """Put newer versions of a few people in, updating the indexes for them alone (a stale cached room).
+
+        Leaves every index as `load_people` would rebuild it, at O(k log n) for k people when they
+        move to the end of their index (as a fresh seq does) and a merge of that one index otherwise.
+        """
+        indexes: tuple[tuple[str, Callable[[Person], bool], Callable[[Person], tuple[int, int]]], ...] = (
+            ("stage", on_stage, by_seq),
+            ("requests", requested, self._line_key),
+            ("invitations", invited, by_seq),
+            ("hands", hand_up, by_hand),
+        )
+        people = list({person.user: person for person in people}.values())  # the newest of each, once
+        olds = [self.people.get(person.user) for person in people]
+        for person in people:
+            self.people[person.user] = person
+        reorder_line = self._line_basis != self._line_order()
+        for name, belongs, key in indexes:
+            index: dict[str, None] = getattr(self, name)
+            arriving: list[Person] = []
+            for old, new in zip(olds, people, strict=True):
+                stays = old is not None and belongs(old) and belongs(new) and key(old) == key(new)
+                if not stays or (name == "requests" and reorder_line):
+                    index.pop(new.user, None)
+                    if belongs(new):
+                        arriving.append(new)
+            setattr(self, name, placed(index, arriving, key, self.people))
+        if reorder_line:
+            self.reorder_requests()  # Q5: the line's order or its session changed under it
         pending: list[tuple[float, int, str, str]] = []
-        for user in self.invitations:
-            person = self.people[user]
-            if person.expires_at is not None:
-                pending.append((person.expires_at, person.seq, EXPIRY_TIMER, user))
-        for user in self.stage:
-            person = self.people[user]
-            if person.warn_at is not None:
-                pending.append((person.warn_at, person.seq, WARNING, user))
-            if person.turn_ends_at is not None:
-                pending.append((person.turn_ends_at, person.seq, TURN_END, user))
-        self.timers.rebuild(pending)
+        for old, new in zip(olds, people, strict=True):
+            seat = new.seat()
+            if seat is not None and (old is None or old.seat() != seat):
+                self.evictions.touch(seat)  # the seat it replaces, if any, is now stale (C3)
+            known = old.timers() if old is not None else []
+            pending += [timer for timer in new.timers() if timer not in known]
+        self.timers.add(pending)  # T4: the timers they replace are now stale, and skipped when met
+        self.evictions.sweep_if_bloated(self._current_seats, len(self.stage))
+        self._sweep_timers()
+
+    def _line_order(self) -> tuple[bool, int]:
+        """Q5: what the request line's order depends on beyond its people."""
+        return (True, self.session.number) if self.fair_order else (False, 0)
+
+    def _line_key(self, person: Person) -> tuple[int, int]:
+        """Q5: a pending request's place: by whole seconds on stage then asking time (fair), or asking time."""
+        if not self.fair_order:
+            return 0, person.seq
+        return whole_seconds(self.stage_seconds(person, self.now)), person.seq
+
+    def _rebuild_timers(self) -> None:
+        people = self.people
+        self.timers.rebuild(t for users in (self.invitations, self.stage) for u in users for t in people[u].timers())
 
     def _current_seats(self) -> list[Seat]:
         return [s for u in self.stage if (s := self.people[u].seat()) is not None]
@@ -195,18 +238,13 @@ class Room:
 
     def sort_requests(self) -> None:
         """Q5: put the pending line in fair order: least whole seconds on stage first, ties by asking time."""
-        people = self.people
-        line = sorted(
-            self.requests, key=lambda u: (whole_seconds(self.stage_seconds(people[u], self.now)), people[u].seq)
-        )
-        self.requests = dict.fromkeys(line)
+        self.reorder_requests()  # the order in force is fair whenever this is called
 
     def reorder_requests(self) -> None:
         """Q5: put the pending line in the order in force (after the settings changed under it)."""
-        if self.fair_order:
-            self.sort_requests()
-        else:
-            self.requests = dict.fromkeys(sorted(self.requests, key=lambda u: self.people[u].seq))
+        people, key = self.people, self._line_key
+        self.requests = dict.fromkeys(sorted(self.requests, key=lambda u: key(people[u])))
+        self._line_basis = self._line_order()
 
     def request_position(self, user: str) -> int:
         """Return a pending request's 1-based place in the queue."""

@@ -8,6 +8,7 @@ from enum import StrEnum
 from core.eviction import Seat
 from core.limits import WARNING_SECONDS
 from core.modes import FALLBACK_MODE, Mode
+from core.timers import EXPIRY, TURN_END, WARNING
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,17 @@ class Person:
         if self.mic_live:  # C5: active at every moment, so only joining order tells live mics apart
             return Seat(True, 0.0, self.seq, self.user)
         return Seat(False, self.last_active, self.seq, self.user)
+
+    def timers(self) -> list[tuple[float, int, str, str]]:
+        """Return this person's current timers (T4) as (due, seq, kind, user)."""
+        if self.position is Position.INVITED:
+            return [] if self.expires_at is None else [(self.expires_at, self.seq, EXPIRY, self.user)]
+        if self.position is not Position.ON_STAGE:
+            return []
+        found = [] if self.warn_at is None else [(self.warn_at, self.seq, WARNING, self.user)]
+        if self.turn_ends_at is not None:
+            found.append((self.turn_ends_at, self.seq, TURN_END, self.user))
+        return found
 
 
 @dataclass

@@ -20,6 +20,10 @@ TURN_END = "turn_end"  # T1: a turn runs out
 KIND_ORDER = {EXPIRY: 0, WARNING: 1, TURN_END: 2}
 
 
+def _tie_order(entry: tuple[float, int, str, str]) -> tuple[float, int, int]:
+    return entry[0], entry[1], KIND_ORDER[entry[2]]
+
+
 class Timer(NamedTuple):
     """One pending timer; a tuple, so the heap compares in C."""
 
@@ -43,9 +47,14 @@ class Timers:
 
     def rebuild(self, pending: Iterable[tuple[float, int, str, str]]) -> None:
         """Start over from (due, tie, kind, user) entries; ties keep the order of `tie`, then of kind."""
-        entries = sorted(pending, key=lambda p: (p[0], p[1], KIND_ORDER[p[2]]))
+        entries = sorted(pending, key=_tie_order)
         self._heap = [Timer(due, order, kind, user) for order, (due, _, kind, user) in enumerate(entries)]
         self._order = len(self._heap)  # already sorted, so already a heap
+
+    def add(self, pending: Iterable[tuple[float, int, str, str]]) -> None:
+        """Add (due, tie, kind, user) entries after every timer already set; ties among them as in `rebuild`."""
+        for due, _, kind, user in sorted(pending, key=_tie_order):
+            self.set(due, kind, user)
 
     def pop_due(self, now: float, current: Callable[[Timer], bool]) -> Timer | None:
         """Return the first current timer due by `now`, dropping stale ones on the way; None if none is due."""

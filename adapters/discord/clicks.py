@@ -17,11 +17,12 @@ from adapters.discord.enforce import Enforcer
 from adapters.discord.failures import answer_failure
 from adapters.discord.kit import Message, place_for
 from adapters.discord.notices import error_words, note_answer
-from adapters.discord.runtime import RoomChannel, Runtime, room_key
+from adapters.discord.runtime import RoomChannel, Runtime, is_room_channel, room_key
 from adapters.discord.selfjoin import join
 from core import commands as c
 from core import events as ev
 from core.errors import NotModerator
+from core.room import RoomKey
 
 PERSONAL: dict[str, Callable[[c.Actor], c.Command]] = {
     "ask": lambda a: c.AskToJoin(a),
@@ -42,6 +43,20 @@ ON_SOMEONE: dict[str, type[c.Targeted]] = {
 }
 
 
+# Joining needs who is connected to the voice channel, which only the gateway of the server's shard tells.
+NEEDS_VOICE = ("join", "ready")
+
+
+async def fetch_room(bot: discord.Client, key: RoomKey) -> RoomChannel | None:
+    """Read a room's server (its roles) and channel (its overwrites) over HTTP; voice states are not there."""
+    try:
+        guild = await bot.fetch_guild(int(key.workspace))
+        channel = await guild.fetch_channel(int(key.channel))
+    except (discord.NotFound, discord.Forbidden):
+        return None
+    return channel if is_room_channel(channel) else None
+
+
 class Clicks:
     """The bot's click handler."""
 
@@ -59,9 +74,16 @@ class Clicks:
     async def _handle(self, interaction: discord.Interaction, click: Click) -> None:
         """Handle a click: the room and the target come from the button, the permission from Discord now."""
         runtime = self.runtime
-        channel = runtime.channel_for(room_key(click.guild_id, click.channel_id))
+        key = room_key(click.guild_id, click.channel_id)
+        channel = runtime.channel_for(key)
+        # A DM's click reaches shard 0 only (Discord sends events without a guild there), so a server another
+        # process's shards serve is not in this process's cache; HTTP is not sharded, so read it from there.
+        # The command goes through the store like any other, and the server's own process delivers its events.
+        foreign = channel is None and runtime.owns is not None and not runtime.owns(key)
+        if foreign and click.action not in NEEDS_VOICE:
+            channel = await fetch_room(runtime.bot, key)
         if channel is None:
-            await answer(interaction, replies.unknown_room())
+            await answer(interaction, replies.other_process() if foreign else replies.unknown_room())
             return
         place = place_for(channel)
         action, user_id = click.action, click.user_id

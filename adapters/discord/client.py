@@ -1,4 +1,9 @@
-"""The bot: its parts built in dependency order and handed to each other; commands and clicks wired in setup_hook."""
+"""The bot: its parts built in dependency order and handed to each other; commands and clicks wired in setup_hook.
+
+`stagedoor run` uses ShardedStageBot, discord.py's AutoShardedBot with stagedoor's parts: the shards of
+DISCORD_SHARD_COUNT / DISCORD_SHARD_IDS (adapters/discord/shards.py), or every shard Discord recommends.
+StageBot alone is the same bot on one unsharded gateway connection.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import PLATFORM, DiscordParts, Runtime
+from adapters.discord.shards import Owns, ShardPlan
 from adapters.discord.sync import push
 from adapters.discord.voice import VoiceWatcher
 from adapters.platform import wait_for_tasks
@@ -39,15 +45,20 @@ class StageBot(commands.Bot):
         beat_seconds: float = 1.0,
         poll_seconds: float = 2.0,
         tick_seconds: float = 10.0,
+        owns: Owns | None = None,
+        **client: Any,
     ) -> None:
         super().__init__(
-            command_prefix=commands.when_mentioned, intents=intents(), help_command=None, tree_cls=StageTree
+            command_prefix=commands.when_mentioned, intents=intents(), help_command=None, tree_cls=StageTree, **client
         )
         runtime = self.runtime = Runtime(parts, self)
+        # The rooms this process delivers, times and enforces (None: all): its shards' guilds' rooms.
+        self.owns = runtime.owns = owns
         self.messenger = Messenger(runtime)
         self.panels = PanelKeeper(runtime)
         self.enforcer = Enforcer(runtime, self.messenger, self.panels, VoiceMemory(parts.events))
         self.notifier = Notifier(runtime, parts.events, self.messenger, self.panels, self.enforcer)
+        self.notifier.owns = owns  # rooms it rejects are never leased by this process
         # Set in setup_hook: the persistent buttons hand every click to it.
         self.click_handler: ClickHandler | None = None
         self._workers: list[asyncio.Task[None]] = []
@@ -129,8 +140,19 @@ class StageBot(commands.Bot):
         """Let invitations expire on time in live rooms (J8), and unanswered self-join prompts (J1)."""
         self.enforcer.tick(self._tick_seconds)
         runtime = self.runtime
-        # T4: only the rooms the store's due-time index names; the Tick is a command, so any shard may fire it.
-        await fire_due(runtime.events, runtime, PLATFORM, runtime.clock, actor=runtime.system_actor())
+        # T4: only the rooms the store's due-time index names, of this process's shards. The Tick is a command, so
+        # a second firing would be a no-op; owning keeps each process to its own guilds' rooms all the same.
+        await fire_due(runtime.events, runtime, PLATFORM, runtime.clock, owns=self.owns, actor=runtime.system_actor())
+
+    def gateway_open(self) -> bool:
+        """Say whether the gateway connection is open."""
+        return self.ws is not None and bool(self.ws.open)
+
+    async def close_gateway(self) -> None:
+        """Close the gateway connection: Discord sends no more events; HTTP stays open."""
+        if self.gateway_open():
+            with contextlib.suppress(Exception):
+                await self.ws.close(code=1000)
 
     async def close(self) -> None:
         """Stop the workers and the clock, then disconnect."""
@@ -147,6 +169,27 @@ class StageBot(commands.Bot):
         await super().close()
 
 
+class ShardedStageBot(StageBot, commands.AutoShardedBot):
+    """The bot on the shards the settings give this process; it owns the rooms of their guilds."""
+
+    def __init__(self, parts: DiscordParts, **options: Any) -> None:
+        plan = ShardPlan.of(parts.options)
+        super().__init__(parts, owns=plan.owns(), **options, **plan.client_options())
+        self.plan = plan
+
+    def gateway_open(self) -> bool:
+        """Say whether every shard of this process is connected."""
+        shards = self.shards
+        return bool(shards) and not any(shard.is_closed() for shard in shards.values())
+
+    async def close_gateway(self) -> None:
+        """Close every shard's connection: Discord sends no more events; HTTP stays open."""
+        for shard in self.shards.values():
+            if not shard.is_closed():
+                with contextlib.suppress(Exception):
+                    await shard.disconnect()
+
+
 def build_bot(parts: DiscordParts, **options: Any) -> StageBot:
-    """Build the bot; nothing runs until it starts."""
-    return StageBot(parts, **options)
+    """Build the bot on this process's shards; nothing runs until it starts."""
+    return ShardedStageBot(parts, **options)

@@ -131,7 +131,12 @@ class Notifier:
     async def deliver(self, item: LoggedEvent, batch: Sequence[ev.Event] = ()) -> None:
         """Deliver one logged event; a repeat of one already delivered changes nothing (X2)."""
         if item.room.platform != PLATFORM or item.id <= self._last_delivered.get(item.room, 0):
-            return
+            return  # a read that began before an ack can hand over an event just delivered
+        await self.to_discord(item, batch)
+        self._last_delivered[item.room] = item.id
+
+    async def to_discord(self, item: LoggedEvent, batch: Sequence[ev.Event]) -> None:
+        """Tell Discord of one event: notices, voice states to follow, the panel to redraw."""
         channel = self.runtime.channel_for(item.room)
         if channel is None:
             return
@@ -145,7 +150,6 @@ class Notifier:
         await self._tell(item, channel, batch)
         if isinstance(event, (ev.SessionStarted, ev.SessionEnded)):
             await self.enforcer.follow_session(key, isinstance(event, ev.SessionStarted))
-        self._last_delivered[item.room] = item.id
 
     async def _tell(self, item: LoggedEvent, channel: RoomChannel, batch: Sequence[ev.Event]) -> None:
         event, place = item.event, place_for(channel)

@@ -80,6 +80,14 @@ def unknown_room() -> Message:
     return Message(content="That channel is gone or I can no longer see it, so this button does nothing now.")
 
 
+def other_process() -> Message:
+    """Answer a Join stage in a DM for a server this process's shards do not serve (its voice is not seen here)."""
+    return Message(
+        content="I can't act on that server from here: joining needs its voice channel. Use Join stage on the "
+        "stage's panel, or /stage join in its channel."
+    )
+
+
 def account_gone() -> Message:
     """Answer a click on someone whose account is gone."""
     return Message(content="That person's account is gone; nothing changed.")

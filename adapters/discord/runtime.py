@@ -46,6 +46,9 @@ class DiscordOptions:
     moderator_roles: frozenset[int] = frozenset()
     notify_moderators: NotifyModerators = "ping"
     dev_guild_id: int | None = None
+    # DISCORD_SHARD_COUNT / DISCORD_SHARD_IDS (adapters/discord/shards.py): None, Discord's count / every shard.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Runtime:
         self.options = parts.options
         self.bot = bot
         self.live: set[RoomKey] = set()
+        self.owns: Callable[[RoomKey], bool] | None = None  # this process's rooms (its shards' guilds); None: all
         # Fired after every commit made here, so the outbox delivers at once.
         self.outbox = Signal(bot, "stagedoor_outbox")
 

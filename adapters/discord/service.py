@@ -11,12 +11,21 @@ import discord
 
 from adapters.discord.client import StageBot, build_bot
 from adapters.discord.runtime import DiscordParts
+from adapters.discord.shards import ShardPlan
 from adapters.platform import PlatformFailure, wait_for_tasks
 
 log = logging.getLogger("stagedoor.discord")
 
 NAME = "discord"
 TOKEN_HELP = "copy the token from the Bot page of the application in Discord's developer portal"
+# Discord's gateway close codes about shards (discord-api-docs `opcodes-and-status-codes`: 4010 "Invalid shard",
+# 4011 "Sharding required"): the settings must change, so trying again as is cannot help.
+SHARD_CLOSES = {
+    4010: "the gateway refused this process's shard (4010 Invalid shard): check DISCORD_SHARD_COUNT and "
+    "DISCORD_SHARD_IDS (a large bot's count must be a multiple of the one Discord gave it)",
+    4011: "the gateway requires more shards (4011 Sharding required): raise DISCORD_SHARD_COUNT, or unset it "
+    "and DISCORD_SHARD_IDS to use as many as Discord recommends",
+}
 # Tasks discord.py starts for each gateway event, slash command and component click.
 WORK_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch")
 
@@ -42,6 +51,7 @@ class DiscordPlatform:
             raise PlatformFailure(NAME, f"DISCORD_TOKEN is not set: {TOKEN_HELP}")
         logging.getLogger("discord.client").addFilter(_not_about_voice_playback)
         bot = self.bot = build_bot(self._parts)
+        log.info("discord: running %s", ShardPlan.of(self._parts.options).describe())
         await bot.__aenter__()
         try:
             await bot.login(token)
@@ -63,7 +73,7 @@ class DiscordPlatform:
         bot = self.bot
         if bot is None or bot.is_closed() or not bot.is_ready():
             return False
-        return bot.ws is not None and bool(bot.ws.open)
+        return bot.gateway_open()
 
     async def run(self) -> None:
         """Hold the gateway (discord.py resumes dropped connections itself); raise when it gives up."""
@@ -79,6 +89,8 @@ class DiscordPlatform:
         except discord.ConnectionClosed as error:
             if error.code == 4004:
                 raise PlatformFailure(NAME, f"the gateway refused DISCORD_TOKEN (4004): {TOKEN_HELP}") from None
+            if error.code in SHARD_CLOSES:
+                raise PlatformFailure(NAME, SHARD_CLOSES[error.code]) from None
             if bot.is_closed():
                 raise PlatformFailure(NAME, f"the gateway closed for good (code {error.code})") from None
             raise
@@ -92,10 +104,8 @@ class DiscordPlatform:
 
     async def stop_input(self) -> None:
         """Close the gateway: Discord sends no more events or clicks; HTTP stays open for the answers."""
-        bot = self.bot
-        if bot is not None and bot.ws is not None and bot.ws.open:
-            with contextlib.suppress(Exception):
-                await bot.ws.close(code=1000)
+        if self.bot is not None:
+            await self.bot.close_gateway()
 
     async def finish(self, seconds: float) -> list[str]:
         """Let accepted commands and clicks end, deliver committed events, show pending panels."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import Executable, literal_column, select
+from sqlalchemy import Executable, delete, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import mapping
@@ -24,9 +26,9 @@ from adapters.persistence.connect import (
     open_database,
     upgrade_to_head,
 )
-from adapters.persistence.database import StepConnection
+from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.delivery import LEASE_SECONDS, Delivery, Owns
-from adapters.persistence.statements import Statements
+from adapters.persistence.statements import Statements, adapter_state, bp
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
 from core.service import LoggedEvent
@@ -42,6 +44,7 @@ class SqlStore:
         self.dialect = opened.dialect
         self.statements = Statements(opened.dialect)
         self.delivery = Delivery(opened.dialect, self.connection, lease_seconds=lease_seconds)
+        self._channel_state = _ChannelStatements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
         self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
@@ -121,10 +124,7 @@ class SqlStore:
         found: dict[RoomKey, dict[str, Any]] = {}
         for workspace, channel, data in rows:
             key = RoomKey(platform, workspace, channel)
-            value = json.loads(data)
-            if not isinstance(value, dict):
-                raise ValueError(f"adapter_state for {key} holds {type(value).__name__}, not a JSON object")
-            found[key] = value
+            found[key] = _state_object(key, data)
         return found
 
     async def save_adapter_state(self, key: RoomKey, data: dict[str, Any]) -> None:
@@ -132,6 +132,43 @@ class SqlStore:
         params = {**mapping.key_params(key), "data": json.dumps(data, sort_keys=True), "updated_at": time.time()}
         async with self.connection() as connection:
             await connection.finish(lambda run: run.run(self.statements.save_adapter_state, params))
+
+    async def load_channel_state(self, key: RoomKey) -> dict[str, Any] | None:
+        """Return one channel's adapter state as stored now (another process may have written it), or None."""
+        params = mapping.key_params(key)
+        async with self.connection() as connection:
+            rows = await connection.call(lambda run: run.rows(self._channel_state.read, params))
+            await connection.rollback()
+        return _state_object(key, rows[0][0]) if rows else None
+
+    async def change_adapter_state(
+        self, key: RoomKey, change: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Change one channel's adapter state in one write transaction, its row locked; return what was stored.
+
+        Processes sharing the database each change their fields of the row without losing another's change.
+        """
+        params = mapping.key_params(key)
+        st = self._channel_state
+
+        def step(run: Runner) -> dict[str, Any]:
+            run.begin()  # SQLite: the write lock; PostgreSQL: the row lock comes with FOR UPDATE
+            run.run(st.create, {**params, "data": "{}", "updated_at": time.time()})
+            rows = run.rows(st.lock, params)
+            data = change(_state_object(key, rows[0][0]))
+            run.run(st.write, {**params, "data": json.dumps(data, sort_keys=True), "updated_at": time.time()})
+            return data
+
+        async with self.connection() as connection:
+            stored: dict[str, Any] = await connection.call(step)
+            await connection.finish(_nothing)
+        return stored
+
+    async def delete_adapter_state(self, key: RoomKey) -> None:
+        """Remove one channel's adapter state (a row of a process long gone, say)."""
+        params = mapping.key_params(key)
+        async with self.connection() as connection:
+            await connection.finish(lambda run: _begin_run(run, self._channel_state.delete, params))
 
     async def ping(self) -> None:
         """Ask the database the cheapest question; raise when it does not answer (readiness uses it)."""
@@ -147,6 +184,44 @@ class SqlStore:
             pass  # the leases run out by themselves
         finally:
             await _close(self._opened)
+
+
+def _state_object(key: RoomKey, data: str) -> dict[str, Any]:
+    value = json.loads(data)
+    if not isinstance(value, dict):
+        raise ValueError(f"adapter_state for {key} holds {type(value).__name__}, not a JSON object")
+    return value
+
+
+def _nothing(run: Runner) -> None:
+    """Add nothing: the step before did the work, this only commits it."""
+
+
+def _begin_run(run: Runner, statement: Executable, params: dict[str, Any]) -> None:
+    run.begin()
+    run.run(statement, params)
+
+
+class _ChannelStatements:
+    """One channel's adapter_state row: read it, or create, lock and write it (change_adapter_state)."""
+
+    def __init__(self, dialect: str) -> None:
+        table = adapter_state
+        key = (table.c.platform == bp("platform")) & (table.c.workspace == bp("workspace"))
+        key &= table.c.channel == bp("channel")
+        self.read: Executable = select(table.c.data).where(key)
+        self.lock: Executable = select(table.c.data).where(key).with_for_update()  # SQLite: BEGIN IMMEDIATE
+        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        self.create: Executable = (
+            insert(table)
+            .values(
+                platform=bp("platform"), workspace=bp("workspace"), channel=bp("channel"),
+                data=bp("data"), updated_at=bp("updated_at"),
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
+        )  # fmt: skip
+        self.write: Executable = update(table).where(key).values(data=bp("data"), updated_at=bp("updated_at"))
+        self.delete: Executable = delete(table).where(key)
 
 
 async def _close(opened: OpenDatabase) -> None:

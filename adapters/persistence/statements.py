@@ -110,9 +110,7 @@ class Statements:
             index_elements=["room_id", "user"],
             set_={c.name: upsert.excluded[c.name] for c in people.columns if c.name not in ("room_id", "user")},
         )
-        self.save_room: Executable = (
-            update(rooms).where(rooms.c.id == bp("room_id")).values({name: bp(name) for name in ROOM_STATE_COLUMNS})
-        )
+
         self._insert = insert
         self._save_columns: dict[tuple[str, ...], Executable] = {}
         # M2: locks the workspace row until the transaction ends (making it first if need be) and returns
@@ -147,17 +145,18 @@ class Statements:
             name=bp("name"),
             payload=bp("payload"),
         )
-        # After a command: the room's newest event (for deliverers) and its next timer (for ticks).
-        self.mark_room: Executable = (
+        # After a command: the room's newest event (for deliverers) and its next timer (for ticks) ...
+        newest = func.coalesce(
+            select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
+            literal_column("0"),
+        )
+        marks = {"last_event_id": newest, "next_due": bp("next_due")}
+        self.mark_room: Executable = update(rooms).where(rooms.c.id == bp("room_id")).values(marks)
+        # ... written with the room's state when that changed too: one room write per transaction.
+        self.save_room: Executable = (
             update(rooms)
             .where(rooms.c.id == bp("room_id"))
-            .values(
-                last_event_id=func.coalesce(
-                    select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
-                    literal_column("0"),
-                ),
-                next_due=bp("next_due"),
-            )
+            .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
         # T4: the rooms of a platform with a timer due by now, soonest first.
         self.due_rooms: Executable = (

@@ -86,6 +86,9 @@ class SqlUnitOfWork:
         self._writes: list[tuple[Any, Any]] = []  # (statement, params or list of params), flushed at commit
         self._events: list[dict[str, Any]] = []
         self._marks: dict[int, dict[str, Any]] = {}  # room id -> its newest event and next due time
+        # Written once per transaction whatever the group's size: the last command's state is the state.
+        self._people: dict[tuple[int, str], dict[str, Any]] = {}
+        self._room_rows: dict[int, dict[str, Any]] = {}
         self._workspaces_written: set[tuple[str, str]] = set()
         # M2: per workspace, the settings its next write is compared with (as locked, or as cached).
         self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
@@ -100,14 +103,14 @@ class SqlUnitOfWork:
     async def __aexit__(
         self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if error is None and not self._committed and not (self._writes or self._events):
+        if error is None and not self._committed and not (self._writes or self._events or self._people):
             await self._heal_due_index()
         if not self._committed:
             for key, loaded in self._loaded.items():
                 # The object may hold changes the database never got: read it afresh next time. Dropped
                 # before the rollback lets the room's lock go, so a unit of work waiting for it never
                 # finds this copy still cached.
-                if error is not None or loaded.cached.room.is_dirty or self._writes or self._events:
+                if error is not None or loaded.cached.room.is_dirty or self._writes or self._events or self._people:
                     self._store.rooms.pop(key, None)
         try:
             if not self._committed and self._connection is not None:
@@ -174,7 +177,7 @@ class SqlUnitOfWork:
             cached = store.rooms[key] = CachedRoom(room, result.room_id, result.version - 1, workspace.version)
         elif result.people is not None:
             mapping.apply_room_row(cached.room, result.state)
-            cached.room.load_people([mapping.person_from(row) for row in result.people])
+            cached.room.apply_people([mapping.person_from(row) for row in result.people])
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         cached.next_due = result.next_due
         if cached.workspace_version != workspace.version:
@@ -223,17 +226,15 @@ class SqlUnitOfWork:
         """Queue what changed in the room and its events; both are written at commit, in one transaction."""
         loaded = self._loaded[room.key]
         room_id, version = loaded.cached.room_id, loaded.version
-        st = self._statements
-        if room.dirty_people:
-            people = [mapping.person_params(room.people[user], room_id, version) for user in sorted(room.dirty_people)]
-            self._writes.append((st.save_people, people))
+        for user in room.dirty_people:
+            self._people[(room_id, user)] = mapping.person_params(room.people[user], room_id, version)
         if room.dirty_room:
-            self._writes.append((st.save_room, mapping.room_params(room, room_id)))
+            self._room_rows[room_id] = mapping.room_params(room, room_id)
         if room.dirty_workspace:
             self._queue_workspace(room)
         self._events.extend(mapping.event_params(event, room_id, now, actor) for event in events)
         next_due = room.next_due()
-        if events or next_due != loaded.cached.next_due or room_id in self._marks:
+        if events or room.dirty_room or next_due != loaded.cached.next_due or room_id in self._marks:
             self._marks[room_id] = {"room_id": room_id, "next_due": next_due}
         room.clean()
 
@@ -297,12 +298,20 @@ class SqlUnitOfWork:
                     cached.workspace_version = _UNKNOWN
 
     def _write_step(self, run: Runner) -> None:
+        st = self._statements
         for statement, params in self._writes:
             if isinstance(params, list):
                 run.many(statement, params)
             else:
                 run.run(statement, params)
+        if self._people:
+            run.many(st.save_people, [self._people[key] for key in sorted(self._people)])
         if self._events:
-            run.many(self._statements.append_event, self._events)
-        if self._marks:
-            run.many(self._statements.mark_room, list(self._marks.values()))
+            run.many(st.append_event, self._events)
+        # One room write after the lock's: the state (if it changed) with the newest event and next due time.
+        rows = [{**row, "next_due": self._marks[room_id]["next_due"]} for room_id, row in self._room_rows.items()]
+        if rows:
+            run.many(st.save_room, rows)
+        marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
+        if marks:
+            run.many(st.mark_room, marks)

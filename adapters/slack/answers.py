@@ -19,10 +19,11 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from core import events as ev
 from core.room import RoomKey
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 # (20 s), so only a listener that hangs is answered for, and then twice rather than never.
 LISTENER_WAIT_SECONDS = 30.0
 KEEP_CLAIMS = 20_000  # claims kept for an outbox that is behind (a stampede); past this, answered ones go
+KEEP_FAILED_SECONDS = 600.0  # how long an answer a listener could not send is listed for other replicas
 KEEP_DECIDED = 1_000  # outcomes kept for batches the outbox may try again (it retries the oldest first)
 
 
@@ -60,11 +62,14 @@ class Claim:
 
     key: RoomKey
     user: str
+    since: float = 0.0  # by the service's clock, just before its commit: its events' time is no earlier
+    until: float | None = None  # by the same clock, once its commit returned: its events' time is no later
     events: list[ev.Event] = field(default_factory=list)  # its logged events, once committed
     shapes: list[str] = field(default_factory=list)
     committed: asyncio.Event = field(default_factory=asyncio.Event)  # set once the command returned (or failed)
     done: asyncio.Event = field(default_factory=asyncio.Event)  # set once the listener answered, or gave up
     answered: bool = False
+    forgotten: bool = False  # the outbox matched it (or it owed nothing): no longer listed for other replicas
 
 
 class Answers:
@@ -76,6 +81,8 @@ class Answers:
         self._listener: ContextVar[list[Claim] | None] = ContextVar("stagedoor_slack_claims", default=None)
         self._count = 0
         self._decided: dict[int, bool | None] = {}  # first event id of a batch → what taken() said of it
+        self._open: dict[Claim, None] = {}  # claims not yet answered (or given up), oldest first
+        self._recent: deque[Claim] = deque()  # claims begun lately, for other replicas (published)
 
     @contextlib.contextmanager
     def listening(self) -> Iterator[None]:
@@ -89,23 +96,26 @@ class Answers:
             for claim in claims:
                 self._settle(claim, answered=False)
 
-    def begin(self, key: RoomKey, user: str) -> Claim | None:
-        """Take on answering a command about to be committed (outside a listener, nobody does: None)."""
+    def begin(self, key: RoomKey, user: str, now: float = 0.0) -> Claim | None:
+        """Take on answering a command about to be committed at `now` (outside a listener, nobody does: None)."""
         mine = self._listener.get()
         if mine is None:
             return None
-        claim = Claim(key, user)
+        claim = Claim(key, user, now)
         mine.append(claim)
+        self._open[claim] = None
+        self._recent.append(claim)
         self._claims.setdefault((key, user), []).append(claim)
         self._count += 1
         if self._count > KEEP_CLAIMS:
             self._prune()
         return claim
 
-    def committed(self, claim: Claim | None, events: Sequence[ev.Event]) -> None:
-        """Record what the command logged; a command that logged nothing a person is answered for owes nothing."""
+    def committed(self, claim: Claim | None, events: Sequence[ev.Event], now: float | None = None) -> None:
+        """Record what the command logged (by `now`); one that logged nothing its person is answered for owes none."""
         if claim is None:
             return
+        claim.until = now
         claim.events = [event for event in events if not event.is_reply]
         claim.shapes = [shape(event) for event in claim.events]
         claim.committed.set()
@@ -165,13 +175,41 @@ class Answers:
                 return False
         return all(claim.answered for claim in matched)
 
+    def answered_before(self, now: float) -> float:
+        """Return a time before which every command a listener here committed is answered (or given up on)."""
+        return min((claim.since for claim in self._open), default=now)
+
+    def published(self, now: float, keep: float) -> list[list[Any]]:
+        """Return the claims begun in the last `keep` seconds (and any still open), as other replicas read them.
+
+        Each is [room, user, since, until, state]: state "open" (not yet answered), "sent", or "failed"
+        (the listener could not answer: whoever delivers the command answers it).
+        """
+
+        def listed(claim: Claim) -> bool:
+            # A failed answer stays listed until an outbox here sends it (or for KEEP_FAILED_SECONDS, when another
+            # replica's outbox delivers its command): whichever replica delivers it must know to answer.
+            if claim.since >= now - keep or not claim.done.is_set():
+                return True
+            return not (claim.answered or claim.forgotten) and claim.since >= now - KEEP_FAILED_SECONDS
+
+        while self._recent and not listed(self._recent[0]):
+            self._recent.popleft()
+        return [
+            [room_name(claim.key), claim.user, claim.since, claim.until, _state(claim)]
+            for claim in self._recent
+            if listed(claim)
+        ]
+
     def _settle(self, claim: Claim, answered: bool) -> None:
+        self._open.pop(claim, None)
         if claim.done.is_set():
             return
         claim.answered = answered
         claim.done.set()
 
     def _forget(self, claim: Claim) -> None:
+        claim.forgotten = True
         queue = self._claims.get((claim.key, claim.user))
         if queue is not None and claim in queue:
             queue.remove(claim)
@@ -184,6 +222,17 @@ class Answers:
         answered = [claim for queue in self._claims.values() for claim in queue if claim.answered]
         for claim in answered[: len(answered) // 2 + 1]:
             self._forget(claim)
+
+
+def room_name(key: RoomKey) -> str:
+    """Return how a published claim names its room."""
+    return f"{key.workspace}/{key.channel}"
+
+
+def _state(claim: Claim) -> str:
+    if not claim.done.is_set():
+        return "open"
+    return "sent" if claim.answered else "failed"
 
 
 async def _bounded(flag: asyncio.Event, what: str) -> bool:

@@ -45,12 +45,12 @@ class HuddleWatch:
         huddle_id = room.get("id")
         if not huddle_id:
             return
-        key = self._stage.state.room_of_stage_channel(team, channel)
+        key = await self._stage.state.stage_channel_room(team, channel)
         if key is None:
             key = RoomKey("slack", team, channel)
-            if self._stage.state.channel(key).stage_channel:
+            if (await self._stage.state.refresh(key)).stage_channel:
                 return  # gated: the channel's own huddle is not the stage; its stage channel's is
-        state = self._stage.state.channel(key)
+        state = self._stage.state.channel(key)  # read as stored just now: another replica may have taken an edit
         if ts and state.huddle_seen and _stamp(ts) <= _stamp(state.huddle_seen):
             return  # X2: a redelivered edit, or an older one arriving late; the newer one was taken in already
         ended = bool(room.get("has_ended", bool(room.get("date_end"))))
@@ -82,7 +82,7 @@ class HuddleWatch:
         if not user_id or user.get("is_bot"):
             return
         call = profile.get("huddle_state_call_id") if profile.get("huddle_state") == "in_a_huddle" else None
-        key = self._stage.state.room_of_huddle(call) if call else None
+        key = await self._stage.state.huddle_room_of(call) if call else None
         if key is None:
             # Left a huddle (or joined one that is no stage). This does not say which huddle was left, so the
             # stage place goes only when the stage huddle's own message stops listing them (L2, huddle_message).

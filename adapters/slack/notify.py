@@ -2,8 +2,12 @@
 
 The clicker has their answer from the listener; here everyone else is told, and the
 clicker too when no listener of this process answered them (adapters/slack/answers.py).
-Each event id is delivered once per process (the outbox may hand over an event again
-after a crash, and that repeat is skipped by its id).
+Each event id is delivered once per process and room (the outbox may hand over an event
+again after a failure, and that repeat is skipped by its id; rooms are delivered each in
+id order, but ids of different rooms commit in any order, so the check is per room).
+With several replicas, a room's events are delivered by whichever holds its lease
+(adapters/persistence/delivery.py); the channel's Slack state is read again at each
+command's first event, since another replica may have changed it.
 
 X4: an event is done only when every message it causes is delivered or refused by
 Slack for good. Slack being busy or unreachable (after the client's own retries)
@@ -59,7 +63,7 @@ class Deliverer:
         async def public_status(key: RoomKey) -> ev.StatusReply:
             return await stage.status(key, Actor(""))
 
-        self.summaries = SummaryBoard(stage.client, public_status, stage.moderators, stage.roster.pacer)
+        self.summaries = SummaryBoard(stage.client, public_status, stage.moderators, stage.roster.pacer, stage.state)
         self.room = Lane(stage, gate, give_up_after, personal=False, summaries=self.summaries)
         self.personal = Lane(stage, gate, give_up_after, personal=True, summaries=self.summaries)
 
@@ -101,7 +105,7 @@ class Lane:
         self._personal = personal
         self._summaries = summaries
         self._board = -1 if personal else stage.roster.attach(summaries)
-        self._last_id = 0
+        self._last_id: dict[RoomKey, int] = {}  # per room: the last event delivered
         self._done: dict[int, set[str]] = {}  # event id → the steps (messages) already delivered for it
         self._failures: dict[int, int] = {}  # event id → rounds that failed
         self._refused: dict[int, dict[str, str]] = {}  # event id → step → Slack's code for a refusal for good
@@ -109,11 +113,11 @@ class Lane:
 
     async def deliver(self, item: LoggedEvent, caused: Sequence[ev.Event] = ()) -> None:
         """Tell the recipients of one logged event (worded with the rest of its command) and mark the roster."""
-        if item.room.platform != "slack" or item.id <= self._last_id:
+        if item.room.platform != "slack" or item.id <= self._last_id.get(item.room, 0):
             return
         if item.room.channel == WORKSPACE_CHANNEL:
             # A workspace default changed: its admin was answered already; there is no channel or roster to update.
-            self._last_id = item.id
+            self._last_id[item.room] = item.id
             return
         while True:
             self._step = self._doing = ""
@@ -132,7 +136,7 @@ class Lane:
         self._done.pop(item.id, None)
         self._failures.pop(item.id, None)
         self._refused.pop(item.id, None)
-        self._last_id = item.id
+        self._last_id[item.room] = item.id
 
     async def _deliver(self, item: LoggedEvent, caused: Sequence[ev.Event]) -> None:
         key, event = item.room, item.event
@@ -140,6 +144,8 @@ class Lane:
             await self._tell(item, present(event, caused))
             await self._once(item, "actor", "answer the person who acted", self._answer, item, caused)
             return
+        if not caused or caused[0] is event:
+            await self._stage.state.refresh(key)  # another replica may have changed the channel since
         await self._stage.learn(key, event)
         if isinstance(event, ev.SessionStarted):
             # a new session gets a new roster message at the bottom
@@ -194,6 +200,7 @@ class Lane:
         if not coalesce(await self._stage.status(key, Actor(""))):
             return False
         self._summaries.open(key)
+        await self._stage.state.save(key)  # every replica delivering the room reads it from now on
         return True
 
     async def _person(self, item: LoggedEvent, step: str, user: str, message: Message) -> None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -58,6 +60,16 @@ PERMANENT = {
 Report = Callable[[RoomKey, str], Awaitable[None]]
 
 
+class Busy(Exception):
+    """Another replica draws a room's messages now: they are drawn again in a later round."""
+
+
+def digest(message: Message) -> str:
+    """Return a short fingerprint of what a message shows, kept with the channel so every replica compares to it."""
+    shown = json.dumps([message.text, message.blocks], sort_keys=True, default=str)
+    return hashlib.sha256(shown.encode()).hexdigest()[:20]
+
+
 class Board(Protocol):
     """Another per-room message drawn in the roster's rounds (the moderators' summaries)."""
 
@@ -87,8 +99,7 @@ class RosterBoard:
         self._report = report
         self._dirty: dict[RoomKey, None] = {}
         self._wake = asyncio.Event()
-        self.pacer = Pacer(interval)  # chat.update turns for the whole app
-        self._shown: dict[RoomKey, tuple[str, Message]] = {}  # the roster message and what it shows now
+        self.pacer = Pacer(interval)  # chat.update turns for the whole app (for this replica: docs/slack.md)
         self._boards: list[Board] = []
         self._board_dirty: dict[tuple[int, RoomKey], None] = {}
 
@@ -133,11 +144,25 @@ class RosterBoard:
         """Redraw every dirty room, and every room whose time left is due (and attached boards); count rosters."""
         self._mark_due()
         drawn = await self._flush_rosters()
+        later: list[tuple[int, RoomKey]] = []  # boards another replica draws now: drawn here again next round
+        try:
+            drawn += await self._flush_boards(later)
+        finally:
+            if later:
+                self._board_dirty.update(dict.fromkeys(later))
+                self._wake.set()
+        return drawn
+
+    async def _flush_boards(self, later: list[tuple[int, RoomKey]]) -> int:
+        drawn = 0
         while self._board_dirty:
             number, key = item = next(iter(self._board_dirty))
             del self._board_dirty[item]
             try:
                 await self._boards[number].draw(key)
+            except Busy:
+                later.append(item)
+                continue
             except BaseException:
                 self._board_dirty[item] = None  # drawn again next round
                 raise
@@ -147,11 +172,25 @@ class RosterBoard:
 
     async def _flush_rosters(self) -> int:
         drawn = 0
-        while self._dirty:
+        busy: list[RoomKey] = []  # drawn by another replica right now: drawn here again next round
+        try:
+            while self._dirty:
+                drawn += await self._flush_one(busy)
+        finally:
+            if busy:
+                self._dirty.update(dict.fromkeys(busy))
+                self._wake.set()
+        return drawn
+
+    async def _flush_one(self, busy: list[RoomKey]) -> int:
+        drawn = 0
+        if self._dirty:
             key = next(iter(self._dirty))
             del self._dirty[key]
             try:
-                await self.draw(key)
+                if not await self.draw(key):
+                    busy.append(key)
+                    return 0
             except SlackApiError as error:
                 code = str(error.response.get("error"))
                 if code not in PERMANENT:
@@ -161,7 +200,7 @@ class RosterBoard:
                 log.warning("Slack refused the roster in %s: %s", key, code)
                 if self._report is not None:
                     await self._report(key, code)
-                continue
+                return 0
             except BaseException:
                 self._dirty[key] = None  # a failure or a shutdown cutting the draw short: drawn again later
                 raise
@@ -185,22 +224,31 @@ class RosterBoard:
                 backoff = min(MAX_BACKOFF, max(backoff, 0.5) * 2)
             await asyncio.sleep(self._interval)
 
-    async def draw(self, key: RoomKey) -> None:
-        """Render a room's roster and post or edit its message."""
+    async def draw(self, key: RoomKey) -> bool:
+        """Render a room's roster and post or edit its message; False: another replica draws it now (later)."""
+        async with self._state.drawing(key) as mine:
+            if not mine:
+                return False
+            await self._draw(key)
+        return True
+
+    async def _draw(self, key: RoomKey) -> None:
+        # Read under the drawing, so the status is at least as new as any other replica's last draw.
         status = await self._status(key)
         channel = self._state.channel(key)
         now = self._clock()
         message = roster(status, key, channel.stage_channel, channel.huddle_cameras, now)
+        shows = digest(message)
         self._schedule(key, status, now)
         if channel.roster_ts:
-            if self._shown.get(key) == (channel.roster_ts, message):
+            if channel.roster_shown == shows:
                 return  # the message already shows exactly this: an identical chat.update changes nothing
             await self.pacer.turn()
             try:
                 await self._client.chat_update(
                     channel=key.channel, ts=channel.roster_ts, text=message.text, blocks=message.blocks
                 )
-                self._shown[key] = (channel.roster_ts, message)
+                channel.roster_shown = shows
                 return
             except SlackApiError as error:
                 if error.response.get("error") not in GONE:
@@ -209,9 +257,7 @@ class RosterBoard:
             return
         await self.pacer.turn()
         response = await self._post(key, message)
-        channel.roster_ts = response["ts"]
-        self._shown[key] = (channel.roster_ts, message)
-        await self._state.save(key)
+        channel.roster_ts, channel.roster_shown = response["ts"], shows
 
     def _schedule(self, key: RoomKey, status: StatusReply, now: float) -> None:
         """Note when this room's time left next reads differently, if any turn is running."""

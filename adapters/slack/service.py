@@ -22,6 +22,7 @@ from adapters.slack.directory import Directory
 from adapters.slack.http_mode import Intake, run_http
 from adapters.slack.notify import LaneStart, start_personal_lane
 from adapters.slack.options import SlackOptions
+from adapters.slack.replicas import Replicas
 from adapters.slack.state import LEGACY_FILE, AdapterStateStore, SlackState
 from adapters.slack.uses import TICK_SECONDS
 from adapters.timers import DueRooms, fire_due
@@ -85,6 +86,7 @@ class SlackPlatform:
         self._roster: asyncio.Task[None] | None = None
         self._tick: asyncio.Task[None] | None = None
         self._people: asyncio.Task[None] | None = None
+        self._beat: asyncio.Task[None] | None = None  # this replica's row in the registry (adapters/slack/replicas.py)
         self.directory: Directory | None = None
 
     @property
@@ -112,6 +114,11 @@ class SlackPlatform:
             options, self._app.service, self._app.clock, client=client, state=state, records=records
         )
         await start_personal_lane(self._app.store)
+        stage = bot.stage
+        # X4 across replicas: registered before any request is served, so others know whose answers may be owed.
+        replicas = stage.replicas = Replicas(self._app.store, state.owner, self._app.clock, stage.answers)
+        await replicas.start()
+        self._beat = asyncio.create_task(replicas.run())
         self._delivery = [
             asyncio.create_task(
                 pump(self._app.store, cursor, deliver, self._lane_wake(), stop=self._stop_delivery, platform=NAME)
@@ -232,7 +239,21 @@ class SlackPlatform:
         except Exception as error:
             left.append("roster edits")
             log.warning("slack: roster edits left undone (%s)", type(error).__name__)
+        await self._stopped(bot)
         return left
+
+    async def _stopped(self, bot: SlackBot) -> None:
+        """Tell the other replicas this one stopped, with what it answered (they answer what it did not)."""
+        if self._beat is not None:
+            self._beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._beat
+        replicas = bot.stage.replicas
+        if replicas is not None and replicas.started is not None:
+            try:
+                await replicas.beat(stopped=True)
+            except Exception as error:
+                log.warning("slack: could not record this replica's stop (%s)", type(error).__name__)
 
     async def _in_flight(self, bot: SlackBot, deadline: float) -> None:
         await self._intake.idle()  # every request being dispatched is acked (or refused) by now
@@ -240,7 +261,7 @@ class SlackPlatform:
 
     async def close(self) -> None:
         """Stop the loops and the HTTP listener."""
-        for task in (*self._delivery, self._roster, self._tick, self._people):
+        for task in (*self._delivery, self._roster, self._tick, self._people, self._beat):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -17,6 +17,7 @@ from adapters.slack.answers import owed as answers_owed
 from adapters.slack.client import error_code, transient
 from adapters.slack.kit import Message
 from adapters.slack.notices import reply
+from adapters.slack.replicas import Replicas
 from adapters.slack.roles import Roles
 from adapters.slack.roster import RosterBoard
 from adapters.slack.state import SlackState, is_group
@@ -41,10 +42,9 @@ class SlackStage:
     roles: Roles
     roster: RosterBoard
     clock: Callable[[], float]
-    # Moderators who acted in a room: told of new requests even if no list names them.
-    acting_moderators: dict[RoomKey, set[str]] = field(default_factory=dict)
     answers: Answers = field(default_factory=Answers)  # what listeners owe the people who acted (X4)
     records: SqlStore | None = None  # the database the exports read (R2); None when the bot runs without one
+    replicas: Replicas | None = None  # the other replicas' watermarks (X4 across replicas); None: one process
     _seen_events: dict[str, None] = field(default_factory=dict)
     started_at: float = field(init=False)  # by the clock: commands logged earlier were acked by an earlier process
     _busy: int = 0
@@ -91,20 +91,27 @@ class SlackStage:
     async def act(self, key: RoomKey, user: str, build: Callable[[Actor], Command]) -> list[ev.Event]:
         """Run a person's command with the roles Slack grants them now (A3); they are in the room."""
         actor = await self.roles.actor(key, user)
-        if actor.moderator:
-            self.acting_moderators.setdefault(key, set()).add(user)
+        if actor.moderator and user not in self.state.channel(key).acting:
+            await self.note_acting(key, user)
         # Taken on before the commit, so the outbox, woken by the commit, knows this person's answer is coming.
-        claim = self.answers.begin(key, user)
+        claim = self.answers.begin(key, user, self.clock())
         try:
             # They are in the room (they clicked in it): recorded in the same transaction as their command.
             events = await self.service.handle(key, build(actor), after=[Arrive(Actor(user))])
         except BaseException:
             self.answers.failed(claim)
             raise
-        self.answers.committed(claim, events)
+        self.answers.committed(claim, events, self.clock())
         for event in events:
             await self.learn(key, event)
         return events
+
+    async def note_acting(self, key: RoomKey, user: str) -> None:
+        """Remember a moderator who acted in a room, where every replica reads it (told of new requests)."""
+        channel = await self.state.refresh(key)  # the list as stored: another replica may have added to it
+        if user not in channel.acting:
+            channel.acting = sorted({*channel.acting, user})
+            await self.state.save(key)
 
     async def status(self, key: RoomKey, actor: Actor) -> ev.StatusReply:
         """Return the room as this actor may see it."""
@@ -152,7 +159,7 @@ class SlackStage:
                     key,
                     error_code(error),
                 )
-        names.update(dict.fromkeys(sorted(self.acting_moderators.get(key, set()))))
+        names.update(dict.fromkeys(sorted(channel.acting)))
         return list(names)
 
     # -- answering -------------------------------------------------------------------------------
@@ -212,10 +219,17 @@ class SlackStage:
         if not item.actor or batch[0] is not item.event or not answers_owed(batch):
             return None
         taken = await self.answers.taken(item.id, item.room, item.actor, batch)
-        if taken or (taken is None and item.at >= self.started_at):
-            # Answered here; or committed since this process started by something other than its listeners
-            # (another tool on the same database), which answers its own people.
-            return None
+        if taken:
+            return None  # answered here
+        if taken is None:
+            replicas = self.replicas
+            lost = await replicas.maybe_lost(item.room, item.actor, item.at) if replicas is not None else None
+            if lost is None and item.at >= self.started_at:
+                # Committed since this process started by something other than its listeners and no replica
+                # (another tool on the same database), which answers its own people.
+                return None
+            if lost is False:
+                return None  # the replica that acked it has answered it
         # Its listener failed to answer, or it was committed before this process started: the process that
         # acked it may have been killed before answering, so the answer is sent now (at least once).
         return reply(batch, item.actor, item.room)

@@ -136,7 +136,7 @@ class SlackUses:
         await self.publish_home(team, user)
 
     async def _set_gated(self, key: RoomKey, on: bool) -> str | None:
-        state = self.stage.state.channel(key)
+        state = await self.stage.state.refresh(key)  # another replica may have switched it already
         if on == bool(state.stage_channel):
             return None
         state.huddle_room = None  # the stage huddle changes with the mode; learnt from its next start

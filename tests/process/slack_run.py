@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from sqlalchemy import text
 
 from adapters.persistence.sql import SqlStore
 from adapters.slack import notify
@@ -145,3 +147,132 @@ def roster_blocks(fake: FakeSlack) -> str:
         and call.args["blocks"][0]["type"] == "header"
     ]
     return json.dumps(rosters[-1]["blocks"]) if rosters else ""
+
+
+class Replicas:
+    """Several `stagedoor run` processes in Slack HTTP mode on one database, each on its own ports.
+
+    Requests are spread over them round-robin, as a load balancer in front of them spreads Slack's.
+    """
+
+    def __init__(self, fake: FakeSlack, tmp: Path, database_url: str, count: int, **settings: str) -> None:
+        self.fake = fake
+        self.cwd = tmp
+        self.database_url = database_url
+        self.signer = SlackHarness(fake, tmp, tmp / "unused.db")  # only its request bodies and signatures
+        self.ports = [(free_port(), free_port()) for _ in range(count)]
+        self.processes: list[Process | None] = [None] * count
+        self.settings = settings
+        self._next = 0
+
+    def env(self, index: int) -> dict[str, str]:
+        """Return the environment of replica `index`: the shared database, its own Slack and health ports."""
+        port, health = self.ports[index]
+        (self.cwd / f"data{index}").mkdir(exist_ok=True)
+        return clean_environment(
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=self.fake.url,
+            STAGEDOOR_SLACK_MODE="http",
+            STAGEDOOR_SLACK_HTTP_HOST="127.0.0.1",
+            STAGEDOOR_SLACK_HTTP_PORT=str(port),
+            STAGEDOOR_HEALTH_HOST="127.0.0.1",
+            STAGEDOOR_HEALTH_PORT=str(health),
+            STAGEDOOR_DATA_DIR=str(self.cwd / f"data{index}"),
+            STAGEDOOR_DATABASE_URL=self.database_url,
+            **self.settings,
+        )
+
+    async def start(self, index: int) -> Process:
+        """Start replica `index` (again, after a kill) and wait until its /readyz says it serves."""
+        process = await launch(self.cwd, self.env(index), "run")
+        await wait_until_ready(f"http://127.0.0.1:{self.ports[index][1]}/readyz", process)
+        self.processes[index] = process
+        return process
+
+    async def start_all(self) -> None:
+        """Start every replica (the first one alone: it migrates the database)."""
+        await self.start(0)
+        await asyncio.gather(*(self.start(index) for index in range(1, len(self.ports))))
+
+    def alive(self) -> list[int]:
+        return [i for i, p in enumerate(self.processes) if p is not None and p.process.returncode is None]
+
+    def pick(self) -> int:
+        """Return the next live replica, round-robin (a balancer takes a dead one out of rotation)."""
+        alive = self.alive()
+        index = alive[self._next % len(alive)]
+        self._next += 1
+        return index
+
+    async def command(self, user: str, text: str, channel: str = CHANNEL, to: int | None = None) -> tuple[int, int]:
+        """POST a signed `/stage text` to the next replica; return which one took it and the HTTP status."""
+        return await self._post(self.signer.command_body(user, text, channel), to)
+
+    async def click(
+        self, user: str, action_id: str, value: str, channel: str = CHANNEL, to: int | None = None
+    ) -> tuple[int, int]:
+        """POST a signed click of a roster button to the next replica; return which one took it and the status."""
+        payload = click_payload(self.fake, user, action_id, value, channel)
+        return await self._post("payload=" + quote(json.dumps(payload)), to)
+
+    async def _post(self, body: str, to: int | None) -> tuple[int, int]:
+        index = self.pick() if to is None else to
+        signed = self.signer.request(body, "application/x-www-form-urlencoded")
+        headers: dict[str, Any] = {name: values[0] for name, values in signed.headers.items()}
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{self.ports[index][0]}/slack/events"
+            try:
+                async with http.post(url, data=body, headers=headers) as answer:
+                    return index, answer.status
+            except aiohttp.ClientError:
+                return index, 0  # the replica died before it answered: Slack saw no acknowledgement
+
+    async def stop_all(self) -> None:
+        """SIGTERM every live replica and wait for each to exit cleanly."""
+        live = [p for p in self.processes if p is not None and p.process.returncode is None]
+        for process in live:
+            process.signal(signal.SIGTERM)
+        codes = [await process.exit_code() for process in live]
+        assert codes == [0] * len(live), [process.stderr for process in live]
+
+    async def kill_all(self) -> None:
+        for process in self.processes:
+            if process is not None:
+                await process.kill()
+
+    def stderr(self) -> str:
+        return "\n".join(f"--- replica {i}\n{p.stderr}" for i, p in enumerate(self.processes) if p is not None)
+
+
+async def status_in(database_url: str, key: RoomKey) -> StatusReply:
+    """Read a room from the database the replicas share, as a moderator sees it."""
+    store = await SqlStore.open(database_url, migrate=False)
+    try:
+        service = StageService(store.unit_of_work, time.time)
+        events = await service.handle(key, Status(Actor(ADMIN, moderator=True)))
+        return next(event for event in events if isinstance(event, StatusReply))
+    finally:
+        await store.close()
+
+
+async def pending_in(database_url: str) -> int:
+    """Return how many logged Slack events some lane has not delivered yet (read only: no lease is taken)."""
+    store = await SqlStore.open(database_url, migrate=False)
+    try:
+        async with store.engine.connect() as connection:
+            counts = [
+                (await connection.execute(PENDING, {"consumer": name})).scalar_one()
+                for name in (notify.CONSUMER, notify.PERSONAL)
+            ]
+        return max(counts)
+    finally:
+        await store.close()
+
+
+PENDING = text(
+    "SELECT count(*) FROM events e JOIN rooms r ON r.id = e.room_id "
+    "LEFT JOIN deliveries d ON d.room_id = e.room_id AND d.consumer = :consumer "
+    "WHERE r.platform = 'slack' AND e.id > coalesce(d.delivered_id, "
+    "(SELECT c.last_event_id FROM consumer_cursors c WHERE c.consumer = :consumer), 0)"
+)

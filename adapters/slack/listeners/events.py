@@ -41,7 +41,7 @@ async def message(ack: AsyncAck, body: Body, event: dict[str, Any], context: Asy
         if not user or event.get("bot_id") or event.get("subtype") not in SPOKEN:
             return
         # C4: talking in the gated stage channel counts for the room it is the stage of.
-        key = uses.stage.state.room_of_stage_channel(team, channel) or RoomKey("slack", team, channel)
+        key = await uses.stage.state.stage_channel_room(team, channel) or RoomKey("slack", team, channel)
         await uses.stage.service.handle(key, Arrive(Actor(user)))
         await uses.stage.service.handle(key, Speak(Actor(user)))
 
@@ -61,7 +61,7 @@ async def joined(ack: AsyncAck, body: Body, event: dict[str, Any], context: Asyn
     async with uses.stage.busy():
         await ack()
         team = body.get("team_id") or event.get("team") or ""
-        if uses.stage.first_delivery(body.get("event_id")) and not uses.stage.state.room_of_stage_channel(
+        if uses.stage.first_delivery(body.get("event_id")) and not await uses.stage.state.stage_channel_room(
             team, event["channel"]
         ):
             key = RoomKey("slack", team, event["channel"])
@@ -76,7 +76,7 @@ async def left(ack: AsyncAck, body: Body, event: dict[str, Any], context: AsyncB
         if not uses.stage.first_delivery(body.get("event_id")):
             return
         team = body.get("team_id") or event.get("team") or ""
-        if uses.stage.state.room_of_stage_channel(team, event["channel"]):
+        if await uses.stage.state.stage_channel_room(team, event["channel"]):
             return  # leaving the gated stage channel is stagedoor's own kick, already recorded
         key = RoomKey("slack", team, event["channel"])
         await uses.stage.service.handle(key, Leave(Actor(event["user"])))
