@@ -240,12 +240,13 @@ class Checkpointer:
     def __init__(self, target: str) -> None:
         self._target = target  # a file: URI
         self._commits = 0
+        self._due = self.EVERY  # commits until the next checkpoint (sooner after a refused restart)
         self._running: asyncio.Future[None] | None = None
 
     def committed(self) -> None:
         """Count a commit; start a checkpoint when enough are in the log and none runs."""
         self._commits += 1
-        if self._commits >= self.EVERY and (self._running is None or self._running.done()):
+        if self._commits >= self._due and (self._running is None or self._running.done()):
             self._commits = 0
             self._running = asyncio.get_running_loop().run_in_executor(None, self._checkpoint)
 
@@ -258,7 +259,9 @@ class Checkpointer:
             return
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+            # Refused (the writer kept the lock, or a reader the log): try again after a tenth as many commits.
+            self._due = max(1, self.EVERY // 10) if busy else self.EVERY
         except sqlite3.Error:
             pass
         finally:

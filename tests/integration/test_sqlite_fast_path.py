@@ -108,8 +108,10 @@ async def test_X3_checkpoints_on_their_thread_keep_the_log_small_under_steady_co
     process = await start_process(f"sqlite+aiosqlite:///{path}")
     try:
         await process.do(c.StartSession(HOST, "open"))
-        for n in range(800):
-            await process.do(c.Arrive(c.Actor(f"guest{n}")))
+        for burst in range(40):  # bursts of commands with a pause between them, as a stage has
+            for n in range(20):
+                await process.do(c.Arrive(c.Actor(f"guest{burst * 20 + n}")))
+            await asyncio.sleep(0.05)
         wal = Path(f"{path}-wal").stat().st_size
         with sqlite3.connect(path) as probe:
             page = probe.execute("PRAGMA page_size").fetchone()[0]
