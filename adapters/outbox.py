@@ -15,15 +15,13 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from adapters.present.batch import command_batches
 from core.events import Event
-from core.room import RoomKey
-from core.service import EventLog, LoggedEvent
+from core.service import EventLog, LoggedEvent, Owns
 
 log = logging.getLogger(__name__)
 
 # Each logged event comes with the events of the command that caused it, so that wording can depend on them
 # (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
 Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
-Owns = Callable[[RoomKey], bool]  # which rooms this process delivers (a Discord shard's guilds, say)
 LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 from core.commands import Actor, Command, Tick
 from core.events import Event
 from core.room import RoomKey
+from core.service import Owns
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def fire_due(
     service: Handler,
     platform: str,
     clock: Callable[[], float],
-    owns: Callable[[RoomKey], bool] | None = None,
+    owns: Owns | None = None,
     actor: Actor | None = None,
 ) -> int:
     """Tick every room of the platform with a timer due now (of those `owns` accepts); return how many."""

@@ -92,6 +92,10 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
+# Which rooms a process serves (a Discord shard's guilds, say); None everywhere means all of them.
+Owns = Callable[[RoomKey], bool]
+
+
 class EventLog(Protocol):
     """Reads the event log with a cursor per consumer and room (the outbox)."""
 
@@ -101,7 +105,7 @@ class EventLog(Protocol):
         limit: int = 100,
         *,
         platform: str | None = None,
-        owns: Callable[[RoomKey], bool] | None = None,
+        owns: Owns | None = None,
     ) -> list[LoggedEvent]:
         """Return events the consumer has not delivered, oldest first (of `platform`, of rooms it `owns`)."""
         ...

@@ -26,11 +26,12 @@ from adapters.discord.messenger import Messenger
 from adapters.discord.notify import Notifier
 from adapters.discord.panel import PanelKeeper
 from adapters.discord.runtime import PLATFORM, DiscordParts, Runtime
-from adapters.discord.shards import Owns, ShardPlan
+from adapters.discord.shards import ShardPlan
 from adapters.discord.sync import push
 from adapters.discord.voice import VoiceWatcher
 from adapters.platform import wait_for_tasks
 from adapters.timers import fire_due
+from core.service import Owns
 
 log = logging.getLogger(__name__)
 

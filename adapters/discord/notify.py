@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from adapters.discord import notices
 from adapters.discord.enforce import Enforcer
@@ -31,7 +31,7 @@ from adapters.discord.runtime import PLATFORM, RoomChannel, Runtime
 from adapters.present.batch import command_batches
 from core import events as ev
 from core.room import RoomKey
-from core.service import EventLog, LoggedEvent
+from core.service import EventLog, LoggedEvent, Owns
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Notifier:
         self._queues: dict[RoomKey, deque[tuple[LoggedEvent, list[ev.Event]]]] = {}
         self._lanes = Lanes[RoomKey](self._deliver_room, name="stagedoor-deliver")
         self._handed: set[int] = set()  # ids handed to a lane and not yet delivered
-        self.owns: Callable[[RoomKey], bool] | None = None  # the rooms this process delivers (its shards)
+        self.owns: Owns | None = None  # the rooms this process delivers (its shards)
 
     async def drain(self) -> int:
         """Hand everything new in the log to its room's lane, a command's events together; return how many."""

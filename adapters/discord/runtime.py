@@ -15,7 +15,7 @@ from core import commands as c
 from core import events as ev
 from core.errors import StageError
 from core.room import RoomKey
-from core.service import EventLog
+from core.service import EventLog, Owns
 
 PLATFORM = "discord"
 RoomChannel = discord.VoiceChannel | discord.StageChannel
@@ -111,7 +111,7 @@ class Runtime:
         self.options = parts.options
         self.bot = bot
         self.live: set[RoomKey] = set()
-        self.owns: Callable[[RoomKey], bool] | None = None  # this process's rooms (its shards' guilds); None: all
+        self.owns: Owns | None = None  # this process's rooms (its shards' guilds); None: all
         # Fired after every commit made here, so the outbox delivers at once.
         self.outbox = Signal(bot, "stagedoor_outbox")
 

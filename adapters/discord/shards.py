@@ -16,14 +16,12 @@ timers. A process running every shard owns every room.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from adapters.discord.runtime import PLATFORM, DiscordOptions
 from core.room import RoomKey
-
-Owns = Callable[[RoomKey], bool]
+from core.service import Owns
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:

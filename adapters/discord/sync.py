@@ -9,7 +9,6 @@ commands go to that one server, where changes show at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -26,7 +25,7 @@ from core.commands import Command
 from core.errors import StageError
 from core.events import Event
 from core.room import RoomKey
-from core.service import LoggedEvent
+from core.service import LoggedEvent, Owns
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +103,7 @@ class DefinitionsOnly:
         limit: int = 100,
         *,
         platform: str | None = None,
-        owns: Callable[[RoomKey], bool] | None = None,
+        owns: Owns | None = None,
     ) -> list[LoggedEvent]:
         """Return nothing: there is no event log here."""
         return []

@@ -31,11 +31,9 @@ from adapters.persistence import mapping
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.statements import bp, cursors, deliveries, events, rooms
 from core.room import RoomKey
-from core.service import LoggedEvent
+from core.service import LoggedEvent, Owns
 
 LEASE_SECONDS = 30.0  # how long a silent process keeps its rooms before another takes them over
-
-Owns = Callable[[RoomKey], bool]
 
 
 def process_name() -> str:
@@ -177,10 +175,6 @@ class Delivery:
         self._clock = clock  # wall time: leases are compared across processes (and hosts)
         self.owner = owner or process_name()
         self._held: dict[str, dict[int, float]] = {}  # consumer -> room id -> when our lease ends
-
-    def held(self, consumer: str) -> set[int]:
-        """Return the ids of the rooms this process holds for a consumer (as of its last read)."""
-        return set(self._held.get(consumer, {}))
 
     async def read(
         self, consumer: str, limit: int, platform: str | None = None, owns: Owns | None = None

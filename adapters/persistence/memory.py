@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from types import TracebackType
 
 from core.events import Event
 from core.room import Room, RoomKey
-from core.service import LoggedEvent
+from core.service import LoggedEvent, Owns
 
 
 class MemoryStore:
@@ -29,7 +28,7 @@ class MemoryStore:
         limit: int = 100,
         *,
         platform: str | None = None,
-        owns: Callable[[RoomKey], bool] | None = None,
+        owns: Owns | None = None,
     ) -> list[LoggedEvent]:
         """Return the events after each room's cursor, in log order (one process: no leases)."""
         done = self.cursors.get(consumer, {})

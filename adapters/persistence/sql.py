@@ -27,11 +27,11 @@ from adapters.persistence.connect import (
     upgrade_to_head,
 )
 from adapters.persistence.database import Runner, StepConnection
-from adapters.persistence.delivery import LEASE_SECONDS, Delivery, Owns
+from adapters.persistence.delivery import LEASE_SECONDS, Delivery
 from adapters.persistence.statements import Statements, adapter_state, bp
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
-from core.service import LoggedEvent
+from core.service import LoggedEvent, Owns
 
 __all__ = ["DatabaseOptions", "SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
 
