@@ -225,6 +225,7 @@ class _ChannelStatements:
 
 
 async def _close(opened: OpenDatabase) -> None:
+    await opened.database.close()
     await opened.engine.dispose()
     if opened.close_driver is not None:
         with contextlib.suppress(ValueError):  # the engine may have closed the shared connection already

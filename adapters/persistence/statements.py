@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, update
+from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.tables import (
@@ -38,6 +38,8 @@ SESSION_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", "sess
 ROOM_STATE_COLUMNS = (*SESSION_COLUMNS, *SETTINGS_COLUMNS)
 ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
+PEOPLE_ROW_COLUMNS = tuple(c.name for c in people.columns)  # what a person's row is written with
+EVENT_COLUMNS = ("at", "actor", "name", "payload")  # what an event is logged with, beside its room
 PREFIX = "p_"
 
 
@@ -59,6 +61,7 @@ class Statements:
     """The statements for one dialect ("sqlite" or "postgresql")."""
 
     def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
         insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
         key = (
             (rooms.c.platform == bp("platform"))
@@ -158,6 +161,10 @@ class Statements:
             .where(rooms.c.id == bp("room_id"))
             .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
+        # PostgreSQL: a command's people, events and room row in one statement (one round trip).
+        self.write_room: dict[bool, Executable] = (
+            {state: _write_room(state) for state in (False, True)} if dialect == "postgresql" else {}
+        )
         # T4: the rooms of a platform with a timer due by now, soonest first.
         self.due_rooms: Executable = (
             select(rooms.c.workspace, rooms.c.channel)
@@ -213,3 +220,38 @@ class Statements:
                 },
             )
         return found
+
+
+def _write_room(state: bool) -> Executable:
+    """Return PostgreSQL's one statement for a room's writes after its lock: people, events, then the row.
+
+    People and events come as one array per column (`people_<column>`, `event_<column>`; empty
+    arrays write none). The events are numbered in the order given. The row's newest event is the
+    last one inserted here, or else the newest already logged, as `mark_room` computes it; with
+    `state`, the room's ROOM_STATE_COLUMNS are written too, as `save_room` does.
+    """
+    dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
+    quote = dialect.identifier_preparer.quote
+    names = PEOPLE_ROW_COLUMNS
+
+    def array(prefix: str, column: Any) -> str:
+        return f"CAST(:{PREFIX}{prefix}_{column.name} AS {column.type.compile(dialect=dialect)}[])"
+
+    updates = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in ("room_id", "user"))
+    event_arrays = ", ".join(array("event", events.c[name]) for name in EVENT_COLUMNS)
+    sets = [f"{quote(name)} = :{PREFIX}{name}" for name in ROOM_STATE_COLUMNS] if state else []
+    sets += [
+        "last_event_id = COALESCE((SELECT max(id) FROM logged), "
+        f"(SELECT max(id) FROM events WHERE room_id = :{PREFIX}room_id), 0)",
+        f"next_due = :{PREFIX}next_due",
+    ]
+    sql = (
+        f"WITH saved AS (INSERT INTO people ({', '.join(quote(n) for n in names)}) "
+        f"SELECT * FROM unnest({', '.join(array('people', people.c[n]) for n in names)}) "
+        f"ON CONFLICT (room_id, {quote('user')}) DO UPDATE SET {updates}), "
+        f"logged AS (INSERT INTO events (room_id, {', '.join(EVENT_COLUMNS)}) "
+        f"SELECT CAST(:{PREFIX}room_id AS INTEGER), {', '.join(EVENT_COLUMNS)} FROM unnest({event_arrays}) "
+        f"WITH ORDINALITY AS e({', '.join(EVENT_COLUMNS)}, n) ORDER BY n RETURNING id) "
+        f"UPDATE rooms SET {', '.join(sets)} WHERE id = :{PREFIX}room_id"
+    )
+    return text(sql)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from adapters.persistence import mapping
 from adapters.persistence.database import Runner, StepConnection
-from adapters.persistence.statements import Statements
+from adapters.persistence.statements import EVENT_COLUMNS, PEOPLE_ROW_COLUMNS, Statements
 from core.events import Event
 from core.modes import FALLBACK_MODE
 from core.room import Room, RoomKey, Settings
@@ -299,6 +299,11 @@ class SqlUnitOfWork:
 
     def _write_step(self, run: Runner) -> None:
         st = self._statements
+        if st.write_room and not self._writes and len(self._marks) == 1:
+            # The usual command: one room's writes in one round trip (PostgreSQL), not one per table.
+            (room_id,) = self._marks
+            if all(key[0] == room_id for key in self._people):
+                return run.run(*self._one_room_write(room_id))
         for statement, params in self._writes:
             if isinstance(params, list):
                 run.many(statement, params)
@@ -315,3 +320,12 @@ class SqlUnitOfWork:
         marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
         if marks:
             run.many(st.mark_room, marks)
+
+    def _one_room_write(self, room_id: int) -> tuple[Any, dict[str, Any]]:
+        """Return PostgreSQL's one statement for one room's people, events and row, with its parameters."""
+        people = [self._people[key] for key in sorted(self._people)]
+        params: dict[str, Any] = {f"people_{name}": [row[name] for row in people] for name in PEOPLE_ROW_COLUMNS}
+        params.update({f"event_{name}": [row[name] for row in self._events] for name in EVENT_COLUMNS})
+        params.update(self._room_rows.get(room_id, {}))
+        params.update(room_id=room_id, next_due=self._marks[room_id]["next_due"])
+        return self._statements.write_room[room_id in self._room_rows], params
