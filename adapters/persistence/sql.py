@@ -7,6 +7,7 @@ connection, the statements, and the rooms and workspaces this process has seen.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -47,6 +48,8 @@ class SqlStore:
         self._channel_state = _ChannelStatements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
+        self.contended: dict[RoomKey, float] = {}
+        self.room_locks: dict[RoomKey, asyncio.Lock] = {}
         self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod

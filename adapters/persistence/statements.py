@@ -162,8 +162,18 @@ class Statements:
             .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
         # PostgreSQL: a command's people, events and room row in one statement (one round trip).
-        self.write_room: dict[bool, Executable] = (
-            {state: _write_room(state) for state in (False, True)} if dialect == "postgresql" else {}
+        # Keyed by (the room's state too, checked against a version seen without a lock).
+        self.write_room: dict[tuple[bool, bool], Executable] = (
+            {(state, checked): _write_room(state, checked) for state in (False, True) for checked in (False, True)}
+            if dialect == "postgresql"
+            else {}
+        )
+        # PostgreSQL, a room read without its lock: lock and bump it if nobody wrote since (else no row).
+        self.lock_room_at: Executable = (
+            update(rooms)
+            .where(rooms.c.id == bp("room_id"), rooms.c.version == bp("seen"))
+            .values(version=rooms.c.version + literal_column("1"))
+            .returning(rooms.c.version)
         )
         # T4: the rooms of a platform with a timer due by now, soonest first.
         self.due_rooms: Executable = (
@@ -222,13 +232,17 @@ class Statements:
         return found
 
 
-def _write_room(state: bool) -> Executable:
-    """Return PostgreSQL's one statement for a room's writes after its lock: people, events, then the row.
+def _write_room(state: bool, checked: bool) -> Executable:
+    """Return PostgreSQL's one statement for a room's writes: people, events, then the row; it returns the version.
 
     People and events come as one array per column (`people_<column>`, `event_<column>`; empty
     arrays write none). The events are numbered in the order given. The row's newest event is the
     last one inserted here, or else the newest already logged, as `mark_room` computes it; with
-    `state`, the room's ROOM_STATE_COLUMNS are written too, as `save_room` does.
+    `state`, the room's ROOM_STATE_COLUMNS are written too, as `save_room` does. Unchecked, the room
+    is already locked and bumped by this transaction. `checked`, it is a transaction of its own:
+    it locks the room only if its version is still `seen`, bumps it, and writes nothing otherwise
+    (no row returned). Events and people are selected from the locked row, so the events' ids are
+    drawn only once the room's lock is held: a room's ids still commit in increasing order.
     """
     dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
     quote = dialect.identifier_preparer.quote
@@ -237,21 +251,29 @@ def _write_room(state: bool) -> Executable:
     def array(prefix: str, column: Any) -> str:
         return f"CAST(:{PREFIX}{prefix}_{column.name} AS {column.type.compile(dialect=dialect)}[])"
 
+    room = f"CAST(:{PREFIX}room_id AS INTEGER)"
+    locked = (
+        f"SELECT id FROM rooms WHERE id = {room} AND version = CAST(:{PREFIX}seen AS INTEGER) FOR UPDATE"
+        if checked
+        else f"SELECT {room} AS id"
+    )
     updates = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in ("room_id", "user"))
     event_arrays = ", ".join(array("event", events.c[name]) for name in EVENT_COLUMNS)
-    sets = [f"{quote(name)} = :{PREFIX}{name}" for name in ROOM_STATE_COLUMNS] if state else []
+    sets = ["version = version + 1"] if checked else []
+    sets += [f"{quote(name)} = :{PREFIX}{name}" for name in ROOM_STATE_COLUMNS] if state else []
     sets += [
         "last_event_id = COALESCE((SELECT max(id) FROM logged), "
-        f"(SELECT max(id) FROM events WHERE room_id = :{PREFIX}room_id), 0)",
+        f"(SELECT max(id) FROM events WHERE room_id = {room}), 0)",
         f"next_due = :{PREFIX}next_due",
     ]
     sql = (
-        f"WITH saved AS (INSERT INTO people ({', '.join(quote(n) for n in names)}) "
-        f"SELECT * FROM unnest({', '.join(array('people', people.c[n]) for n in names)}) "
+        f"WITH locked AS ({locked}), "
+        f"saved AS (INSERT INTO people ({', '.join(quote(n) for n in names)}) "
+        f"SELECT p.* FROM locked, unnest({', '.join(array('people', people.c[n]) for n in names)}) AS p "
         f"ON CONFLICT (room_id, {quote('user')}) DO UPDATE SET {updates}), "
         f"logged AS (INSERT INTO events (room_id, {', '.join(EVENT_COLUMNS)}) "
-        f"SELECT CAST(:{PREFIX}room_id AS INTEGER), {', '.join(EVENT_COLUMNS)} FROM unnest({event_arrays}) "
-        f"WITH ORDINALITY AS e({', '.join(EVENT_COLUMNS)}, n) ORDER BY n RETURNING id) "
-        f"UPDATE rooms SET {', '.join(sets)} WHERE id = :{PREFIX}room_id"
+        f"SELECT locked.id, {', '.join('e.' + n for n in EVENT_COLUMNS)} FROM locked, unnest({event_arrays}) "
+        f"WITH ORDINALITY AS e({', '.join(EVENT_COLUMNS)}, n) ORDER BY e.n RETURNING id) "
+        f"UPDATE rooms SET {', '.join(sets)} WHERE id = (SELECT id FROM locked) RETURNING version"
     )
     return text(sql)
