@@ -161,9 +161,9 @@ class SqliteConnection:
             check(error, self._where)
             raise
 
-    async def finish(self, step: Callable[[Runner], None]) -> None:
+    async def finish(self, step: Callable[[Runner], T]) -> T:
         try:
-            await self._run(step, True)
+            return await self._run(step, True)
         except Exception as error:
             check(error, self._where)
             raise

@@ -25,12 +25,14 @@ class EngineRunner:
     the next statement starts one (the room's row lock is then taken by the UPDATE).
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, owner: EngineConnection) -> None:
         self._connection = connection
+        self._owner = owner
 
     def begin(self) -> None:
         """Start a transaction with the next statement."""
         _driver(self._connection).autocommit = False
+        self._owner.begun = True
 
     def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         return self._connection.execute(statement, bind(params)).all()
@@ -54,7 +56,13 @@ def _autocommit(connection: Connection) -> None:
 
 
 class EngineConnection:
-    """A SQLAlchemy async connection, borrowed for one unit of work or read."""
+    """A SQLAlchemy async connection, borrowed for one unit of work or read.
+
+    A lost connection is worth trying again (StoreBusy) when nothing the step sent can have been
+    committed: inside a transaction, or in a `call`, whose steps write only after `begin`. What a
+    `finish` step sends before any `begin` commits statement by statement, so losing the connection
+    then is answered as a lost COMMIT is: unavailable, never run a second time.
+    """
 
     def __init__(self, connection: AsyncConnection, where: str, *, reused: bool, engine: AsyncEngine) -> None:
         self._connection = connection
@@ -62,6 +70,7 @@ class EngineConnection:
         self._reused = reused  # kept from an earlier borrow, not pinged: it may have been lost since
         self._engine = engine
         self._fresh = True  # no step has run on this borrow yet
+        self.begun = False  # a step began a transaction (its writes commit only at COMMIT)
         self.broken = False  # an error was met: give the connection back to the pool, do not keep it
 
     @property
@@ -70,17 +79,20 @@ class EngineConnection:
         return self._connection
 
     async def call(self, step: Callable[[Runner], T]) -> T:
+        return await self._call(step, False)
+
+    async def _call(self, step: Callable[[Runner], T], finishing: bool) -> T:
         fresh, self._fresh = self._fresh, False
         try:
-            return await self._connection.run_sync(lambda sync: _step(sync, step, fresh))
+            return await self._connection.run_sync(lambda sync: _step(sync, self, step, fresh))
         except Exception as error:
-            if not (fresh and self._reused and is_disconnect(error)):
+            unsaved = self.begun or not finishing  # nothing the step sent can have been committed
+            if not (unsaved and fresh and self._reused and is_disconnect(error)):
                 self.broken = True
-                # Nothing is committed before finish's COMMIT, so a lost connection is safe to try again.
-                check(error, self._where, retry_disconnect=True)
+                check(error, self._where, retry_disconnect=unsaved)
                 raise
         # A kept connection the server ended while it was idle, met by the borrow's first step: what the
-        # pool's ping would have found at checkout. Nothing ran on it, so run the step on a new one.
+        # pool's ping would have found at checkout. Nothing was saved, so run the step on a new one.
         await _close(self._connection)
         try:
             self._connection = await self._engine.connect()
@@ -88,11 +100,11 @@ class EngineConnection:
             self.broken = True
             check(error, self._where)
             raise
-        self._reused, self._fresh = False, True
-        return await self.call(step)
+        self._reused, self._fresh, self.begun = False, True, False
+        return await self._call(step, finishing)
 
-    async def finish(self, step: Callable[[Runner], None]) -> None:
-        await self.call(step)
+    async def finish(self, step: Callable[[Runner], T]) -> T:
+        result = await self._call(step, True)
         try:
             await self._connection.commit()
         except Exception as error:
@@ -100,6 +112,7 @@ class EngineConnection:
             # Lost during COMMIT, the work may or may not be saved: never run it a second time.
             check(error, self._where)
             raise
+        return result
 
     async def rollback(self) -> None:
         try:
@@ -111,10 +124,19 @@ class EngineConnection:
                 raise
 
 
-def _step(sync: Connection, step: Callable[[Runner], T], fresh: bool) -> T:
+def _step(sync: Connection, owner: EngineConnection, step: Callable[[Runner], T], fresh: bool) -> T:
     if fresh:
         _autocommit(sync)
-    return step(EngineRunner(sync))
+    return step(EngineRunner(sync, owner))
+
+
+def _alive(connection: AsyncConnection) -> bool:
+    """Say whether the driver has not yet seen a kept connection closed (the server ended it, say)."""
+    try:
+        driver = connection.sync_connection.connection.driver_connection if connection.sync_connection else None
+        return driver is not None and not driver.is_closed()
+    except Exception:
+        return False
 
 
 async def _close(connection: AsyncConnection) -> None:
@@ -147,8 +169,11 @@ class EngineDatabase:
         return _Lent(self)
 
     async def _lend(self) -> EngineConnection:
-        if self._idle:
-            return EngineConnection(self._idle.pop(), self._where, reused=True, engine=self._engine)
+        while self._idle:
+            kept = self._idle.pop()
+            if _alive(kept):
+                return EngineConnection(kept, self._where, reused=True, engine=self._engine)
+            await _close(kept)
         self._waiting += 1
         try:
             connection = await self._engine.connect()

@@ -168,6 +168,7 @@ class Statements:
             if dialect == "postgresql"
             else {}
         )
+        self.room_version: Executable = select(rooms.c.version).where(rooms.c.id == bp("room_id"))
         # PostgreSQL, a room read without its lock: lock and bump it if nobody wrote since (else no row).
         self.lock_room_at: Executable = (
             update(rooms)

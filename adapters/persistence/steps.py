@@ -37,8 +37,9 @@ class StepConnection(Protocol):
         """Run a step and return what it returns."""
         ...
 
-    async def finish(self, step: Callable[[Runner], None]) -> None:
-        """Run a step, then commit."""
+    async def finish(self, step: Callable[[Runner], T]) -> T:
+        """Run a step, then commit; return what the step returned."""
+        ...
 
     async def rollback(self) -> None:
         """Abandon the transaction, if any."""

@@ -18,14 +18,15 @@ import time
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 from adapters.persistence import mapping
 from adapters.persistence.caches import CachedRoom, CachedWorkspace, Caches
 from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.errors import StoreUnavailable, is_disconnect
+from adapters.persistence.loading import load_step
 from adapters.persistence.statements import EVENT_COLUMNS, PEOPLE_ROW_COLUMNS
 from core.events import Event
-from core.modes import FALLBACK_MODE
 from core.room import Room, RoomKey, Settings
 from core.service import StoreBusy
 
@@ -48,18 +49,6 @@ class _Loaded:
 
 # How long a room another process wrote under a unit of work's feet is loaded with its lock first.
 CONTENDED_SECONDS = 5.0
-
-
-@dataclass
-class _LoadResult:
-    room_id: int
-    version: int
-    state: tuple[Any, ...]
-    workspace_fetched: bool
-    workspace_row: tuple[Any, ...] | None  # None when not fetched or when the workspace has no row
-    people: list[tuple[Any, ...]] | None  # None: the cached people are current
-    next_due: float | None
-    locked: bool = True  # the room's row is locked by this transaction
 
 
 class SqlUnitOfWork:
@@ -126,12 +115,13 @@ class SqlUnitOfWork:
             return
         if all(loaded.locked for loaded in self._loaded.values()):
             await self._conn().finish(lambda run: run.many(self._statements.mark_room, list(fixes.values())))
-        else:  # read without the lock: fixed only if nobody wrote since (else the next command fixes it)
+        elif (room_id := self._single_room()) in fixes:  # fixed only if nobody wrote since (else next time)
             self._marks = fixes
-            room_id = next(iter(fixes))
             statement, params = self._one_room_write(room_id, checked=True)
-            if not await self._conn().call(lambda run: run.rows(statement, params)):
+            if not await self._conn().finish(lambda run: run.rows(statement, params)):
                 return
+        else:
+            return
         self._committed = True
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
@@ -161,14 +151,14 @@ class SqlUnitOfWork:
         # nobody wrote it since, in one statement that is its own transaction (no BEGIN, no COMMIT).
         optimistic = bool(self._statements.write_room) and cached is not None and not self._contended(key)
         result = await connection.call(
-            lambda run: self._load_step(run, key, cached, seen, known_workspace, not optimistic, optimistic)
+            lambda run: load_step(self._statements, run, key, cached, seen, known_workspace, not optimistic, optimistic)
         )
         if cached is not None and (store.rooms.get(key) is not cached or cached.version != seen):
             # Another unit of work in this process changed or dropped the cached copy while we waited
             # for the lock: trust nothing of it and read the room in full (the lock is ours now).
             cached = None
             result = await connection.call(
-                lambda run: self._load_step(run, key, None, None, known_workspace, False, optimistic)
+                lambda run: load_step(self._statements, run, key, None, None, known_workspace, False, optimistic)
             )
 
         if result.workspace_fetched or workspace is None:
@@ -213,47 +203,6 @@ class SqlUnitOfWork:
             if not loaded.locked:
                 self._store.contended[key] = until
         return StoreBusy("Another process wrote the room since it was read; nothing was changed: run it again.")
-
-    def _load_step(
-        self,
-        run: Runner,
-        key: RoomKey,
-        cached: CachedRoom | None,
-        seen: int | None,
-        known_workspace: object,
-        bump: bool = True,
-        optimistic: bool = False,
-    ) -> _LoadResult:
-        """Lock the room (bumping its version) and read what this process has not seen yet.
-
-        `optimistic`: read it without the lock instead; the version returned is the one a write gives it.
-        """
-        st = self._statements
-        params = mapping.key_params(key)
-        rows = [] if bump else run.rows(st.read_room, params)
-        if bump or (optimistic and not rows):  # a room never committed (only read so far) is made under the lock
-            optimistic = False
-            run.begin()
-            rows = run.rows(st.bump_room, params)
-            if not rows:
-                run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
-                rows = run.rows(st.bump_room, params)
-        room_id, version, *state, workspace_version, next_due = rows[0]
-        version += 1 if optimistic else 0
-        fetch_workspace = workspace_version != known_workspace
-        workspace_row = None
-        if fetch_workspace and workspace_version is not None:
-            found = run.rows(st.workspace, params)
-            workspace_row = tuple(found[0]) if found else None
-        people: list[tuple[Any, ...]] | None
-        if cached is None or cached.room_id != room_id or seen is None:
-            people = [tuple(r) for r in run.rows(st.all_people, {"room_id": room_id})]
-        elif seen == version - 1:
-            people = None  # nobody wrote since we last did: the cached room is current
-        else:
-            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
-        locked = not optimistic
-        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due, locked)
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue what changed in the room and its events; both are written at commit, in one transaction."""
@@ -327,7 +276,11 @@ class SqlUnitOfWork:
             await connection.finish(self._write_step)
         elif (room_id := self._single_room()) is not None:
             statement, params = self._one_room_write(room_id, checked=True)
-            if not await connection.call(lambda run: run.rows(statement, params)):
+            try:
+                written = await connection.finish(lambda run: run.rows(statement, params))
+            except StoreUnavailable as lost:
+                await self._unless_unsaved(lost, room_id, params["seen"])
+            if not written:
                 raise self._conflict()
         elif await connection.call(self._lock_rooms):  # several rooms, or workspace writes: the locked way
             await connection.finish(self._write_step)
@@ -343,6 +296,23 @@ class SqlUnitOfWork:
             for cached in self._store.rooms.values():
                 if (cached.room.key.platform, cached.room.key.workspace) == ws:
                     cached.workspace_version = _UNKNOWN
+
+    async def _unless_unsaved(self, lost: StoreUnavailable, room_id: int, seen: int) -> NoReturn:
+        """Raise StoreBusy if the write whose connection was lost surely did not commit, else `lost`.
+
+        The write is a transaction of its own, so losing its connection may have lost only its answer.
+        It writes only at version `seen` and moves the version on: still at `seen`, it was not saved.
+        """
+        if is_disconnect(lost.__cause__ or lost):
+            try:
+                async with self._store.connection() as other:
+                    rows = await other.call(lambda run: run.rows(self._statements.room_version, {"room_id": room_id}))
+                    await other.rollback()
+            except Exception:
+                raise lost from None
+            if rows and rows[0][0] == seen:
+                raise StoreBusy("The connection was lost before the room's write was saved; run it again.") from lost
+        raise lost
 
     def _lock_rooms(self, run: Runner) -> bool:
         """Lock and bump the rooms read without their lock; return False if another process wrote one since."""
