@@ -134,7 +134,7 @@ class SqlUnitOfWork:
         return self._connection
 
     async def load(self, key: RoomKey) -> Room:
-        """Return the room, locked against other writers until the transaction ends."""
+        """Return the room, kept from other writers until the unit of work ends (locked, or checked at commit)."""
         store = self._store
         if self._statements.write_room:
             # This process's own units of work wait for one another here, as others wait for the row lock:
