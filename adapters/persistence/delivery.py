@@ -196,9 +196,17 @@ class Delivery:
         self._shares: dict[str, Share] = {}
 
     async def read(
-        self, consumer: str, limit: int, platform: str | None = None, owns: Owns | None = None
+        self,
+        consumer: str,
+        limit: int,
+        platform: str | None = None,
+        owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
-        """Return undelivered events of the rooms this process holds (taking free ones), in id order."""
+        """Return undelivered events of the rooms this process holds (taking free ones), in id order.
+
+        `done` (delivered since the last read) are acknowledged first, in the same transaction.
+        """
         now = self._clock()
         held = self._held.setdefault(consumer, {})
         base = {"consumer": consumer, "owner": self.owner}
@@ -208,6 +216,9 @@ class Delivery:
         beat = self._alive.get(consumer, 0.0) - now < self.lease_seconds / 2
 
         def step(run: Runner) -> tuple[list[Sequence[Any]], dict[int, float] | None]:
+            if done:
+                run.begin()
+                run.many(st.ack, [{"consumer": consumer, "event_id": event_id} for event_id in done])
             found = run.rows(st.pending if platform is None else st.pending_on, {**base, "platform": platform})
             ours: list[int] = []
             renew: list[int] = []
@@ -240,10 +251,10 @@ class Delivery:
             else:
                 claims = renew
             pending_ids = {row[0] for row in found}
-            done = [room for room in held if room not in pending_ids]  # nothing left: let any process take it
-            done += spare
-            wrote = bool(claims or done or beat or broken)
-            if wrote:
+            emptied = [room for room in held if room not in pending_ids]  # nothing left: let any process take it
+            emptied += spare
+            wrote = bool(claims or emptied or beat or broken or done)
+            if wrote and not done:
                 run.begin()
             if beat:
                 run.run(st.beat, {**base, "until": now + self.lease_seconds})
@@ -255,8 +266,8 @@ class Delivery:
             if claims:
                 until = now + self.lease_seconds
                 run.many(st.claim, [{**base, "room_id": room, "until": until, "now": now} for room in claims])
-            if done:
-                run.many(st.release, [{**base, "room_id": room} for room in done])
+            if emptied:
+                run.many(st.release, [{**base, "room_id": room} for room in emptied])
             holding = {int(r): float(u) for r, u in run.rows(st.holding, base)} if wrote else None
             rows = list(run.rows(st.leased_events, {**base, "limit": limit})) if ours or claims else []
             return rows, holding
