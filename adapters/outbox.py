@@ -2,7 +2,9 @@
 
 The cursor moves once per command's events (one acknowledgement for the batch), so a crash
 part-way through a command's events means the whole of that command's batch is delivered
-again after a restart; deliverers recognise a repeat by its event id. With several
+again after a restart; deliverers recognise a repeat by its event id. The acknowledgement of
+the last command a read brought is sent with the next read (one write transaction, not two):
+a crash before that read sends that one command's events again, as a crash mid-batch would. With several
 processes of one platform, each room is delivered by one of them at a time (the
 store leases rooms: adapters/persistence/delivery.py).
 """
@@ -34,6 +36,7 @@ async def drain(
     platform: str | None = None,
     owns: Owns | None = None,
     linger: bool = False,
+    owed: list[int] | None = None,
 ) -> int:
     """Deliver everything the consumer has not delivered, each command's events together; return how many.
 
@@ -43,11 +46,36 @@ async def drain(
     the drain (nothing was left when it was read) without a last read to confirm it, so the rooms
     stay leased to this process until its next drain: for a caller that drains again soon and
     alone (the console, after every line).
+
+    With `owed`, the acknowledgement of the last command delivered is left in `owed` when a lingering
+    drain ends, for the caller's next drain to send with its first read; without it, it is sent
+    before returning.
     """
+    keep = owed is not None
+    owed = [] if owed is None else owed
+    try:
+        return await _drain(events, consumer, deliver, batch, platform, owns, linger, owed)
+    finally:
+        if owed and not keep:
+            await events.ack(consumer, *owed)
+            owed.clear()
+
+
+async def _drain(
+    events: EventLog,
+    consumer: str,
+    deliver: Deliver,
+    batch: int,
+    platform: str | None,
+    owns: Owns | None,
+    linger: bool,
+    owed: list[int],
+) -> int:
     delivered = 0
     page = batch
     while True:
-        pending = await events.read(consumer, page, platform=platform, owns=owns)
+        pending = await events.read(consumer, page, platform=platform, owns=owns, done=tuple(owed))
+        owed.clear()  # acknowledged with that read
         if not pending:
             return delivered
         groups = command_batches(pending)
@@ -58,11 +86,14 @@ async def drain(
                 continue
             groups.pop()  # the page may have cut the last command short: it leads the next page
         page = batch
-        for group in groups:
+        for n, group in enumerate(groups, 1):
             caused = [item.event for item in group]
             for item in group:
                 await deliver(item, caused)
-            await events.ack(consumer, *(item.id for item in group))  # one write transaction for the batch
+            if n < len(groups):
+                await events.ack(consumer, *(item.id for item in group))  # one write transaction for the batch
+            else:
+                owed.extend(item.id for item in group)  # sent with the next read
             delivered += len(group)
         if short and linger:
             return delivered
@@ -88,11 +119,13 @@ async def pump(
     half, so nothing is sent twice after a restart.
     """
     linger = False  # the first round, and every round after a quiet spell, reads until nothing is left
+    owed: list[int] = []  # acknowledgements a lingering round left for the next round's first read
     while True:
         stopping = stop is not None and stop.is_set()
         wake.clear()  # before reading: a commit during the drain wakes the next round at once
         try:
-            await drain(events, consumer, deliver, platform=platform, owns=owns, linger=linger and not stopping)
+            lingering = linger and not stopping
+            await drain(events, consumer, deliver, platform=platform, owns=owns, linger=lingering, owed=owed)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -7,6 +7,7 @@ outbox: a round ends only once its events are delivered (benchmarks/clients.py).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from collections.abc import Awaitable, Callable, Mapping
@@ -114,7 +115,12 @@ async def _pages(bench: Bench, database: Path) -> float | None:
         return None
     done = bench.commands_per_round(PAGE_COMMANDS)
     await bench.round(PAGE_COMMANDS)
-    return round(wal_frames(database) / done, 2)
+    for _ in range(100):
+        frames = wal_frames(database)
+        if frames >= 0:
+            return round(frames / done, 2)
+        await asyncio.sleep(0.01)  # -1: the store's own checkpointer held the WAL at that moment
+    return None
 
 
 async def measure_postgresql(url: str, quick: bool, progress: Progress) -> dict[str, Any]:

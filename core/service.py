@@ -106,8 +106,13 @@ class EventLog(Protocol):
         *,
         platform: str | None = None,
         owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
-        """Return events the consumer has not delivered, oldest first (of `platform`, of rooms it `owns`)."""
+        """Return events the consumer has not delivered, oldest first (of `platform`, of rooms it `owns`).
+
+        `done` are events delivered since the last read: they are acknowledged first, as `ack` would,
+        in the same transaction (an acknowledgement that costs no write of its own).
+        """
         ...
 
     async def ack(self, consumer: str, event_id: int, *more: int) -> None:

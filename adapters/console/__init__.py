@@ -47,9 +47,12 @@ async def play_lines(
                 yield line
 
     await console.catch_up()
-    async for line in each():
-        said = await console.play(line)
-        for delivery in said.deliveries:
-            write(as_json(delivery) if as_json_lines else as_text(delivery, said.events))
-        if flush is not None:
-            flush()
+    try:
+        async for line in each():
+            said = await console.play(line)
+            for delivery in said.deliveries:
+                write(as_json(delivery) if as_json_lines else as_text(delivery, said.events))
+            if flush is not None:
+                flush()
+    finally:
+        await console.settle()

@@ -76,10 +76,17 @@ class Console:
         self.room = room
         # Names already brought into the room by this run: arriving again would change nothing.
         self._introduced: set[str] = set()
+        self._owed: list[int] = []  # the last line's acknowledgement, sent with the next line's read
 
     async def catch_up(self) -> None:
         """Skip what earlier runs on the same database already printed."""
-        await drain(self.log, CONSUMER, _ignore, linger=True)
+        await drain(self.log, CONSUMER, _ignore, linger=True, owed=self._owed)
+
+    async def settle(self) -> None:
+        """Acknowledge what was printed and not yet acknowledged (before the console ends)."""
+        if self._owed:
+            await self.log.ack(CONSUMER, *self._owed)
+            self._owed.clear()
 
     async def play(self, text: str) -> Said:
         """Apply one input line; return what everyone is told, state events first, then replies."""
@@ -126,7 +133,7 @@ class Console:
                 said.events.append(item.event)
 
         # One console reads the log after every line: the room stays leased to it between lines.
-        await drain(self.log, CONSUMER, deliver, linger=True)
+        await drain(self.log, CONSUMER, deliver, linger=True, owed=self._owed)
 
 
 async def _ignore(item: LoggedEvent, caused: Sequence[Event]) -> None:

@@ -9,6 +9,7 @@ commands go to that one server, where changes show at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -104,6 +105,7 @@ class DefinitionsOnly:
         *,
         platform: str | None = None,
         owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
         """Return nothing: there is no event log here."""
         return []

@@ -12,6 +12,11 @@ it keeps delivering and gives it back once the room has nothing left. So N proce
 every event once between them, in room order; a process killed mid-delivery has its rooms taken
 over when their leases run out, and what it had sent but not acknowledged is sent again (at
 least once across a crash, never skipped).
+
+Each deliverer keeps a heartbeat row (`deliverers`) while it runs, so each knows how many share
+the consumer and takes only its fair share of the free rooms (adapters/persistence/sharing.py).
+A process that delivers only part of a platform (a Discord shard, `owns`) shares with nobody:
+no other process may take its rooms.
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence import mapping
 from adapters.persistence.database import Runner, StepConnection
-from adapters.persistence.statements import bp, cursors, deliveries, events, rooms
+from adapters.persistence.sharing import Share
+from adapters.persistence.statements import bp, cursors, deliverers, deliveries, events, rooms
 from core.room import RoomKey
 from core.service import LoggedEvent, Owns
 
 LEASE_SECONDS = 30.0  # how long a silent process keeps its rooms before another takes them over
+LIVE_CHECK_SECONDS = 0.25  # how long a deliverer trusts its count of the others before reading it again
 
 
 def process_name() -> str:
@@ -123,6 +130,15 @@ class DeliveryStatements:
         self.release_all: Executable = (
             update(deliveries).where(deliveries.c.owner == bp("owner")).values(owner=null(), lease_until=null())
         )
+        beat = insert(deliverers).values(consumer=bp("consumer"), owner=bp("owner"), alive_until=bp("until"))
+        self.beat: Executable = beat.on_conflict_do_update(
+            index_elements=["consumer", "owner"], set_={"alive_until": beat.excluded.alive_until}
+        )
+        self.live: Executable = select(deliverers.c.owner).where(
+            deliverers.c.consumer == bp("consumer"), deliverers.c.alive_until >= bp("now")
+        )
+        self.forget: Executable = delete(deliverers).where(deliverers.c.owner == bp("owner"))
+        self.forget_silent: Executable = delete(deliverers).where(deliverers.c.alive_until < bp("before"))
         # An ack moves the cursor of the event's room to the event (never backwards, never below the floor).
         upto = case((events.c.id > floor, events.c.id), else_=floor)
         ack = insert(deliveries).from_select(
@@ -175,43 +191,83 @@ class Delivery:
         self._clock = clock  # wall time: leases are compared across processes (and hosts)
         self.owner = owner or process_name()
         self._held: dict[str, dict[int, float]] = {}  # consumer -> room id -> when our lease ends
+        self._alive: dict[str, float] = {}  # consumer -> when our heartbeat runs out
+        self._live: dict[str, tuple[float, int]] = {}  # consumer -> (when counted, how many deliverers run)
+        self._shares: dict[str, Share] = {}
 
     async def read(
-        self, consumer: str, limit: int, platform: str | None = None, owns: Owns | None = None
+        self,
+        consumer: str,
+        limit: int,
+        platform: str | None = None,
+        owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
-        """Return undelivered events of the rooms this process holds (taking free ones), in id order."""
+        """Return undelivered events of the rooms this process holds (taking free ones), in id order.
+
+        `done` (delivered since the last read) are acknowledged first, in the same transaction.
+        """
         now = self._clock()
         held = self._held.setdefault(consumer, {})
         base = {"consumer": consumer, "owner": self.owner}
         st = self.statements
 
+        share = self._shares.setdefault(consumer, Share(self.owner))
+        beat = self._alive.get(consumer, 0.0) - now < self.lease_seconds / 2
+
         def step(run: Runner) -> tuple[list[Sequence[Any]], dict[int, float] | None]:
+            if done:
+                run.begin()
+                run.many(st.ack, [{"consumer": consumer, "event_id": event_id} for event_id in done])
             found = run.rows(st.pending if platform is None else st.pending_on, {**base, "platform": platform})
             ours: list[int] = []
-            claims: list[int] = []
+            renew: list[int] = []
+            free: list[int] = []
             broken: set[str] = set()  # holders that are dead processes of this host
+            others = 0  # rooms that live processes hold
             for room_id, *key, holder, lease_until in found:
                 if owns is not None and not owns(RoomKey(*key)):
                     continue  # another process's part of the platform (a Discord shard, say)
                 if holder == self.owner and held.get(room_id, 0.0) - now > self.lease_seconds / 2:
                     ours.append(room_id)
-                elif holder in (None, self.owner) or lease_until is None or lease_until < now:
-                    claims.append(room_id)  # free, ours but running out, or its holder went silent
+                elif holder == self.owner:
+                    renew.append(room_id)  # ours, but running out
+                elif holder is None or lease_until is None or lease_until < now:
+                    free.append(room_id)  # free, or its holder went silent
                 elif gone(holder, self.owner):
                     broken.add(holder)
-                    claims.append(room_id)
-            pending = {row[0] for row in found}
-            done = [room for room in held if room not in pending]  # nothing left: let any process take it
-            wrote = bool(claims or done)
-            if wrote:
+                    free.append(room_id)
+                else:
+                    others += 1
+            mine = ours + renew
+            spare: list[int] = []
+            if free or len(mine) > 1:
+                live = 1 if owns is not None else self._count_live(run, consumer, now)
+                pending = len(mine) + len(free) + others
+                spare = share.spare(mine, pending, live)  # past its share: another process takes them
+                ours = [room for room in ours if room not in spare]
+                renew = [room for room in renew if room not in spare]
+                claims = renew + share.choose(free, len(ours) + len(renew), pending, live, now)
+            else:
+                claims = renew
+            pending_ids = {row[0] for row in found}
+            emptied = [room for room in held if room not in pending_ids]  # nothing left: let any process take it
+            emptied += spare
+            wrote = bool(claims or emptied or beat or broken or done)
+            if wrote and not done:
                 run.begin()
+            if beat:
+                run.run(st.beat, {**base, "until": now + self.lease_seconds})
+                run.run(st.forget_silent, {"before": now - self.lease_seconds})
             if broken:
-                run.many(st.release_all, [{"owner": holder} for holder in sorted(broken)])
+                params = [{"owner": holder} for holder in sorted(broken)]
+                run.many(st.release_all, params)
+                run.many(st.forget, params)
             if claims:
                 until = now + self.lease_seconds
                 run.many(st.claim, [{**base, "room_id": room, "until": until, "now": now} for room in claims])
-            if done:
-                run.many(st.release, [{**base, "room_id": room} for room in done])
+            if emptied:
+                run.many(st.release, [{**base, "room_id": room} for room in emptied])
             holding = {int(r): float(u) for r, u in run.rows(st.holding, base)} if wrote else None
             rows = list(run.rows(st.leased_events, {**base, "limit": limit})) if ours or claims else []
             return rows, holding
@@ -221,7 +277,18 @@ class Delivery:
             await (connection.finish(_nothing) if holding is not None else connection.rollback())
         if holding is not None:
             self._held[consumer] = holding
+        if beat:
+            self._alive[consumer] = now + self.lease_seconds
         return [mapping.logged_from(row) for row in rows]
+
+    def _count_live(self, run: Runner, consumer: str, now: float) -> int:
+        """Return how many deliverers of this consumer run, this one included (read again after a while)."""
+        counted, live = self._live.get(consumer, (float("-inf"), 1))
+        if now - counted >= LIVE_CHECK_SECONDS or now < counted:
+            owners = {owner for (owner,) in run.rows(self.statements.live, {"consumer": consumer, "now": now})}
+            live = len({owner for owner in owners if not gone(owner, self.owner)} | {self.owner})
+            self._live[consumer] = (now, live)
+        return live
 
     async def ack(self, consumer: str, event_ids: Sequence[int]) -> None:
         """Mark these events, and every earlier event of their rooms, delivered (never backwards)."""
@@ -249,12 +316,18 @@ class Delivery:
         return copied
 
     async def release(self) -> None:
-        """Give back every room this process holds, so others take them at once (a graceful stop)."""
-        if not any(self._held.values()):
+        """Give back every room this process holds and stop counting as a deliverer (a graceful stop)."""
+        if not any(self._held.values()) and not self._alive:
             return
+
+        def step(run: Runner) -> None:
+            _begin_many(run, self.statements.release_all, [{"owner": self.owner}])
+            run.run(self.statements.forget, {"owner": self.owner})
+
         async with self._connection() as connection:
-            await connection.finish(lambda run: _begin_many(run, self.statements.release_all, [{"owner": self.owner}]))
+            await connection.finish(step)
         self._held.clear()
+        self._alive.clear()
 
 
 def _nothing(run: Runner) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from types import TracebackType
 
 from core.events import Event
@@ -29,13 +30,16 @@ class MemoryStore:
         *,
         platform: str | None = None,
         owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
         """Return the events after each room's cursor, in log order (one process: no leases)."""
-        done = self.cursors.get(consumer, {})
+        if done:
+            await self.ack(consumer, *done)
+        cursors = self.cursors.get(consumer, {})
         return [
             item
             for item in self.log
-            if item.id > done.get(item.room, 0)
+            if item.id > cursors.get(item.room, 0)
             and (platform is None or item.room.platform == platform)
             and (owns is None or owns(item.room))
         ][:limit]

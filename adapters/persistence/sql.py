@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
@@ -85,14 +85,21 @@ class SqlStore:
         return SqlUnitOfWork(self)
 
     async def read(
-        self, consumer: str, limit: int = 100, *, platform: str | None = None, owns: Owns | None = None
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Owns | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
         """Return undelivered events of the rooms this process delivers for the consumer, oldest first.
 
         Rooms are taken (leased) as they have something new and no other process delivers them; with
-        `platform`, only that platform's rooms, and with `owns`, only the rooms it accepts.
+        `platform`, only that platform's rooms, and with `owns`, only the rooms it accepts; `done`
+        are acknowledged first, in the same transaction.
         """
-        return await self.delivery.read(consumer, limit, platform, owns)
+        return await self.delivery.read(consumer, limit, platform, owns, done)
 
     async def ack(self, consumer: str, event_id: int, *more: int) -> None:
         """Mark events delivered, with every earlier event of their rooms (never backwards)."""

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.persistence.tables import (
     AdapterStateRow,
     ConsumerCursorRow,
+    DelivererRow,
     DeliveryRow,
     EventRow,
     PersonRow,
@@ -28,6 +29,7 @@ people: Table = PersonRow.__table__  # type: ignore[attr-defined]
 events: Table = EventRow.__table__  # type: ignore[attr-defined]
 cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
 deliveries: Table = DeliveryRow.__table__  # type: ignore[attr-defined]
+deliverers: Table = DelivererRow.__table__  # type: ignore[attr-defined]
 adapter_state: Table = AdapterStateRow.__table__  # type: ignore[attr-defined]
 
 SETTINGS_COLUMNS = (

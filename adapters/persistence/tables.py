@@ -154,6 +154,16 @@ class DeliveryRow(SQLModel, table=True):
     lease_until: float | None = None
 
 
+class DelivererRow(SQLModel, table=True):
+    """A process delivering one consumer's rooms, and until when it counts as running (its heartbeat)."""
+
+    __tablename__ = "deliverers"
+
+    consumer: str = Field(primary_key=True)
+    owner: str = Field(primary_key=True)
+    alive_until: float
+
+
 class AdapterStateRow(SQLModel, table=True):
     """One channel's adapter plumbing (a platform's own facts, e.g. a roster message id), as a JSON object."""
 

@@ -35,7 +35,10 @@ class Log:
         *,
         platform: str | None = None,
         owns: Callable[[RoomKey], bool] | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
+        if done:
+            await self.ack(consumer, *done)
         return [item for item in self.items if item.id > self.cursors.get(item.room, 0)][:limit]
 
     async def ack(self, consumer: str, event_id: int, *more: int) -> None:

@@ -133,8 +133,12 @@ class JournalledLog:
         *,
         platform: str | None = None,
         owns: Callable[[RoomKey], bool] | None = None,
+        done: Sequence[int] = (),
     ) -> list[LoggedEvent]:
-        return await self._store.read(consumer, limit, platform=platform, owns=owns)
+        found = await self._store.read(consumer, limit, platform=platform, owns=owns, done=done)
+        for acked in done:
+            self._journal.write(f"A {acked}")
+        return found
 
     async def ack(self, consumer: str, event_id: int, *more: int) -> None:
         await self._store.ack(consumer, event_id, *more)

@@ -112,13 +112,26 @@ async def room_status(database: Path, team: str) -> StatusReply:
         await store.close()
 
 
+UNDELIVERED = text(
+    "SELECT COUNT(*) FROM events JOIN rooms ON rooms.id = events.room_id "
+    "LEFT JOIN deliveries ON deliveries.room_id = events.room_id AND deliveries.consumer = :consumer "
+    "WHERE rooms.platform = 'slack' AND events.id > COALESCE(deliveries.delivered_id, "
+    "(SELECT last_event_id FROM consumer_cursors WHERE consumer = :consumer), 0)"
+)
+
+
 async def undelivered(database: Path) -> int:
-    """Return how many logged events the Slack outbox has not delivered yet (its cursor is behind them)."""
+    """Return how many logged events the Slack outbox has not delivered yet (its cursor is behind them).
+
+    Counted from the cursors themselves: a read would lease rooms, and never see those another process holds.
+    """
     store = await SqlStore.open(f"sqlite+aiosqlite:///{database}", migrate=False)
     try:
         # Every outbox consumer the Slack side runs: one cursor, or one per delivery lane where there are lanes.
         cursors = [name for name in (notify.CONSUMER, getattr(notify, "PERSONAL", None)) if name]
-        return max([len(await store.read(cursor, 1000)) for cursor in cursors])
+        async with store.engine.connect() as connection:
+            counts = [(await connection.execute(UNDELIVERED, {"consumer": name})).scalar_one() for name in cursors]
+        return int(max(counts))
     finally:
         await store.close()
 
