@@ -42,6 +42,7 @@ ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
 PEOPLE_ROW_COLUMNS = tuple(c.name for c in people.columns)  # what a person's row is written with
 EVENT_COLUMNS = ("at", "actor", "name", "payload")  # what an event is logged with, beside its room
+ROOM_READ_WIDTH = len(ROOM_COLUMNS) + 2  # a room as read: its columns, its workspace's version, its next due time
 PREFIX = "p_"
 
 
@@ -86,6 +87,19 @@ class Statements:
         self.read_room: Executable = select(
             *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due
         ).where(key)
+        # PostgreSQL, a cached room read without its lock: the row, then each person written since
+        # (PERSON_COLUMNS after ROOM_READ_WIDTH; one row of NULLs there when nobody was).
+        written_since = (people.c.room_id == rooms.c.id) & (people.c.written_at > bp("since"))
+        self.read_room_since: Executable = (
+            select(
+                *(rooms.c[name] for name in ROOM_COLUMNS),
+                workspace_version,
+                rooms.c.next_due,
+                *(people.c[name] for name in PERSON_COLUMNS),
+            )
+            .select_from(rooms.outerjoin(people, written_since))
+            .where(key)
+        )
         self.create_room: Executable = (
             insert(rooms)
             .values(

@@ -86,3 +86,29 @@ async def test_X3_a_command_on_a_room_this_process_has_costs_two_round_trips_wit
     finally:
         await process.close()
         await counter.close()
+
+
+async def test_X3_a_command_on_a_room_another_process_wrote_since_reads_who_changed_in_the_same_round_trip(
+    postgres_url: str,
+) -> None:
+    parsed = make_url(postgres_url)
+    counter = TripCounter(parsed.host or "127.0.0.1", parsed.port or 5432)
+    await counter.start()
+    relayed = parsed.set(host="127.0.0.1", port=counter.port).update_query_dict({"ssl": "disable"})
+    first = await start_process(relayed.render_as_string(hide_password=False))
+    second = await start_process(postgres_url)
+    try:
+        await first.do(c.StartSession(HOST, "request"))
+        await arrive(first, "ann", "bob")
+        await first.do(c.AskToJoin(c.Actor("bob"), "first"))  # its statements prepared on this connection
+        await second.do(c.AskToJoin(c.Actor("ann"), "second"))  # first's copy is now stale
+        counter.reset()
+        await first.do(c.BringToStage(HOST, "ann"))  # decided on ann's request, which only second saw
+        trips, messages = counter.reset()
+        assert trips == 2, (trips, messages)
+        status = await second.status()
+        assert status.invitations == ["ann"] and [r["user"] for r in status.requests] == ["bob"]
+    finally:
+        await first.close()
+        await second.close()
+        await counter.close()
