@@ -132,14 +132,23 @@ def _step(sync: Connection, owner: EngineConnection, step: Callable[[Runner], T]
 
 def _alive(connection: AsyncConnection) -> bool:
     """Say whether the driver has not yet seen a kept connection closed (the server ended it, say)."""
+    if connection.sync_connection is None or connection.invalidated or connection.closed:
+        return False
     try:
-        driver = connection.sync_connection.connection.driver_connection if connection.sync_connection else None
+        driver = connection.sync_connection.connection.driver_connection
         return driver is not None and not driver.is_closed()
     except Exception:
         return False
 
 
 async def _close(connection: AsyncConnection) -> None:
+    """Give a connection back to the pool as the pool lent it: with transactions on (engine users expect them)."""
+    with contextlib.suppress(Exception):
+        # An invalidated connection has no driver left (and asking for one would connect again).
+        if connection.sync_connection is not None and not (connection.invalidated or connection.closed):
+            driver = connection.sync_connection.connection.dbapi_connection
+            if driver is not None and getattr(driver, "_transaction", None) is None:
+                driver.autocommit = False
     with contextlib.suppress(Exception):  # a lost connection is invalidated by the pool as it comes back
         await connection.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import make_url, text
 
@@ -112,3 +114,21 @@ async def test_X3_a_command_on_a_room_another_process_wrote_since_reads_who_chan
         await first.close()
         await second.close()
         await counter.close()
+
+
+async def test_X3_a_connection_the_store_gives_back_to_the_pool_runs_transactions_again(postgres_url: str) -> None:
+    process = await start_process(postgres_url)
+    try:
+        await process.do(c.StartSession(HOST, "open"))
+        # More borrowers at once than the store keeps: the rest of their connections go back to the pool,
+        # after steps that ran in autocommit.
+        await asyncio.gather(*(process.store.due_rooms("slack", 0.0) for _ in range(12)))
+        for _ in range(3):
+            async with process.store.engine.connect() as connection:
+                await connection.execute(text("CREATE TABLE IF NOT EXISTS scratch (n integer)"))
+                await connection.rollback()  # undone only if the pool lent it with transactions on
+                found = await connection.execute(text("SELECT to_regclass('scratch') IS NULL"))
+                assert found.scalar_one()
+                await connection.rollback()
+    finally:
+        await process.close()
