@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import io
 import logging
 import os
@@ -15,11 +14,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-if TYPE_CHECKING:
-    from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails
 
+from bot.settings import Settings
+
+if TYPE_CHECKING:
     from bot.bootstrap import Stagedoor
-    from bot.settings import Settings
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2  # options, database or input that cannot be used
@@ -31,42 +31,8 @@ class Refusal(Exception):
     """A one-line reason the program cannot go on (printed without a traceback)."""
 
 
-class _StartUp:
-    """Start-up without cyclic garbage collection: imports make hundreds of thousands of objects and free few.
-
-    Collecting while they are made only walks them again and again (a third of the console's start-up on
-    this machine); collection resumes once the database is open (`started`), or when the command ends.
-    """
-
-    resume = False
-
-    @classmethod
-    def begin(cls) -> None:
-        cls.resume = cls.resume or gc.isenabled()
-        gc.disable()
-
-    @classmethod
-    def end(cls) -> None:
-        if cls.resume:
-            cls.resume = False
-            gc.enable()
-
-
-def started() -> None:
-    """Say start-up is over: from here on cyclic garbage is collected as usual."""
-    _StartUp.end()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `stagedoor` command line; return the exit code."""
-    _StartUp.begin()
-    try:
-        return _main(argv)
-    finally:
-        _StartUp.end()
-
-
-def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:2] == ["bench", "--"]:  # `stagedoor bench -- --quick`, as it once had to be written
         del arguments[1]
@@ -89,8 +55,6 @@ def load_settings() -> Settings:
     """Build the settings once, from the environment and .env, refusing values that cannot be used."""
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
-
-    from bot.settings import Settings
 
     try:
         return Settings()
@@ -120,8 +84,6 @@ def _settings_problem(item: ErrorDetails) -> str:
 
 def _secret_variables() -> set[str]:
     from pydantic import SecretStr
-
-    from bot.settings import Settings
 
     return {
         str(field.validation_alias)
@@ -264,11 +226,9 @@ async def _open(settings: Settings, clock: Callable[[], float]) -> Stagedoor:
     from bot.bootstrap import open_stagedoor
 
     try:
-        app = await open_stagedoor(settings, clock)
+        return await open_stagedoor(settings, clock)
     except StoreUnavailable as error:
         raise Refusal(str(error)) from None
-    started()
-    return app
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,13 +11,15 @@ which upgrades or explains as before.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiosqlite
 from sqlalchemy import Connection, text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import snapshot
+
+if TYPE_CHECKING:
+    import aiosqlite
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATION_LOCK = 0x5374616765646F72  # "Stagedoor": the advisory lock key every stagedoor process agrees on
 MIGRATION_LOCK_WAIT_SECONDS = 120  # how long to wait for another process's upgrade (theirs takes seconds)
