@@ -70,24 +70,23 @@ async def at_head(dialect: str, engine: AsyncEngine, driver: aiosqlite.Connectio
 
 async def _sqlite_at_head(driver: aiosqlite.Connection) -> bool:
     try:
-        if await _sqlite_rows(driver, VERSION) == [(snapshot.HEAD,)]:
-            return True
+        return await _sqlite_rows(driver, VERSION) == [(snapshot.HEAD,)]  # the one read a database at head costs
     except sqlite3.OperationalError:
         pass  # no alembic_version: perhaps an empty database
     if await _sqlite_rows(driver, SQLITE_TABLES):
         return False
     # Waiting out another process's first start may take longer than a command's busy_timeout.
     saved = (await _sqlite_rows(driver, "PRAGMA busy_timeout"))[0][0]
-    await driver.execute(f"PRAGMA busy_timeout={MIGRATION_LOCK_WAIT_SECONDS * 1000}")
+    await _sqlite_run(driver, f"PRAGMA busy_timeout={MIGRATION_LOCK_WAIT_SECONDS * 1000}")
     try:
-        await driver.execute("BEGIN IMMEDIATE")  # the write lock: one process makes the schema
+        await _sqlite_run(driver, "BEGIN IMMEDIATE")  # the write lock: one process makes the schema
         try:
             made = await _sqlite_make(driver)
         finally:
             if driver.in_transaction:
-                await driver.execute("ROLLBACK")
+                await _sqlite_run(driver, "ROLLBACK")
     finally:
-        await driver.execute(f"PRAGMA busy_timeout={int(saved)}")
+        await _sqlite_run(driver, f"PRAGMA busy_timeout={int(saved)}")
     return made
 
 
@@ -97,9 +96,9 @@ async def _sqlite_make(driver: aiosqlite.Connection) -> bool:
     if tables:
         return "alembic_version" in tables and await _sqlite_rows(driver, VERSION) == [(snapshot.HEAD,)]
     for statement in snapshot.SQLITE:
-        await driver.execute(statement)
-    await driver.execute(RECORD_HEAD, {"head": snapshot.HEAD})
-    await driver.execute("COMMIT")
+        await _sqlite_run(driver, statement)
+    await _sqlite_run(driver, RECORD_HEAD, {"head": snapshot.HEAD})
+    await _sqlite_run(driver, "COMMIT")
     return True
 
 
@@ -108,14 +107,20 @@ async def _sqlite_rows(driver: aiosqlite.Connection, sql: str) -> list[Any]:
         return list(await cursor.fetchall())
 
 
+async def _sqlite_run(driver: aiosqlite.Connection, sql: str, params: dict[str, str] | None = None) -> None:
+    async with driver.execute(sql, params):
+        pass
+
+
 def _postgresql_at_head(connection: Connection) -> bool:
     with connection.begin():
-        if _postgresql_version(connection) == [snapshot.HEAD]:
-            return True
+        versions = _postgresql_version(connection)
+    if versions is not None:
+        return versions == [snapshot.HEAD]
     with connection.begin():
         lock_for_migrations(connection)
         relations = {name for (name,) in connection.exec_driver_sql(POSTGRESQL_RELATIONS)}
-        if relations:
+        if relations:  # another process made the schema while this one waited, or the schema is not ours
             return "alembic_version" in relations and _postgresql_version(connection) == [snapshot.HEAD]
         for statement in snapshot.POSTGRESQL:
             connection.exec_driver_sql(statement)
