@@ -7,7 +7,7 @@ equals what the migrations make, on SQLite and PostgreSQL, and that HEAD is Alem
 
 from __future__ import annotations
 
-HEAD = "0006"
+HEAD = "0007"
 
 SQLITE: tuple[str, ...] = (
     (
@@ -68,6 +68,10 @@ SQLITE: tuple[str, ...] = (
         "\tPRIMARY KEY (consumer, room_id), \n\tFOREIGN KEY(room_id) REFERENCES rooms (id)\n)"
     ),
     "CREATE INDEX ix_rooms_next_due ON rooms (platform, next_due)",
+    (
+        "CREATE TABLE deliverers (\n\tconsumer VARCHAR NOT NULL, \n\towner VARCHAR NOT NULL, \n"
+        "\talive_until FLOAT NOT NULL, \n\tPRIMARY KEY (consumer, owner)\n)"
+    ),
 )
 
 POSTGRESQL: tuple[str, ...] = (
@@ -83,6 +87,10 @@ POSTGRESQL: tuple[str, ...] = (
     "ALTER SEQUENCE adapter_state_id_seq OWNED BY adapter_state.id",
     "CREATE TABLE alembic_version (\n    version_num character varying(32) NOT NULL\n)",
     "CREATE TABLE consumer_cursors (\n    consumer character varying NOT NULL,\n    last_event_id integer NOT NULL\n)",
+    (
+        "CREATE TABLE deliverers (\n    consumer character varying NOT NULL,\n"
+        "    owner character varying NOT NULL,\n    alive_until double precision NOT NULL\n)"
+    ),
     (
         "CREATE TABLE deliveries (\n    consumer character varying NOT NULL,\n"
         "    room_id integer NOT NULL,\n    delivered_id integer NOT NULL,\n    owner character varying,\n"
@@ -146,6 +154,7 @@ POSTGRESQL: tuple[str, ...] = (
     "ALTER TABLE ONLY adapter_state\n    ADD CONSTRAINT adapter_state_pkey PRIMARY KEY (id)",
     "ALTER TABLE ONLY alembic_version\n    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)",
     "ALTER TABLE ONLY consumer_cursors\n    ADD CONSTRAINT consumer_cursors_pkey PRIMARY KEY (consumer)",
+    "ALTER TABLE ONLY deliverers\n    ADD CONSTRAINT deliverers_pkey PRIMARY KEY (consumer, owner)",
     "ALTER TABLE ONLY deliveries\n    ADD CONSTRAINT deliveries_pkey PRIMARY KEY (consumer, room_id)",
     "ALTER TABLE ONLY events\n    ADD CONSTRAINT events_pkey PRIMARY KEY (id)",
     'ALTER TABLE ONLY people\n    ADD CONSTRAINT people_pkey PRIMARY KEY (room_id, "user")',
