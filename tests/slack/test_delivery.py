@@ -219,7 +219,8 @@ async def test_roster_edits_are_coalesced_and_paced(fake_slack):
     edits = [call for call in fake_slack.calls if call.method == "chat.update"]
     assert [call.args["channel"] for call in edits] == ["C1", "C2", "C3"]
     gaps = [later.at - earlier.at for earlier, later in zip(edits, edits[1:], strict=False)]
-    assert all(gap >= 0.045 for gap in gaps)
+    # Paced at 50 ms when sent; arrival times carry the loop's jitter on a busy machine (unpaced: ~1 ms apart).
+    assert all(gap >= 0.03 for gap in gaps), gaps
 
 
 async def test_a_roster_whose_rendering_did_not_change_is_not_edited_again(slack):
