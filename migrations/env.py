@@ -1,4 +1,4 @@
-"""Alembic environment: async engines, batch mode on SQLite, models from the persistence tables.
+"""Alembic environment: async engines, batch mode on SQLite, the persistence tables as the target.
 
 The store runs migrations on its own connection (passed in `config.attributes`);
 the `alembic` command line (migrations/alembic.ini) opens one from the URL.
@@ -15,13 +15,12 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
-from sqlmodel import SQLModel
 
-import adapters.persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from adapters.persistence.schema import MIGRATION_LOCK_WAIT_SECONDS, lock_for_migrations
+from adapters.persistence.tables import metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = metadata
 
 
 def run_on(connection: Connection) -> None:

@@ -1,6 +1,6 @@
 """Storage behind core.service's UnitOfWork and EventLog.
 
-- tables.py: the SQLModel tables (rooms with their channel settings, workspaces, people, events, cursors,
+- tables.py: the tables, as SQLAlchemy Core (rooms with their channel settings, workspaces, people, events, cursors,
   and adapters' own per-channel state).
 - statements.py: every statement as SQLAlchemy Core, built once per dialect.
 - mapping.py: rows <-> core objects (Room, Person, Session, Settings, LoggedEvent).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,6 @@ from urllib.parse import quote, unquote
 import aiosqlite
 from sqlalchemy import URL, Connection, event, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from adapters.persistence.database import Checkpointer, Database, EngineDatabase, SqliteDatabase
@@ -25,6 +25,7 @@ from adapters.persistence.schema import at_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["DatabaseOptions", "OpenDatabase", "StoreUnavailable", "describe", "one_line", "open_database"]
 
@@ -57,14 +58,41 @@ def _milliseconds(seconds: float) -> str:
     return f"{max(1, round(seconds * 1000))}ms"  # 0 would mean "wait for ever" to PostgreSQL
 
 
-@dataclass
 class OpenDatabase:
-    """A database ready for the store: where to borrow connections, and the engine migrations use."""
+    """A database ready for the store: where to borrow connections, and the engine migrations use.
 
-    database: Database
-    engine: AsyncEngine
-    dialect: str  # "sqlite" or "postgresql"
-    close_driver: aiosqlite.Connection | None = None  # SQLite: the one connection, closed with the store
+    SQLite's store never uses the engine (its steps run on the sqlite3 connection), so it is made on
+    first use: SQLAlchemy's async engine brings its ORM with it, a tenth of the console's start (issue 13).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        dialect: str,
+        *,
+        engine: AsyncEngine | None = None,
+        make_engine: Callable[[], AsyncEngine] | None = None,
+        close_driver: aiosqlite.Connection | None = None,
+    ) -> None:
+        self.database = database
+        self.dialect = dialect  # "sqlite" or "postgresql"
+        self.close_driver = close_driver  # SQLite: the one connection, closed with the store
+        self._engine = engine
+        self._make_engine = make_engine
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The SQLAlchemy async engine, made now if it was not yet."""
+        if self._engine is None:
+            if self._make_engine is None:
+                raise ValueError("an OpenDatabase needs an engine or a way to make one")
+            self._engine = self._make_engine()
+        return self._engine
+
+    async def dispose_engine(self) -> None:
+        """Close the engine's connections, if it was ever made."""
+        if self._engine is not None:
+            await self._engine.dispose()
 
 
 def describe(url: str | URL) -> str:
@@ -158,15 +186,20 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
     async def same_connection() -> aiosqlite.Connection:
         return driver
 
-    # Migrations go through SQLAlchemy on the very same connection (so ":memory:" works too).
-    engine = create_async_engine("sqlite+aiosqlite://", async_creator=same_connection, poolclass=StaticPool)
+    def make_engine() -> AsyncEngine:
+        """Return an engine for Alembic (and schema checks) on the very same connection, so ":memory:" works too."""
+        from sqlalchemy.ext.asyncio import create_async_engine
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        engine = create_async_engine("sqlite+aiosqlite://", async_creator=same_connection, poolclass=StaticPool)
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
 
     database = SqliteDatabase(opened[0], describe(url), lock_timeout=options.lock_timeout, checkpointer=checkpointer)
-    return OpenDatabase(database, engine, "sqlite", close_driver=driver)
+    return OpenDatabase(database, "sqlite", make_engine=make_engine, close_driver=driver)
 
 
 def _recording(opened: list[sqlite3.Connection]) -> type[sqlite3.Connection]:
@@ -192,6 +225,8 @@ def _rw_uri(path: str, uri: bool) -> str:
 
 
 async def _open_postgresql(url: URL, options: DatabaseOptions) -> OpenDatabase:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
     engine = create_async_engine(
         url,
         # A connection the server ended (restart, pg_terminate_backend) is replaced as it is borrowed.
@@ -204,7 +239,7 @@ async def _open_postgresql(url: URL, options: DatabaseOptions) -> OpenDatabase:
     except BaseException:
         await engine.dispose()
         raise
-    return OpenDatabase(EngineDatabase(engine, describe(url)), engine, "postgresql")
+    return OpenDatabase(EngineDatabase(engine, describe(url)), "postgresql", engine=engine)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -222,7 +257,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 async def upgrade_to_head(opened: OpenDatabase, url: str) -> None:
     """Apply every migration not yet applied, or raise StoreUnavailable."""
-    if await at_head(opened.dialect, opened.engine, opened.close_driver):
+    if await at_head(opened.dialect, lambda: opened.engine, opened.close_driver):
         return
     from alembic import command
 

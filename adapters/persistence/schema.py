@@ -11,6 +11,7 @@ which upgrades or explains as before.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, text
@@ -54,15 +55,16 @@ def lock_for_migrations(connection: Connection) -> None:
     )
 
 
-async def at_head(dialect: str, engine: AsyncEngine, driver: aiosqlite.Connection | None) -> bool:
+async def at_head(dialect: str, engine: Callable[[], AsyncEngine], driver: aiosqlite.Connection | None) -> bool:
     """Return whether the database is at the snapshot's revision now: it was, or it was empty and is made.
 
     False (Alembic's turn) for any other database, and for any error: Alembic meets it again and says it.
+    SQLite asks its driver and never makes the `engine`.
     """
     try:
         if dialect == "sqlite" and driver is not None:
             return await _sqlite_at_head(driver)
-        async with engine.connect() as connection:
+        async with engine().connect() as connection:
             return bool(await connection.run_sync(_postgresql_at_head))
     except Exception:
         return False

@@ -13,11 +13,10 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, delete, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import mapping
 from adapters.persistence.connect import (
@@ -33,6 +32,9 @@ from adapters.persistence.statements import Statements, adapter_state, bp
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
 from core.service import LoggedEvent, Owns
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["DatabaseOptions", "SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
 
@@ -73,7 +75,7 @@ class SqlStore:
 
     @property
     def engine(self) -> AsyncEngine:
-        """The SQLAlchemy async engine (migrations and schema checks use it)."""
+        """The SQLAlchemy async engine (migrations and schema checks use it; SQLite's is made on first use)."""
         return self._opened.engine
 
     def connection(self) -> AbstractAsyncContextManager[StepConnection]:
@@ -236,7 +238,7 @@ class _ChannelStatements:
 
 async def _close(opened: OpenDatabase) -> None:
     await opened.database.close()
-    await opened.engine.dispose()
+    await opened.dispose_engine()
     if opened.close_driver is not None:
         with contextlib.suppress(ValueError):  # the engine may have closed the shared connection already
             await opened.close_driver.close()

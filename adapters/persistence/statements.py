@@ -9,28 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, text, update
+from sqlalchemy import BindParameter, Executable, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.persistence.tables import (
-    AdapterStateRow,
-    ConsumerCursorRow,
-    DelivererRow,
-    DeliveryRow,
-    EventRow,
-    PersonRow,
-    RoomRow,
-    WorkspaceRow,
-)
-
-rooms: Table = RoomRow.__table__  # type: ignore[attr-defined]
-workspaces: Table = WorkspaceRow.__table__  # type: ignore[attr-defined]
-people: Table = PersonRow.__table__  # type: ignore[attr-defined]
-events: Table = EventRow.__table__  # type: ignore[attr-defined]
-cursors: Table = ConsumerCursorRow.__table__  # type: ignore[attr-defined]
-deliveries: Table = DeliveryRow.__table__  # type: ignore[attr-defined]
-deliverers: Table = DelivererRow.__table__  # type: ignore[attr-defined]
-adapter_state: Table = AdapterStateRow.__table__  # type: ignore[attr-defined]
+# The tables, named here too: the delivery and the history build their statements on them.
+from adapters.persistence.tables import adapter_state as adapter_state
+from adapters.persistence.tables import cursors as cursors
+from adapters.persistence.tables import deliverers as deliverers
+from adapters.persistence.tables import deliveries as deliveries
+from adapters.persistence.tables import events as events
+from adapters.persistence.tables import people as people
+from adapters.persistence.tables import rooms as rooms
+from adapters.persistence.tables import workspaces as workspaces
 
 SETTINGS_COLUMNS = (
     "default_mode", "capacity", "cameras", "cooldown", "expiry", "turn", "advance", "request_order",

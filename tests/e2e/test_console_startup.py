@@ -19,14 +19,17 @@ from tests.e2e.conftest import REPO
 
 # What `stagedoor run` needs and the console does not; Alembic and its templates only upgrade old databases.
 NOT_FOR_THE_CONSOLE = {"alembic", "mako", "migrations", "discord", "slack_bolt", "slack_sdk", "aiohttp", "asyncpg"}
+# SQLite's store runs on the sqlite3 connection: the async engine (and the ORM it brings) is made only for Alembic.
+NOT_ON_SQLITE = {"sqlalchemy.ext.asyncio", "sqlalchemy.orm", "sqlmodel"}
 SCRIPT = "host: /stage start\nana: /stage ask hello\nhost: /stage status\n"
-# `stagedoor` in a process that, once it has finished, writes the names of every module it imported.
+# `stagedoor` in a process that, once it has finished, writes the names of every module it imported
+# (each package's own name, and every module's full name).
 PROBE = """
 import json, sys
 from bot.cli import main
 code = main(sys.argv[2:])
 with open(sys.argv[1], "w", encoding="utf-8") as out:
-    json.dump(sorted({name.split(".")[0] for name in sys.modules}), out)
+    json.dump(sorted({name.split(".")[0] for name in sys.modules} | set(sys.modules)), out)
 sys.exit(code)
 """
 
@@ -68,6 +71,20 @@ def test_issue13_the_console_on_an_up_to_date_database_imports_neither_alembic_n
     assert (again.returncode, again.stderr) == (0, "")
     assert "already" in again.stdout  # the second run found the first run's session and request
     assert imported & NOT_FOR_THE_CONSOLE == set()
+
+
+def test_issue13_the_console_on_sqlite_imports_neither_the_async_engine_nor_the_orm_nor_sqlmodel(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}"
+    made, imported_making = _console(tmp_path, "--db", url)
+    assert (made.returncode, made.stderr) == (0, "")
+    again, imported_again = _console(tmp_path, "--db", url)
+    assert (again.returncode, again.stderr) == (0, "")
+    assert "already" in again.stdout  # the second run found what the first one stored
+    assert imported_making & NOT_ON_SQLITE == set()
+    assert imported_again & NOT_ON_SQLITE == set()
+    assert {"sqlalchemy.sql", "sqlalchemy.engine"} <= imported_again  # the probe sees submodules too
 
 
 def test_issue13_the_console_on_a_database_of_an_older_revision_upgrades_it_through_alembic(tmp_path: Path) -> None:
