@@ -62,7 +62,7 @@ class OpenDatabase:
     """A database ready for the store: where to borrow connections, and the engine migrations use.
 
     SQLite's store never uses the engine (its steps run on the sqlite3 connection), so it is made on
-    first use: SQLAlchemy's async engine brings its ORM with it, a tenth of the console's start (issue 13).
+    first use: SQLAlchemy's async engine brings its ORM with it, ≈ 0.09 s of the console's start (issue 13).
     """
 
     def __init__(

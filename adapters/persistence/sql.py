@@ -16,7 +16,6 @@ from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, delete, literal_column, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence import mapping
 from adapters.persistence.connect import (
@@ -28,7 +27,7 @@ from adapters.persistence.connect import (
 )
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.delivery import LEASE_SECONDS, Delivery
-from adapters.persistence.statements import Statements, adapter_state, bp
+from adapters.persistence.statements import Statements, adapter_state, bp, insert_for
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
 from core.service import LoggedEvent, Owns
@@ -223,7 +222,7 @@ class _ChannelStatements:
         key &= table.c.channel == bp("channel")
         self.read: Executable = select(table.c.data).where(key)
         self.lock: Executable = select(table.c.data).where(key).with_for_update()  # SQLite: BEGIN IMMEDIATE
-        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        insert = insert_for(dialect)
         self.create: Executable = (
             insert(table)
             .values(

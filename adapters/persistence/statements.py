@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import BindParameter, Executable, bindparam, func, literal_column, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 # The tables, named here too: the delivery and the history build their statements on them.
 from adapters.persistence.tables import adapter_state as adapter_state
@@ -45,6 +45,19 @@ def bp(name: str) -> BindParameter[Any]:
     return bindparam(PREFIX + name)
 
 
+def insert_for(dialect: str) -> Any:
+    """Return the dialect's INSERT, the one with ON CONFLICT clauses.
+
+    PostgreSQL's dialect is imported only for PostgreSQL: it brings every PostgreSQL driver's
+    module with it, which SQLite (and the console's start) never needs.
+    """
+    if dialect == "sqlite":
+        return sqlite.insert
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.insert
+
+
 def bind(params: dict[str, Any]) -> dict[str, Any]:
     """Return a parameter dict keyed by bind parameter names."""
     return {PREFIX + key: value for key, value in params.items()}
@@ -55,7 +68,7 @@ class Statements:
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
-        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        insert = insert_for(dialect)
         key = (
             (rooms.c.platform == bp("platform"))
             & (rooms.c.workspace == bp("workspace"))
@@ -251,6 +264,8 @@ def _write_room(state: bool, checked: bool) -> Executable:
     (no row returned). Events and people are selected from the locked row, so the events' ids are
     drawn only once the room's lock is held: a room's ids still commit in increasing order.
     """
+    from sqlalchemy.dialects import postgresql
+
     dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
     quote = dialect.identifier_preparer.quote
     names = PEOPLE_ROW_COLUMNS
