@@ -22,7 +22,7 @@ import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
-from adapters.console.parser import Action, Problem, Wait, parse_line
+from adapters.console.parser import Problem, Wait, parse_line
 from adapters.console.runner import LINE_STEP, ClockOverrun, Console, Said, tell
 from adapters.console.words import problem_reply
 from core import commands as c
@@ -31,18 +31,13 @@ from core.service import GROUP_LIMIT
 
 
 @dataclass
-class _Line:
-    text: str
-    said: Said
-    commands: int = 0  # how many of the chunk's commands are this line's (arrivals first)
-
-
-@dataclass
 class _Chunk:
-    """Lines planned but not yet played: their commands, and the moment each is applied at."""
+    """Lines planned but not yet played: what each says so far, their commands, the moment of each command."""
 
     elapsed: float  # the clock before the chunk, to play it again line by line
-    lines: list[_Line] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    said: list[Said] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)  # how many of the commands are each line's (arrivals first)
     commands: list[c.Command] = field(default_factory=list)
     moments: list[float] = field(default_factory=list)
     introduced: list[str] = field(default_factory=list)  # names the chunk brings in
@@ -50,46 +45,36 @@ class _Chunk:
 
 async def play_script(console: Console, lines: Iterable[str]) -> AsyncIterator[list[Said]]:
     """Play every line; yield what the lines said, a chunk at a time, each chunk once it is committed."""
-    chunk = _Chunk(console.clock.elapsed)
+    clock = console.clock
+    chunk = _Chunk(clock.elapsed)
     for text in lines:
         line = parse_line(text)
-        planned = console.commands(line) if isinstance(line, Action | Wait) else None
-        if planned is not None and len(chunk.commands) + len(planned[0]) > GROUP_LIMIT:
-            async for said in _play(console, chunk):  # one group at most: a chunk commits whole or not at all
-                yield said
-            chunk = _Chunk(console.clock.elapsed)
-        _plan(console, chunk, text, line, planned)
-    async for said in _play(console, chunk):
-        yield said
-
-
-def _plan(
-    console: Console,
-    chunk: _Chunk,
-    text: str,
-    line: Action | Wait | Problem | None,
-    planned: tuple[list[c.Command], list[str]] | None,
-) -> None:
-    """Add a line to the chunk, moving the clock and bringing names in as playing it would."""
-    said = Said()
-    chunk.lines.append(_Line(text, said))
-    if line is None:
-        return
-    console.clock.advance(LINE_STEP)
-    if isinstance(line, Problem):
-        delivery = problem_reply(line)
-        said.deliveries.append(delivery)
-        said.events.append(delivery[1])
-        return
-    if isinstance(line, Wait):
-        console.clock.advance(line.seconds)
-    assert planned is not None
-    commands, names = planned
-    console.introduce(names)
-    chunk.introduced += names
-    chunk.commands += commands
-    chunk.moments += [console.clock()] * len(commands)
-    chunk.lines[-1].commands = len(commands)
+        said = Said()
+        commands: list[c.Command] = []
+        if isinstance(line, Problem):
+            clock.advance(LINE_STEP)
+            delivery = problem_reply(line)
+            said.deliveries.append(delivery)
+            said.events.append(delivery[1])
+        elif line is not None:
+            commands, names = console.commands(line)
+            if len(chunk.commands) + len(commands) > GROUP_LIMIT:
+                async for played in _play(console, chunk):  # one group at most: a chunk commits whole or not at all
+                    yield played
+                chunk = _Chunk(clock.elapsed)
+            # As playing the line alone would: the clock moves on, and the line's names are in the room.
+            clock.advance(LINE_STEP)
+            if isinstance(line, Wait):
+                clock.advance(line.seconds)
+            console.introduce(names)
+            chunk.introduced += names
+            chunk.commands += commands
+            chunk.moments += [clock()] * len(commands)
+        chunk.texts.append(text)
+        chunk.said.append(said)
+        chunk.counts.append(len(commands))
+    async for played in _play(console, chunk):
+        yield played
 
 
 async def _play(console: Console, chunk: _Chunk) -> AsyncIterator[list[Said]]:
@@ -101,8 +86,8 @@ async def _play(console: Console, chunk: _Chunk) -> AsyncIterator[list[Said]]:
     # Only retries (the clock ran out of moments), and nothing committed: play the lines as if alone.
     console.clock.elapsed = chunk.elapsed
     console.forget(chunk.introduced)
-    for line in chunk.lines:
-        yield [await console.play(line.text)]
+    for text in chunk.texts:
+        yield [await console.play(text)]
 
 
 async def _played(console: Console, chunk: _Chunk) -> list[Said] | None:
@@ -111,7 +96,7 @@ async def _played(console: Console, chunk: _Chunk) -> list[Said] | None:
     None: the chunk did not commit, only because the service tried its group again; play it again alone.
     """
     if not chunk.commands:
-        return [line.said for line in chunk.lines]
+        return chunk.said
     console.clock.plan(chunk.moments)
     try:
         results = await asyncio.gather(
@@ -128,13 +113,13 @@ async def _played(console: Console, chunk: _Chunk) -> list[Said] | None:
     if any(not event.is_reply for events in returned for event in events):
         logged = iter(_share(chunk, returned, await console.read_logged()))
     else:
-        logged = iter([[] for _ in chunk.lines])
+        logged = iter([[] for _ in chunk.said])
     start = 0
-    for line in chunk.lines:
-        own = [event for events in returned[start : start + line.commands] for event in events]
-        start += line.commands
-        tell(line.said, next(logged), own)
-    return [line.said for line in chunk.lines]
+    for said, count in zip(chunk.said, chunk.counts, strict=True):
+        own = returned[start] if count == 1 else [e for events in returned[start : start + count] for e in events]
+        start += count
+        tell(said, next(logged), own)
+    return chunk.said
 
 
 def _share(chunk: _Chunk, returned: list[list[Event]], read: list[Event]) -> list[list[Event]]:
@@ -147,16 +132,16 @@ def _share(chunk: _Chunk, returned: list[list[Event]], read: list[Event]) -> lis
     """
     own: list[list[Event]] = []
     start = 0
-    for line in chunk.lines:
-        own.append([e for events in returned[start : start + line.commands] for e in events if not e.is_reply])
-        start += line.commands
+    for count in chunk.counts:
+        own.append([e for events in returned[start : start + count] for e in events if not e.is_reply])
+        start += count
     expected = [event for events in own for event in events]
     if len(read) == len(expected) and all(a.name == b.name for a, b in zip(read, expected, strict=True)):
         found = iter(read)  # the usual case: the log holds exactly the chunk's events, in its order
         return [[next(found) for _ in events] for events in own]
     wanted = [[_key(event) for event in events] for events in own]
     keys = [_key(event) for event in read]
-    shared: list[list[Event]] = [[] for _ in chunk.lines]
+    shared: list[list[Event]] = [[] for _ in chunk.said]
     last = at = 0
     for n, line_keys in enumerate(wanted):
         for key in line_keys:
