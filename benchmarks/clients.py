@@ -108,6 +108,20 @@ class Bench:
         await delivering
         return time.perf_counter() - started
 
+    async def undelivered_round(self, commands: int) -> None:
+        """Run `commands` commands split over the clients and leave their events in the log."""
+        each = max(1, commands // len(self._mixes))
+
+        async def client(key: RoomKey, mix: Iterator[c.Command]) -> None:
+            for _ in range(each):
+                await self.service.handle(key, next(mix))
+
+        await asyncio.gather(*(client(key, mix) for key, mix in self._mixes))
+
+    async def deliver(self) -> None:
+        """Deliver everything in the log, as the pump would once woken."""
+        await drain(self.store, self.consumer, self._deliver, platform=self.consumer)
+
     def commands_per_round(self, commands: int) -> int:
         """Return how many commands a round of `commands` really runs (an equal share per client)."""
         return max(1, commands // len(self._mixes)) * len(self._mixes)

@@ -37,6 +37,9 @@ def measure_limits(args: argparse.Namespace, progress: Progress) -> tuple[dict[s
             from benchmarks.near_limit import measure_postgresql
 
             attempt("postgresql", lambda: asyncio.run(measure_postgresql(url, quick, progress)))
+            from benchmarks.limits import postgresql_round_trips
+
+            attempt("postgresql_trips", lambda: asyncio.run(postgresql_round_trips(url, 100 if quick else 500)))
         else:
             figures["postgresql"] = None
     if not getattr(args, "no_console", False):
@@ -88,6 +91,15 @@ def limit_lines(figures: dict[str, Any], problems: dict[str, str]) -> list[str]:
             f"{ratios['one_client']:.2f}x (target >= {postgresql['target']}: {_verdict(postgresql['meets_target'])}); "
             f"{postgresql['clients']} clients {postgresql['many_clients_commands_per_s']:,.1f}/s = "
             f"{ratios['many_clients']:.2f}x"
+        ]
+    trips = figures.get("postgresql_trips")
+    if trips:
+        messages = trips["command_messages"]
+        lines += [
+            f"PostgreSQL round trips per command: {trips['command']} (measured over {trips['commands']} commands; "
+            f"{trips['with_pump']} with the pump delivering them, {trips['delivery_drained']} more to deliver "
+            f"a backlog); statements sent per command: {messages.get('E', 0) + messages.get('Q', 0)}, "
+            f"prepared: {messages.get('P', 0)}"
         ]
     console = figures.get("console")
     if console:

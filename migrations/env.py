@@ -13,38 +13,15 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import Connection, pool, text
+from sqlalchemy import Connection, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import adapters.persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from adapters.persistence.schema import MIGRATION_LOCK_WAIT_SECONDS, lock_for_migrations
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-MIGRATION_LOCK = 0x5374616765646F72  # "Stagedoor": the advisory lock key every stagedoor process agrees on
-MIGRATION_LOCK_WAIT_SECONDS = 120  # how long to wait for another process's upgrade (theirs takes seconds)
-MIGRATION_LOCK_WAIT = f"{MIGRATION_LOCK_WAIT_SECONDS}s"
-
-
-def lock_for_migrations(connection: Connection) -> None:
-    """Wait for any other process's upgrade to commit, then hold the lock until this transaction ends."""
-    if connection.dialect.name != "postgresql":
-        return  # SQLite: one writer at a time; run_on waits for it as long as PostgreSQL waits for the lock
-    # The store's lock and statement timeouts are for commands; waiting out an upgrade may take longer.
-    saved = connection.execute(text("SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"))
-    lock_timeout, statement_timeout = saved.one()
-    wait = {"wait": MIGRATION_LOCK_WAIT}
-    connection.execute(
-        text("SELECT set_config('lock_timeout', :wait, true), set_config('statement_timeout', :wait, true)"), wait
-    )
-    # Transaction-level: released by the COMMIT that makes this upgrade visible, never before it.
-    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-    restore = {"lock": lock_timeout, "statement": statement_timeout}
-    connection.execute(
-        text("SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true)"),
-        restore,
-    )
 
 
 def run_on(connection: Connection) -> None:

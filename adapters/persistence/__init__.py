@@ -7,6 +7,8 @@
 - database.py: run a step of statements in one go (SQLite: on the event loop's thread, no hop).
 - errors.py: what a database error means: busy (StoreBusy, retried or answered) or unusable (StoreUnavailable).
 - connect.py: open a URL (PostgreSQL with bounded lock and statement waits), migrate with Alembic.
+- schema.py: a database at head costs one SELECT; an empty one is made from snapshot.py (the migrations'
+  schema, per dialect); anything else is Alembic's.
 - sql.py: SqlStore and its unit of work (version-locked rooms, per-process room cache, event log, adapter state).
 - memory.py: an in-memory store for the core's tests and benchmarks.
 """

@@ -1,4 +1,8 @@
-"""Open a database by URL and bring its schema up to date, failing with one clear line."""
+"""Open a database by URL and bring its schema up to date, failing with one clear line.
+
+Alembic is imported only when a database needs it (an older revision, or one Alembic must explain):
+a database at head, or an empty one, is dealt with by adapters/persistence/schema.py.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,21 @@ import asyncio
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import aiosqlite
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import URL, Connection, event, make_url
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-import migrations
 from adapters.persistence.database import Checkpointer, Database, EngineDatabase, SqliteDatabase
 from adapters.persistence.errors import StoreUnavailable, is_read_only, one_line
+from adapters.persistence.schema import at_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["DatabaseOptions", "OpenDatabase", "StoreUnavailable", "describe", "one_line", "open_database"]
 
@@ -204,6 +209,10 @@ async def _open_postgresql(url: URL, options: DatabaseOptions) -> OpenDatabase:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Return an Alembic config for the migrations package, wherever it is installed."""
+    from alembic.config import Config
+
+    import migrations
+
     config = Config()
     # __path__ rather than __file__: right for an installed, an editable and a source-tree package alike.
     config.set_main_option("script_location", next(iter(migrations.__path__)))
@@ -213,6 +222,10 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 async def upgrade_to_head(opened: OpenDatabase, url: str) -> None:
     """Apply every migration not yet applied, or raise StoreUnavailable."""
+    if await at_head(opened.dialect, opened.engine, opened.close_driver):
+        return
+    from alembic import command
+
     try:
         async with opened.engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))

@@ -4,7 +4,7 @@ The repository writes each step of a unit of work (load, write + commit) as a
 plain function over a `Runner`. On SQLite that function runs on the event loop's
 own thread against the sqlite3 connection (no thread hop: see SqliteConnection
 for why nothing there waits); on PostgreSQL it runs through SQLAlchemy's
-`run_sync` over asyncpg, statement by statement.
+`run_sync` over asyncpg, statement by statement (adapters/persistence/engine.py).
 """
 
 from __future__ import annotations
@@ -12,21 +12,23 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Executable
+from sqlalchemy import Executable
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.persistence.errors import is_busy, is_disconnect, translate
-from adapters.persistence.statements import PREFIX, bind
+from adapters.persistence.engine import EngineDatabase, EngineRunner
+from adapters.persistence.errors import is_busy
+from adapters.persistence.statements import PREFIX
+from adapters.persistence.steps import Database, Runner, StepConnection, check
 
 __all__ = [
     "Checkpointer",
     "Database",
     "EngineDatabase",
+    "EngineRunner",
     "Runner",
     "SqliteDatabase",
     "StepConnection",
@@ -35,44 +37,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-
-class Runner(Protocol):
-    """Runs statements inside one step; synchronous, on the connection's own thread or greenlet."""
-
-    def begin(self) -> None:
-        """Start a write transaction."""
-
-    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        """Run a statement and return its rows."""
-        ...
-
-    def run(self, statement: Executable, params: dict[str, Any]) -> None:
-        """Run a statement for its effect."""
-
-    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
-        """Run a statement once per parameter set."""
-
-
-class StepConnection(Protocol):
-    """One connection, borrowed for a unit of work or a log read."""
-
-    async def call(self, step: Callable[[Runner], T]) -> T:
-        """Run a step and return what it returns."""
-        ...
-
-    async def finish(self, step: Callable[[Runner], None]) -> None:
-        """Run a step, then commit."""
-
-    async def rollback(self) -> None:
-        """Abandon the transaction, if any."""
-
-
-def check(error: Exception, where: str, *, retry_disconnect: bool = False) -> None:
-    """Raise StoreBusy or StoreUnavailable for a database error (a bug in a step is left to propagate)."""
-    translated = translate(error, where, retry_disconnect=retry_disconnect)
-    if translated is not error:
-        raise translated from error
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -197,9 +161,9 @@ class SqliteConnection:
             check(error, self._where)
             raise
 
-    async def finish(self, step: Callable[[Runner], None]) -> None:
+    async def finish(self, step: Callable[[Runner], T]) -> T:
         try:
-            await self._run(step, True)
+            return await self._run(step, True)
         except Exception as error:
             check(error, self._where)
             raise
@@ -286,6 +250,9 @@ class SqliteDatabase:
         """Borrow the connection for one unit of work or read."""
         return self._borrowed
 
+    async def close(self) -> None:
+        """Nothing to release: the store closes the one connection itself."""
+
 
 class _Borrowed:
     """The one connection, held by one borrower at a time (a plain class: this is on every command's path)."""
@@ -300,87 +267,3 @@ class _Borrowed:
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._lock.release()
-
-
-# -- PostgreSQL (and any SQLAlchemy async engine) ----------------------------------------------
-
-
-class EngineRunner:
-    """Runs Core statements on a SQLAlchemy connection (inside run_sync)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-
-    def begin(self) -> None:
-        """Nothing to do: SQLAlchemy begins on first use and the room's row lock is taken by the UPDATE."""
-
-    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        return self._connection.execute(statement, bind(params)).all()
-
-    def run(self, statement: Executable, params: dict[str, Any]) -> None:
-        self._connection.execute(statement, bind(params))
-
-    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
-        self._connection.execute(statement, [bind(p) for p in params])
-
-
-class EngineConnection:
-    """A pooled SQLAlchemy async connection."""
-
-    def __init__(self, connection: AsyncConnection, where: str) -> None:
-        self._connection = connection
-        self._where = where
-
-    async def call(self, step: Callable[[Runner], T]) -> T:
-        try:
-            return await self._connection.run_sync(lambda sync: step(EngineRunner(sync)))
-        except Exception as error:
-            # Nothing is committed before finish's COMMIT, so a lost connection is safe to try again.
-            check(error, self._where, retry_disconnect=True)
-            raise
-
-    async def finish(self, step: Callable[[Runner], None]) -> None:
-        await self.call(step)
-        try:
-            await self._connection.commit()
-        except Exception as error:
-            # Lost during COMMIT, the work may or may not be saved: never run it a second time.
-            check(error, self._where)
-            raise
-
-    async def rollback(self) -> None:
-        try:
-            await self._connection.rollback()
-        except Exception as error:
-            if not is_disconnect(error):  # a lost connection has nothing left to roll back
-                check(error, self._where)
-                raise
-
-
-class EngineDatabase:
-    """Connections from a SQLAlchemy async engine's pool (each checked with a ping as it is borrowed)."""
-
-    def __init__(self, engine: AsyncEngine, where: str = "postgresql") -> None:
-        self._engine = engine
-        self._where = where
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[StepConnection]:
-        """Borrow a pooled connection for one unit of work or read."""
-        try:
-            connection = await self._engine.connect()
-        except Exception as error:
-            check(error, self._where)
-            raise
-        try:
-            yield EngineConnection(connection, self._where)
-        finally:
-            await connection.close()
-
-
-class Database(Protocol):
-    """Where a store borrows its connections."""
-
-    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
-        """Borrow a connection for one unit of work or read."""
-        ...

@@ -7,6 +7,7 @@ connection, the statements, and the rooms and workspaces this process has seen.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import time
@@ -47,6 +48,8 @@ class SqlStore:
         self._channel_state = _ChannelStatements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
+        self.contended: dict[RoomKey, float] = {}
+        self.room_locks: dict[RoomKey, asyncio.Lock] = {}
         self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
 
     @classmethod
@@ -232,6 +235,7 @@ class _ChannelStatements:
 
 
 async def _close(opened: OpenDatabase) -> None:
+    await opened.database.close()
     await opened.engine.dispose()
     if opened.close_driver is not None:
         with contextlib.suppress(ValueError):  # the engine may have closed the shared connection already

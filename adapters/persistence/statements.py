@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, update
+from sqlalchemy import BindParameter, Executable, Table, bindparam, func, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.persistence.tables import (
@@ -40,6 +40,9 @@ SESSION_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", "sess
 ROOM_STATE_COLUMNS = (*SESSION_COLUMNS, *SETTINGS_COLUMNS)
 ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
+PEOPLE_ROW_COLUMNS = tuple(c.name for c in people.columns)  # what a person's row is written with
+EVENT_COLUMNS = ("at", "actor", "name", "payload")  # what an event is logged with, beside its room
+ROOM_READ_WIDTH = len(ROOM_COLUMNS) + 2  # a room as read: its columns, its workspace's version, its next due time
 PREFIX = "p_"
 
 
@@ -61,6 +64,7 @@ class Statements:
     """The statements for one dialect ("sqlite" or "postgresql")."""
 
     def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
         insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
         key = (
             (rooms.c.platform == bp("platform"))
@@ -83,6 +87,19 @@ class Statements:
         self.read_room: Executable = select(
             *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due
         ).where(key)
+        # PostgreSQL, a cached room read without its lock: the row, then each person written since
+        # (PERSON_COLUMNS after ROOM_READ_WIDTH; one row of NULLs there when nobody was).
+        written_since = (people.c.room_id == rooms.c.id) & (people.c.written_at > bp("since"))
+        self.read_room_since: Executable = (
+            select(
+                *(rooms.c[name] for name in ROOM_COLUMNS),
+                workspace_version,
+                rooms.c.next_due,
+                *(people.c[name] for name in PERSON_COLUMNS),
+            )
+            .select_from(rooms.outerjoin(people, written_since))
+            .where(key)
+        )
         self.create_room: Executable = (
             insert(rooms)
             .values(
@@ -160,6 +177,21 @@ class Statements:
             .where(rooms.c.id == bp("room_id"))
             .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
+        # PostgreSQL: a command's people, events and room row in one statement (one round trip).
+        # Keyed by (the room's state too, checked against a version seen without a lock).
+        self.write_room: dict[tuple[bool, bool], Executable] = (
+            {(state, checked): _write_room(state, checked) for state in (False, True) for checked in (False, True)}
+            if dialect == "postgresql"
+            else {}
+        )
+        self.room_version: Executable = select(rooms.c.version).where(rooms.c.id == bp("room_id"))
+        # PostgreSQL, a room read without its lock: lock and bump it if nobody wrote since (else no row).
+        self.lock_room_at: Executable = (
+            update(rooms)
+            .where(rooms.c.id == bp("room_id"), rooms.c.version == bp("seen"))
+            .values(version=rooms.c.version + literal_column("1"))
+            .returning(rooms.c.version)
+        )
         # T4: the rooms of a platform with a timer due by now, soonest first.
         self.due_rooms: Executable = (
             select(rooms.c.workspace, rooms.c.channel)
@@ -215,3 +247,50 @@ class Statements:
                 },
             )
         return found
+
+
+def _write_room(state: bool, checked: bool) -> Executable:
+    """Return PostgreSQL's one statement for a room's writes: people, events, then the row; it returns the version.
+
+    People and events come as one array per column (`people_<column>`, `event_<column>`; empty
+    arrays write none). The events are numbered in the order given. The row's newest event is the
+    last one inserted here, or else the newest already logged, as `mark_room` computes it; with
+    `state`, the room's ROOM_STATE_COLUMNS are written too, as `save_room` does. Unchecked, the room
+    is already locked and bumped by this transaction. `checked`, it is a transaction of its own:
+    it locks the room only if its version is still `seen`, bumps it, and writes nothing otherwise
+    (no row returned). Events and people are selected from the locked row, so the events' ids are
+    drawn only once the room's lock is held: a room's ids still commit in increasing order.
+    """
+    dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
+    quote = dialect.identifier_preparer.quote
+    names = PEOPLE_ROW_COLUMNS
+
+    def array(prefix: str, column: Any) -> str:
+        return f"CAST(:{PREFIX}{prefix}_{column.name} AS {column.type.compile(dialect=dialect)}[])"
+
+    room = f"CAST(:{PREFIX}room_id AS INTEGER)"
+    locked = (
+        f"SELECT id FROM rooms WHERE id = {room} AND version = CAST(:{PREFIX}seen AS INTEGER) FOR UPDATE"
+        if checked
+        else f"SELECT {room} AS id"
+    )
+    updates = ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in names if n not in ("room_id", "user"))
+    event_arrays = ", ".join(array("event", events.c[name]) for name in EVENT_COLUMNS)
+    sets = ["version = version + 1"] if checked else []
+    sets += [f"{quote(name)} = :{PREFIX}{name}" for name in ROOM_STATE_COLUMNS] if state else []
+    sets += [
+        "last_event_id = COALESCE((SELECT max(id) FROM logged), "
+        f"(SELECT max(id) FROM events WHERE room_id = {room}), 0)",
+        f"next_due = :{PREFIX}next_due",
+    ]
+    sql = (
+        f"WITH locked AS ({locked}), "
+        f"saved AS (INSERT INTO people ({', '.join(quote(n) for n in names)}) "
+        f"SELECT p.* FROM locked, unnest({', '.join(array('people', people.c[n]) for n in names)}) AS p "
+        f"ON CONFLICT (room_id, {quote('user')}) DO UPDATE SET {updates}), "
+        f"logged AS (INSERT INTO events (room_id, {', '.join(EVENT_COLUMNS)}) "
+        f"SELECT locked.id, {', '.join('e.' + n for n in EVENT_COLUMNS)} FROM locked, unnest({event_arrays}) "
+        f"WITH ORDINALITY AS e({', '.join(EVENT_COLUMNS)}, n) ORDER BY e.n RETURNING id) "
+        f"UPDATE rooms SET {', '.join(sets)} WHERE id = (SELECT id FROM locked) RETURNING version"
+    )
+    return text(sql)

@@ -4,38 +4,33 @@ A unit of work locks the room with its first statement (the version bump), so co
 are serialised across processes. A command that changes workspace settings also locks the workspace
 row and decides on it as stored. Each process keeps the rooms it has seen (`Caches`); the version
 says whether another process wrote since, and then only the people written since are read again.
+
+On PostgreSQL a room already cached is read without its lock, and its writes are one statement,
+a transaction of its own, that writes only if the version is still the one read (two round trips,
+no BEGIN or COMMIT). If another process wrote in between, nothing is written, the command is run
+again (StoreBusy) and that room is loaded with its lock for a while, as everywhere else.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, NoReturn
 
 from adapters.persistence import mapping
+from adapters.persistence.caches import CachedRoom, CachedWorkspace, Caches
 from adapters.persistence.database import Runner, StepConnection
-from adapters.persistence.statements import Statements
+from adapters.persistence.errors import StoreUnavailable, is_disconnect
+from adapters.persistence.loading import load_step
+from adapters.persistence.statements import EVENT_COLUMNS, PEOPLE_ROW_COLUMNS
 from core.events import Event
-from core.modes import FALLBACK_MODE
 from core.room import Room, RoomKey, Settings
+from core.service import StoreBusy
 
-
-@dataclass
-class CachedRoom:
-    """A room as this process last saw it."""
-
-    room: Room
-    room_id: int
-    version: int  # the room version the object reflects
-    workspace_version: object  # the workspace row version room.workspace reflects
-    next_due: float | None = None  # the due time stored in the room row (T4's index)
-
-
-@dataclass
-class CachedWorkspace:
-    version: int | None  # None: no row yet
-    settings: Settings
+__all__ = ["CachedRoom", "CachedWorkspace", "Caches", "SqlUnitOfWork"]
 
 
 def _copy(settings: Settings) -> Settings:
@@ -45,33 +40,15 @@ def _copy(settings: Settings) -> Settings:
 _UNKNOWN = object()  # a workspace version that matches nothing: read the row again
 
 
-class Caches(Protocol):
-    """What a unit of work needs of its store: the statements, a connection, and the process's caches."""
-
-    statements: Statements
-    rooms: dict[RoomKey, CachedRoom]
-    workspaces: dict[tuple[str, str], CachedWorkspace]
-
-    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
-        """Borrow a connection for one step."""
-        ...
-
-
 @dataclass
 class _Loaded:
     cached: CachedRoom
-    version: int  # the version this transaction gave the room
+    version: int  # the version this transaction gives the room
+    locked: bool = True  # False: read without its lock, written only if nobody wrote since (PostgreSQL)
 
 
-@dataclass
-class _LoadResult:
-    room_id: int
-    version: int
-    state: tuple[Any, ...]
-    workspace_fetched: bool
-    workspace_row: tuple[Any, ...] | None  # None when not fetched or when the workspace has no row
-    people: list[tuple[Any, ...]] | None  # None: the cached people are current
-    next_due: float | None
+# How long a room another process wrote under a unit of work's feet is loaded with its lock first.
+CONTENDED_SECONDS = 5.0
 
 
 class SqlUnitOfWork:
@@ -94,6 +71,7 @@ class SqlUnitOfWork:
         self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
         self._workspaces_locked: set[tuple[str, str]] = set()
         self._committed = False
+        self._held: list[asyncio.Lock] = []  # this process's locks of the rooms loaded (PostgreSQL)
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self._borrowed = self._store.connection()
@@ -116,6 +94,9 @@ class SqlUnitOfWork:
             if not self._committed and self._connection is not None:
                 await self._connection.rollback()
         finally:
+            for lock in self._held:
+                lock.release()
+            self._held.clear()
             if self._borrowed is not None:
                 await self._borrowed.__aexit__(kind, error, tb)
 
@@ -132,7 +113,15 @@ class SqlUnitOfWork:
         }
         if not fixes:
             return
-        await self._conn().finish(lambda run: run.many(self._statements.mark_room, list(fixes.values())))
+        if all(loaded.locked for loaded in self._loaded.values()):
+            await self._conn().finish(lambda run: run.many(self._statements.mark_room, list(fixes.values())))
+        elif (room_id := self._single_room()) in fixes:  # fixed only if nobody wrote since (else next time)
+            self._marks = fixes
+            statement, params = self._one_room_write(room_id, checked=True)
+            if not await self._conn().finish(lambda run: run.rows(statement, params)):
+                return
+        else:
+            return
         self._committed = True
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
@@ -145,19 +134,32 @@ class SqlUnitOfWork:
         return self._connection
 
     async def load(self, key: RoomKey) -> Room:
-        """Return the room, locked against other writers until the transaction ends."""
+        """Return the room, kept from other writers until the unit of work ends (locked, or checked at commit)."""
         store = self._store
+        if self._statements.write_room:
+            # This process's own units of work wait for one another here, as others wait for the row lock:
+            # a room read without that lock is still never changed by two of them at once.
+            lock = store.room_locks.get(key) or store.room_locks.setdefault(key, asyncio.Lock())
+            await lock.acquire()
+            self._held.append(lock)
         cached = store.rooms.get(key)
         seen = cached.version if cached is not None else None
         workspace = store.workspaces.get((key.platform, key.workspace))
         known_workspace = workspace.version if workspace is not None else _UNKNOWN
         connection = self._conn()
-        result = await connection.call(lambda run: self._load_step(run, key, cached, seen, known_workspace))
+        # PostgreSQL, a room this process has: read it without its lock, and write it at commit only if
+        # nobody wrote it since, in one statement that is its own transaction (no BEGIN, no COMMIT).
+        optimistic = bool(self._statements.write_room) and cached is not None and not self._contended(key)
+        result = await connection.call(
+            lambda run: load_step(self._statements, run, key, cached, seen, known_workspace, not optimistic, optimistic)
+        )
         if cached is not None and (store.rooms.get(key) is not cached or cached.version != seen):
             # Another unit of work in this process changed or dropped the cached copy while we waited
             # for the lock: trust nothing of it and read the room in full (the lock is ours now).
             cached = None
-            result = await connection.call(lambda run: self._load_step(run, key, None, None, known_workspace, False))
+            result = await connection.call(
+                lambda run: load_step(self._statements, run, key, None, None, known_workspace, False, optimistic)
+            )
 
         if result.workspace_fetched or workspace is None:
             row = result.workspace_row
@@ -184,43 +186,23 @@ class SqlUnitOfWork:
             cached.room.workspace = _copy(workspace.settings)
             cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
             cached.workspace_version = workspace.version
-        self._loaded[key] = _Loaded(cached, result.version)
+        self._loaded[key] = _Loaded(cached, result.version, locked=result.locked)
         return cached.room
 
-    def _load_step(
-        self,
-        run: Runner,
-        key: RoomKey,
-        cached: CachedRoom | None,
-        seen: int | None,
-        known_workspace: object,
-        bump: bool = True,
-    ) -> _LoadResult:
-        """Lock the room (bumping its version) and read what this process has not seen yet."""
-        st = self._statements
-        params = mapping.key_params(key)
-        if bump:
-            run.begin()
-            rows = run.rows(st.bump_room, params)
-            if not rows:
-                run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
-                rows = run.rows(st.bump_room, params)
-        else:
-            rows = run.rows(st.read_room, params)
-        room_id, version, *state, workspace_version, next_due = rows[0]
-        fetch_workspace = workspace_version != known_workspace
-        workspace_row = None
-        if fetch_workspace and workspace_version is not None:
-            found = run.rows(st.workspace, params)
-            workspace_row = tuple(found[0]) if found else None
-        people: list[tuple[Any, ...]] | None
-        if cached is None or cached.room_id != room_id or seen is None:
-            people = [tuple(r) for r in run.rows(st.all_people, {"room_id": room_id})]
-        elif seen == version - 1:
-            people = None  # nobody wrote since we last did: the cached room is current
-        else:
-            people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
-        return _LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due)
+    def _contended(self, key: RoomKey) -> bool:
+        until = self._store.contended.get(key)
+        if until is not None and until <= time.monotonic():
+            del self._store.contended[key]
+            return False
+        return until is not None
+
+    def _conflict(self) -> StoreBusy:
+        """Note that another process wrote the rooms read without their lock; their next loads take it."""
+        until = time.monotonic() + CONTENDED_SECONDS
+        for key, loaded in self._loaded.items():
+            if not loaded.locked:
+                self._store.contended[key] = until
+        return StoreBusy("Another process wrote the room since it was read; nothing was changed: run it again.")
 
     async def save(self, room: Room, events: list[Event], now: float, actor: str | None) -> None:
         """Queue what changed in the room and its events; both are written at commit, in one transaction."""
@@ -253,11 +235,15 @@ class SqlUnitOfWork:
         if not relock and not stages:
             return 0
 
-        def step(run: Runner) -> tuple[tuple[Any, ...] | None, int]:
+        def step(run: Runner) -> tuple[bool, tuple[Any, ...] | None, int]:
+            if not self._lock_rooms(run):
+                return False, None, 0
             row = tuple(run.rows(st.lock_workspace, params)[0]) if relock else None
-            return row, int(run.rows(st.largest_stage, params)[0][0]) if stages else 0
+            return True, row, int(run.rows(st.largest_stage, params)[0][0]) if stages else 0
 
-        row, largest = await self._conn().call(step)
+        locked, row, largest = await self._conn().call(step)
+        if not locked:
+            raise self._conflict()
         if row is not None:  # the first time in this transaction: later changes here build on our own writes
             order = room.order
             room.workspace = mapping.settings_from(row[1:])
@@ -285,7 +271,21 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         """Write everything queued and the events, then commit."""
-        await self._conn().finish(self._write_step)
+        connection = self._conn()
+        if all(loaded.locked for loaded in self._loaded.values()):
+            await connection.finish(self._write_step)
+        elif (room_id := self._single_room()) is not None:
+            statement, params = self._one_room_write(room_id, checked=True)
+            try:
+                written = await connection.finish(lambda run: run.rows(statement, params))
+            except StoreUnavailable as lost:
+                await self._unless_unsaved(lost, room_id, params["seen"])
+            if not written:
+                raise self._conflict()
+        elif await connection.call(self._lock_rooms):  # several rooms, or workspace writes: the locked way
+            await connection.finish(self._write_step)
+        else:
+            raise self._conflict()
         self._committed = True
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
@@ -297,8 +297,48 @@ class SqlUnitOfWork:
                 if (cached.room.key.platform, cached.room.key.workspace) == ws:
                     cached.workspace_version = _UNKNOWN
 
+    async def _unless_unsaved(self, lost: StoreUnavailable, room_id: int, seen: int) -> NoReturn:
+        """Raise StoreBusy if the write whose connection was lost surely did not commit, else `lost`.
+
+        The write is a transaction of its own, so losing its connection may have lost only its answer.
+        It writes only at version `seen` and moves the version on: still at `seen`, it was not saved.
+        """
+        if is_disconnect(lost.__cause__ or lost):
+            try:
+                async with self._store.connection() as other:
+                    rows = await other.call(lambda run: run.rows(self._statements.room_version, {"room_id": room_id}))
+                    await other.rollback()
+            except Exception:
+                raise lost from None
+            if rows and rows[0][0] == seen:
+                raise StoreBusy("The connection was lost before the room's write was saved; run it again.") from lost
+        raise lost
+
+    def _lock_rooms(self, run: Runner) -> bool:
+        """Lock and bump the rooms read without their lock; return False if another process wrote one since."""
+        for loaded in self._loaded.values():
+            if not loaded.locked:
+                run.begin()
+                seen = {"room_id": loaded.cached.room_id, "seen": loaded.version - 1}
+                if not run.rows(self._statements.lock_room_at, seen):
+                    return False
+                loaded.locked = True
+        return True
+
+    def _single_room(self) -> int | None:
+        """Return the one room whose writes fit PostgreSQL's one statement, if they do (no workspace writes)."""
+        if self._statements.write_room and not self._writes and len(self._loaded) == 1:
+            ((_, loaded),) = self._loaded.items()
+            room_id = loaded.cached.room_id
+            if all(key[0] == room_id for key in self._people) and all(e["room_id"] == room_id for e in self._events):
+                return room_id
+        return None
+
     def _write_step(self, run: Runner) -> None:
         st = self._statements
+        if len(self._marks) == 1 and (room_id := self._single_room()) in self._marks:
+            # The usual command: one room's writes in one round trip (PostgreSQL), not one per table.
+            return run.run(*self._one_room_write(room_id, checked=False))
         for statement, params in self._writes:
             if isinstance(params, list):
                 run.many(statement, params)
@@ -315,3 +355,18 @@ class SqlUnitOfWork:
         marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
         if marks:
             run.many(st.mark_room, marks)
+
+    def _one_room_write(self, room_id: int, *, checked: bool) -> tuple[Any, dict[str, Any]]:
+        """Return PostgreSQL's one statement for one room's people, events and row, with its parameters.
+
+        `checked`: the room was read without its lock, and the statement writes only if nobody wrote since.
+        """
+        people = [self._people[key] for key in sorted(self._people)]
+        params: dict[str, Any] = {f"people_{name}": [row[name] for row in people] for name in PEOPLE_ROW_COLUMNS}
+        params.update({f"event_{name}": [row[name] for row in self._events] for name in EVENT_COLUMNS})
+        params.update(self._room_rows.get(room_id, {}))
+        ((_, loaded),) = self._loaded.items()
+        mark = self._marks.get(room_id)
+        params.update(room_id=room_id, next_due=mark["next_due"] if mark else loaded.cached.next_due)
+        params["seen"] = loaded.version - 1
+        return self._statements.write_room[(room_id in self._room_rows, checked)], params

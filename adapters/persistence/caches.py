@@ -1,0 +1,43 @@
+"""What a unit of work keeps between commands: the rooms and workspaces this process has seen."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from adapters.persistence.statements import Statements
+from adapters.persistence.steps import StepConnection
+from core.room import Room, RoomKey, Settings
+
+
+@dataclass
+class CachedRoom:
+    """A room as this process last saw it."""
+
+    room: Room
+    room_id: int
+    version: int  # the room version the object reflects
+    workspace_version: object  # the workspace row version room.workspace reflects
+    next_due: float | None = None  # the due time stored in the room row (T4's index)
+
+
+@dataclass
+class CachedWorkspace:
+    version: int | None  # None: no row yet
+    settings: Settings
+
+
+class Caches(Protocol):
+    """What a unit of work needs of its store: the statements, a connection, and the process's caches."""
+
+    statements: Statements
+    rooms: dict[RoomKey, CachedRoom]
+    workspaces: dict[tuple[str, str], CachedWorkspace]
+    room_locks: dict[RoomKey, asyncio.Lock]  # PostgreSQL: held by the unit of work that loaded the room
+    contended: dict[RoomKey, float]  # rooms loaded with their lock until then (monotonic): another process wrote
+
+    def connection(self) -> AbstractAsyncContextManager[StepConnection]:
+        """Borrow a connection for one step."""
+        ...
