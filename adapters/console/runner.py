@@ -103,11 +103,11 @@ class Console:
         self.room = room
         # Names already brought into the room by this run: arriving again would change nothing.
         self._introduced: set[str] = set()
-        self._owed: list[int] = []  # the last line's acknowledgement, sent with the next line's read
+        self._owed: list[int] = []  # the acknowledgement of what the last read brought, sent with the next read
 
     async def catch_up(self) -> None:
         """Skip what earlier runs on the same database already printed."""
-        await drain(self.log, CONSUMER, _ignore, linger=True, owed=self._owed)
+        await drain(self.log, CONSUMER, _ignore, READ_PAGE, linger=True, owed=self._owed, per_command=False)
 
     async def settle(self) -> None:
         """Acknowledge what was printed and not yet acknowledged (before the console ends)."""
