@@ -37,6 +37,7 @@ async def drain(
     owns: Owns | None = None,
     linger: bool = False,
     owed: list[int] | None = None,
+    per_command: bool = True,
 ) -> int:
     """Deliver everything the consumer has not delivered, each command's events together; return how many.
 
@@ -50,11 +51,16 @@ async def drain(
     With `owed`, the acknowledgement of the last command delivered is left in `owed` when a lingering
     drain ends, for the caller's next drain to send with its first read; without it, it is sent
     before returning.
+
+    Without `per_command`, nothing is acknowledged between reads: each read sends the acknowledgement
+    of everything the read before it brought (the newest event of each room), for a deliverer that
+    only collects what it is given and sends it once the drain is over (the console). A crash then
+    delivers again what the last read brought, not only its last command.
     """
     keep = owed is not None
     owed = [] if owed is None else owed
     try:
-        return await _drain(events, consumer, deliver, batch, platform, owns, linger, owed)
+        return await _drain(events, consumer, deliver, batch, platform, owns, linger, owed, per_command)
     finally:
         if owed and not keep:
             await events.ack(consumer, *owed)
@@ -70,6 +76,7 @@ async def _drain(
     owns: Owns | None,
     linger: bool,
     owed: list[int],
+    per_command: bool,
 ) -> int:
     delivered = 0
     page = batch
@@ -86,10 +93,17 @@ async def _drain(
                 continue
             groups.pop()  # the page may have cut the last command short: it leads the next page
         page = batch
+        if not per_command:
+            for group in groups:
+                await _deliver_group(deliver, group)
+                delivered += len(group)
+            # Acknowledging an event acknowledges every earlier one of its room: the newest of each is enough.
+            owed.extend({item.room: item.id for group in groups for item in group}.values())
+            if short and linger:
+                return delivered
+            continue
         for n, group in enumerate(groups, 1):
-            caused = [item.event for item in group]
-            for item in group:
-                await deliver(item, caused)
+            await _deliver_group(deliver, group)
             if n < len(groups):
                 await events.ack(consumer, *(item.id for item in group))  # one write transaction for the batch
             else:
@@ -97,6 +111,12 @@ async def _drain(
             delivered += len(group)
         if short and linger:
             return delivered
+
+
+async def _deliver_group(deliver: Deliver, group: Sequence[LoggedEvent]) -> None:
+    caused = [item.event for item in group]
+    for item in group:
+        await deliver(item, caused)
 
 
 async def pump(

@@ -25,21 +25,48 @@ CONSUMER = "console"
 APP_NAME = "stagedoor"
 # Each line takes a millisecond of virtual time, so the order of lines is the order of activity (C3).
 LINE_STEP = 0.001
+READ_PAGE = 500  # events a read of the log asks for: a chunk of a script logs a few hundred
+
+
+class ClockOverrun(Exception):
+    """A planned clock was asked for more moments than were planned: some step of the service ran again."""
 
 
 class VirtualClock:
-    """Wall time at start plus the seconds the input waited: `(wait N)` moves it, nothing else does."""
+    """Wall time at start plus the seconds the input waited: `(wait N)` moves it, nothing else does.
+
+    While a plan is set (a script's lines queued together), each call answers the next planned moment
+    instead: the service asks once per queued command, as it applies it, so each command is applied at
+    the moment its line would have been played at. The console's service is its only caller.
+    """
 
     def __init__(self, start: float) -> None:
         self.start = start
         self.elapsed = 0.0
+        self._plan: Sequence[float] | None = None
+        self._taken = 0
 
     def __call__(self) -> float:
-        return self.start + self.elapsed
+        plan = self._plan
+        if plan is None:
+            return self.start + self.elapsed
+        if self._taken == len(plan):
+            raise ClockOverrun(f"the clock was asked for more than the {len(plan)} moments planned")
+        self._taken += 1
+        return plan[self._taken - 1]
 
     def advance(self, seconds: float) -> None:
         """Move the clock on."""
         self.elapsed += seconds
+
+    def plan(self, moments: Sequence[float]) -> None:
+        """Answer the next calls with these moments, one a call, in order."""
+        self._plan, self._taken = moments, 0
+
+    def unplan(self) -> int:
+        """Tell the time again; return how many planned moments were asked for."""
+        taken, self._plan, self._taken = self._taken, None, 0
+        return taken
 
 
 @dataclass(frozen=True)
@@ -76,11 +103,11 @@ class Console:
         self.room = room
         # Names already brought into the room by this run: arriving again would change nothing.
         self._introduced: set[str] = set()
-        self._owed: list[int] = []  # the last line's acknowledgement, sent with the next line's read
+        self._owed: list[int] = []  # the acknowledgement of what the last read brought, sent with the next read
 
     async def catch_up(self) -> None:
         """Skip what earlier runs on the same database already printed."""
-        await drain(self.log, CONSUMER, _ignore, linger=True, owed=self._owed)
+        await drain(self.log, CONSUMER, _ignore, READ_PAGE, linger=True, owed=self._owed, per_command=False)
 
     async def settle(self) -> None:
         """Acknowledge what was printed and not yet acknowledged (before the console ends)."""
@@ -102,38 +129,64 @@ class Console:
             return said
         if isinstance(line, Wait):
             self.clock.advance(line.seconds)
-            replies = await self.service.handle(self.room, c.Tick(c.Actor("")))
-        else:
-            replies = await self._act(line)
-        if any(not event.is_reply for event in replies):  # the line logged something: read it from the log
-            await self._deliver_logged(said)
-        for reply in (event for event in replies if event.is_reply):
-            said.deliveries += deliveries(reply)
-            said.events.append(reply)
+        commands, names = self.commands(line)
+        returned: list[Event] = []
+        for n, command in enumerate(commands):
+            returned += await self.service.handle(self.room, command)
+            if n < len(names):
+                self._introduced.add(names[n])
+        logged: list[Event] = []
+        if any(not event.is_reply for event in returned):  # the line logged something: read it from the log
+            logged = await self.read_logged()
+        tell(said, logged, returned)
         return said
 
-    async def _act(self, action: Action) -> list[Event]:
-        """Bring everyone the line names into the room, then apply the action."""
-        returned: list[Event] = []
-        for name in dict.fromkeys((action.actor, *action.names)):
-            # A name too long for the store never arrives: the action itself is refused with the reason.
-            if name not in self._introduced and name != APP_NAME and len(name) <= NAME_LIMIT:
-                returned += await self.service.handle(self.room, c.Arrive(c.Actor(name), if_new=True))
-                self._introduced.add(name)
-        command = action.build(self.roles.actor(action.actor))
+    def introduce(self, names: Sequence[str]) -> None:
+        """Count these people as brought into the room by this run."""
+        self._introduced.update(names)
+
+    def forget(self, names: Sequence[str]) -> None:
+        """Count these people as not brought in after all (their arrivals were not applied)."""
+        self._introduced.difference_update(names)
+
+    def commands(self, line: Action | Wait) -> tuple[list[c.Command], list[str]]:
+        """Return what a line asks of the service, arrivals first, and the names those arrivals bring in."""
+        if isinstance(line, Wait):
+            return [c.Tick(c.Actor(""))], []
+        # A name too long for the store never arrives: the action itself is refused with the reason.
+        names = [
+            name
+            for name in dict.fromkeys((line.actor, *line.names))
+            if name not in self._introduced and name != APP_NAME and len(name) <= NAME_LIMIT
+        ]
+        command = line.build(self.roles.actor(line.actor))
         if isinstance(command, c.Targeted) and command.target == APP_NAME:
             command = replace(command, target_is_bot=True)
-        returned += await self.service.handle(self.room, command)
-        return returned
+        return [*(c.Arrive(c.Actor(name), if_new=True) for name in names), command], names
 
-    async def _deliver_logged(self, said: Said) -> None:
+    async def read_logged(self) -> list[Event]:
+        """Return the room's events logged since the last read, in log order."""
+        logged: list[Event] = []
+
         async def deliver(item: LoggedEvent, caused: Sequence[Event]) -> None:
             if item.room == self.room:
-                said.deliveries.extend(deliveries(item.event))
-                said.events.append(item.event)
+                logged.append(item.event)
 
-        # One console reads the log after every line: the room stays leased to it between lines.
-        await drain(self.log, CONSUMER, deliver, linger=True, owed=self._owed)
+        # One console reads the log after every line: the room stays leased to it between lines. What is
+        # read is only collected here (printed once the line is done), so one acknowledgement covers it all.
+        await drain(self.log, CONSUMER, deliver, READ_PAGE, linger=True, owed=self._owed, per_command=False)
+        return logged
+
+
+def tell(said: Said, logged: Sequence[Event], returned: Sequence[Event]) -> None:
+    """Add a line's logged events (as read from the log), then its replies, to what it said."""
+    for event in logged:
+        said.deliveries += deliveries(event)
+        said.events.append(event)
+    for reply in returned:
+        if reply.is_reply:
+            said.deliveries += deliveries(reply)
+            said.events.append(reply)
 
 
 async def _ignore(item: LoggedEvent, caused: Sequence[Event]) -> None:

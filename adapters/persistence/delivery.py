@@ -29,13 +29,12 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import Executable, String, case, cast, delete, func, literal_column, null, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable
 
 from adapters.persistence import mapping
 from adapters.persistence.database import Runner, StepConnection
+from adapters.persistence.delivery_statements import DeliveryStatements
 from adapters.persistence.sharing import Share
-from adapters.persistence.statements import bp, cursors, deliverers, deliveries, events, rooms
 from core.room import RoomKey
 from core.service import LoggedEvent, Owns
 
@@ -68,109 +67,6 @@ def gone(owner: str, me: str) -> bool:
     except PermissionError:
         return False  # it runs, as another user
     return False
-
-
-class DeliveryStatements:
-    """The delivery statements for one dialect."""
-
-    def __init__(self, dialect: str) -> None:
-        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        floor = func.coalesce(
-            select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery(),
-            literal_column("0"),
-        )
-        mine = (deliveries.c.room_id == rooms.c.id) & (deliveries.c.consumer == bp("consumer"))
-        pending = (
-            select(
-                rooms.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
-                deliveries.c.owner, deliveries.c.lease_until,
-            )
-            .select_from(rooms.outerjoin(deliveries, mine))
-            .where(rooms.c.last_event_id > func.coalesce(deliveries.c.delivered_id, floor))
-        )  # fmt: skip
-        # Rooms with events this consumer has not delivered, with who holds each.
-        self.pending: Executable = pending
-        self.pending_on: Executable = pending.where(rooms.c.platform == bp("platform"))
-
-        claim = insert(deliveries).values(
-            consumer=bp("consumer"), room_id=bp("room_id"), delivered_id=floor, owner=bp("owner"),
-            lease_until=bp("until"),
-        )  # fmt: skip
-        free = (
-            deliveries.c.owner.is_(None)
-            | (deliveries.c.owner == claim.excluded.owner)
-            | (deliveries.c.lease_until < bp("now"))
-        )
-        self.claim: Executable = claim.on_conflict_do_update(
-            index_elements=["consumer", "room_id"],
-            set_={"owner": claim.excluded.owner, "lease_until": claim.excluded.lease_until},
-            where=free,
-        )
-        held = (deliveries.c.consumer == bp("consumer")) & (deliveries.c.owner == bp("owner"))
-        self.leased_events: Executable = (
-            select(
-                events.c.id, rooms.c.platform, rooms.c.workspace, rooms.c.channel,
-                events.c.at, events.c.actor, events.c.payload,
-            )
-            .select_from(
-                deliveries.join(events, events.c.room_id == deliveries.c.room_id).join(
-                    rooms, rooms.c.id == events.c.room_id
-                )
-            )
-            .where(held, events.c.id > deliveries.c.delivered_id)
-            .order_by(events.c.id)
-            .limit(bp("limit"))
-        )  # fmt: skip
-        self.release: Executable = (
-            update(deliveries)
-            .where(held, deliveries.c.room_id == bp("room_id"))
-            .values(owner=null(), lease_until=null())
-        )
-        self.holding: Executable = select(deliveries.c.room_id, deliveries.c.lease_until).where(held)
-        self.release_all: Executable = (
-            update(deliveries).where(deliveries.c.owner == bp("owner")).values(owner=null(), lease_until=null())
-        )
-        beat = insert(deliverers).values(consumer=bp("consumer"), owner=bp("owner"), alive_until=bp("until"))
-        self.beat: Executable = beat.on_conflict_do_update(
-            index_elements=["consumer", "owner"], set_={"alive_until": beat.excluded.alive_until}
-        )
-        self.live: Executable = select(deliverers.c.owner).where(
-            deliverers.c.consumer == bp("consumer"), deliverers.c.alive_until >= bp("now")
-        )
-        self.forget: Executable = delete(deliverers).where(deliverers.c.owner == bp("owner"))
-        self.forget_silent: Executable = delete(deliverers).where(deliverers.c.alive_until < bp("before"))
-        # An ack moves the cursor of the event's room to the event (never backwards, never below the floor).
-        upto = case((events.c.id > floor, events.c.id), else_=floor)
-        ack = insert(deliveries).from_select(
-            ["consumer", "room_id", "delivered_id"],
-            select(cast(bp("consumer"), String()), events.c.room_id, upto).where(events.c.id == bp("event_id")),
-        )
-        self.ack: Executable = ack.on_conflict_do_update(
-            index_elements=["consumer", "room_id"],
-            set_={
-                "delivered_id": case(
-                    (ack.excluded.delivered_id > deliveries.c.delivered_id, ack.excluded.delivered_id),
-                    else_=deliveries.c.delivered_id,
-                )
-            },
-        )
-        self.has_state: Executable = select(literal_column("1")).where(
-            select(cursors.c.consumer).where(cursors.c.consumer == bp("consumer")).exists()
-            | select(deliveries.c.room_id)
-            .where(deliveries.c.consumer == bp("consumer"), deliveries.c.delivered_id > literal_column("0"))
-            .exists()
-        )  # a consumer that only read (took leases) but acknowledged nothing has no state yet
-        self.clear_rooms: Executable = delete(deliveries).where(deliveries.c.consumer == bp("to"))
-        self.copy_floor: Executable = cursors.insert().from_select(
-            ["consumer", "last_event_id"],
-            select(cast(bp("to"), String()), cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")),
-        )
-        self.copy_rooms: Executable = deliveries.insert().from_select(
-            ["consumer", "room_id", "delivered_id"],
-            select(cast(bp("to"), String()), deliveries.c.room_id, deliveries.c.delivered_id).where(
-                deliveries.c.consumer == bp("consumer")
-            ),
-        )
 
 
 class Delivery:
@@ -215,10 +111,10 @@ class Delivery:
         share = self._shares.setdefault(consumer, Share(self.owner))
         beat = self._alive.get(consumer, 0.0) - now < self.lease_seconds / 2
 
-        def step(run: Runner) -> tuple[list[Sequence[Any]], dict[int, float] | None]:
+        def step(run: Runner) -> tuple[list[Sequence[Any]], dict[int, float] | None, bool]:
             if done:
-                run.begin()
-                run.many(st.ack, [{"consumer": consumer, "event_id": event_id} for event_id in done])
+                # Committed as it runs, before the reads: an ack is idempotent, and reads need no lock.
+                run.run(st.ack, {"consumer": consumer, "ids": st.ids(done)})
             found = run.rows(st.pending if platform is None else st.pending_on, {**base, "platform": platform})
             ours: list[int] = []
             renew: list[int] = []
@@ -253,8 +149,9 @@ class Delivery:
             pending_ids = {row[0] for row in found}
             emptied = [room for room in held if room not in pending_ids]  # nothing left: let any process take it
             emptied += spare
-            wrote = bool(claims or emptied or beat or broken or done)
-            if wrote and not done:
+            leases = bool(claims or emptied or broken)
+            wrote = leases or beat
+            if wrote:
                 run.begin()
             if beat:
                 run.run(st.beat, {**base, "until": now + self.lease_seconds})
@@ -268,13 +165,13 @@ class Delivery:
                 run.many(st.claim, [{**base, "room_id": room, "until": until, "now": now} for room in claims])
             if emptied:
                 run.many(st.release, [{**base, "room_id": room} for room in emptied])
-            holding = {int(r): float(u) for r, u in run.rows(st.holding, base)} if wrote else None
+            holding = {int(r): float(u) for r, u in run.rows(st.holding, base)} if leases else None
             rows = list(run.rows(st.leased_events, {**base, "limit": limit})) if ours or claims else []
-            return rows, holding
+            return rows, holding, wrote
 
         async with self._connection() as connection:
-            rows, holding = await connection.call(step)
-            await (connection.finish(_nothing) if holding is not None else connection.rollback())
+            rows, holding, wrote = await connection.call(step)
+            await (connection.finish(_nothing) if wrote else connection.rollback())
         if holding is not None:
             self._held[consumer] = holding
         if beat:
@@ -294,9 +191,9 @@ class Delivery:
         """Mark these events, and every earlier event of their rooms, delivered (never backwards)."""
         if not event_ids:
             return
-        params = [{"consumer": consumer, "event_id": event_id} for event_id in event_ids]
+        params = {"consumer": consumer, "ids": self.statements.ids(event_ids)}
         async with self._connection() as connection:
-            await connection.finish(lambda run: _begin_many(run, self.statements.ack, params))
+            await connection.finish(lambda run: run.run(self.statements.ack, params))
 
     async def start_like(self, consumer: str, like: str) -> bool:
         """Give a consumer that never read the log the cursors of another; return whether it did."""

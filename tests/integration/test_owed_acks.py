@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from adapters.outbox import drain
 from core import commands as c
 from core.events import Event
+from core.room import RoomKey
 from core.service import LoggedEvent
 from tests.integration.stage import HOST, ROOM, arrive, start_process
 
@@ -74,3 +75,27 @@ async def test_X3_an_owed_acknowledgement_lost_in_a_crash_sends_only_that_comman
         assert again.ids == owed  # one command's events, the same ids: a deliverer knows the repeat
     finally:
         await restarted.close()
+
+
+async def test_X3_one_acknowledgement_of_events_in_two_rooms_moves_each_rooms_cursor_to_its_newest_never_back(
+    database_url: str,
+) -> None:
+    process = await start_process(database_url)
+    try:
+        other = RoomKey(ROOM.platform, ROOM.workspace, "C2")
+        for room in (ROOM, other):
+            await process.do(c.StartSession(HOST, "open"), room)
+            await arrive(process, "ann", room=room)
+            await process.do(c.JoinStage(c.Actor("ann")), room)
+        logged = await process.store.read("slack", 100)
+        by_room = {room: [item.id for item in logged if item.room == room] for room in (ROOM, other)}
+        assert all(len(ids) > 1 for ids in by_room.values())
+        await process.store.ack("slack", by_room[ROOM][-1], by_room[other][-1], by_room[ROOM][0])
+        assert await process.store.read("slack", 100) == []
+        await process.store.ack("slack", by_room[other][0])  # an older one again: the cursor stays
+        assert await process.store.read("slack", 100) == []
+        await arrive(process, "bob", room=other)
+        await process.do(c.JoinStage(c.Actor("bob")), other)
+        assert {item.room for item in await process.store.read("slack", 100)} == {other}
+    finally:
+        await process.close()
