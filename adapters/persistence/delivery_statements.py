@@ -23,16 +23,15 @@ from sqlalchemy import (
     true,
     update,
 )  # fmt: skip
-from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.persistence.statements import PREFIX, bp, cursors, deliverers, deliveries, events, rooms
+from adapters.persistence.statements import PREFIX, bp, cursors, deliverers, deliveries, events, insert_for, rooms
 
 
 class DeliveryStatements:
     """The delivery statements for one dialect."""
 
     def __init__(self, dialect: str) -> None:
-        insert: Any = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        insert: Any = insert_for(dialect)
         floor = func.coalesce(
             select(cursors.c.last_event_id).where(cursors.c.consumer == bp("consumer")).scalar_subquery(),
             literal_column("0"),
@@ -105,7 +104,9 @@ class DeliveryStatements:
             )
             self.ids: Callable[[Sequence[int]], Any] = lambda ids: json.dumps(list(ids))
         else:
-            listed = events.c.id == any_(bindparam(PREFIX + "ids", type_=postgresql.ARRAY(Integer)))
+            from sqlalchemy.dialects.postgresql import ARRAY  # only for PostgreSQL: the console never loads it
+
+            listed = events.c.id == any_(bindparam(PREFIX + "ids", type_=ARRAY(Integer)))
             self.ids = list
         newest = (
             select(events.c.room_id, func.max(events.c.id).label("newest"))
