@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from adapters.persistence.sql import SqlStore
 from core import commands as c
 from core.events import ErrorReply, Event, StatusReply
@@ -64,3 +67,14 @@ def names(events: list[Event]) -> list[str]:
 async def arrive(process: Process, *users: str, room: RoomKey = ROOM) -> None:
     for user in users:
         await process.do(c.Arrive(c.Actor(user)), room)
+
+
+async def empty_postgres_schema(url: str) -> None:
+    """Drop everything in a PostgreSQL database's public schema (a database nobody has used yet)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()

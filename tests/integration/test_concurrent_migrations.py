@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.persistence.connect import alembic_config
+from tests.integration.stage import empty_postgres_schema
 
 REPO = Path(__file__).resolve().parents[2]
 PROCESSES = 6
@@ -49,23 +50,13 @@ async def _versions(url: str) -> list[str]:
         await engine.dispose()
 
 
-async def _empty(url: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
-
-
 @pytest.mark.postgres
 async def test_processes_started_at_once_on_an_empty_postgresql_database_all_migrate_it_and_exit_0(
     postgres_url: str,
 ) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     for _ in range(3):  # each round is a fresh race on an empty database
-        await _empty(postgres_url)
+        await empty_postgres_schema(postgres_url)
         ended = _start_together(postgres_url)
         failures = [(p.returncode, p.stderr.strip()) for p in ended if p.returncode != 0]
         assert failures == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import make_url, text
@@ -14,6 +16,19 @@ from core.service import StoreBusy
 from tests.integration.stage import HOST, ROOM, Process, arrive, start_process
 
 pytestmark = pytest.mark.postgres
+
+
+@contextlib.asynccontextmanager
+async def _relayed(postgres_url: str) -> AsyncIterator[tuple[TripCounter, str]]:
+    """Yield a round-trip counter in front of the server, and the URL that goes through it."""
+    parsed = make_url(postgres_url)
+    counter = TripCounter(parsed.host or "127.0.0.1", parsed.port or 5432)
+    await counter.start()
+    try:
+        relayed = parsed.set(host="127.0.0.1", port=counter.port).update_query_dict({"ssl": "disable"})
+        yield counter, relayed.render_as_string(hide_password=False)
+    finally:
+        await counter.close()
 
 
 async def _log(process: Process) -> list[tuple[int, str]]:
@@ -71,49 +86,41 @@ async def test_X3_the_service_runs_a_command_again_when_another_process_wrote_it
 async def test_X3_a_command_on_a_room_this_process_has_costs_two_round_trips_with_no_begin_or_commit(
     postgres_url: str,
 ) -> None:
-    parsed = make_url(postgres_url)
-    counter = TripCounter(parsed.host or "127.0.0.1", parsed.port or 5432)
-    await counter.start()
-    relayed = parsed.set(host="127.0.0.1", port=counter.port).update_query_dict({"ssl": "disable"})
-    process = await start_process(relayed.render_as_string(hide_password=False))
-    try:
-        await process.do(c.StartSession(HOST, "request"))
-        await arrive(process, "ann", "bob")
-        await process.do(c.AskToJoin(c.Actor("bob"), "first"))  # its statements prepared on this connection
-        counter.reset()
-        await process.do(c.AskToJoin(c.Actor("ann"), "a question"))
-        trips, messages = counter.reset()
-        assert trips == 2, (trips, messages)  # the room's row read, then its one write
-        assert "Q" not in messages and "P" not in messages  # no BEGIN or COMMIT; nothing prepared again
-    finally:
-        await process.close()
-        await counter.close()
+    async with _relayed(postgres_url) as (counter, relayed):
+        process = await start_process(relayed)
+        try:
+            await process.do(c.StartSession(HOST, "request"))
+            await arrive(process, "ann", "bob")
+            await process.do(c.AskToJoin(c.Actor("bob"), "first"))  # its statements prepared on this connection
+            counter.reset()
+            await process.do(c.AskToJoin(c.Actor("ann"), "a question"))
+            trips, messages = counter.reset()
+            assert trips == 2, (trips, messages)  # the room's row read, then its one write
+            assert "Q" not in messages and "P" not in messages  # no BEGIN or COMMIT; nothing prepared again
+        finally:
+            await process.close()
 
 
 async def test_X3_a_command_on_a_room_another_process_wrote_since_reads_who_changed_in_the_same_round_trip(
     postgres_url: str,
 ) -> None:
-    parsed = make_url(postgres_url)
-    counter = TripCounter(parsed.host or "127.0.0.1", parsed.port or 5432)
-    await counter.start()
-    relayed = parsed.set(host="127.0.0.1", port=counter.port).update_query_dict({"ssl": "disable"})
-    first = await start_process(relayed.render_as_string(hide_password=False))
-    second = await start_process(postgres_url)
-    try:
-        await first.do(c.StartSession(HOST, "request"))
-        await arrive(first, "ann", "bob")
-        await first.do(c.AskToJoin(c.Actor("bob"), "first"))  # its statements prepared on this connection
-        await second.do(c.AskToJoin(c.Actor("ann"), "second"))  # first's copy is now stale
-        counter.reset()
-        await first.do(c.BringToStage(HOST, "ann"))  # decided on ann's request, which only second saw
-        trips, messages = counter.reset()
-        assert trips == 2, (trips, messages)
-        status = await second.status()
-        assert status.invitations == ["ann"] and [r["user"] for r in status.requests] == ["bob"]
-    finally:
-        await first.close()
-        await second.close()
-        await counter.close()
+    async with _relayed(postgres_url) as (counter, relayed):
+        first = await start_process(relayed)
+        second = await start_process(postgres_url)
+        try:
+            await first.do(c.StartSession(HOST, "request"))
+            await arrive(first, "ann", "bob")
+            await first.do(c.AskToJoin(c.Actor("bob"), "first"))  # its statements prepared on this connection
+            await second.do(c.AskToJoin(c.Actor("ann"), "second"))  # first's copy is now stale
+            counter.reset()
+            await first.do(c.BringToStage(HOST, "ann"))  # decided on ann's request, which only second saw
+            trips, messages = counter.reset()
+            assert trips == 2, (trips, messages)
+            status = await second.status()
+            assert status.invitations == ["ann"] and [r["user"] for r in status.requests] == ["bob"]
+        finally:
+            await first.close()
+            await second.close()
 
 
 async def test_X3_a_connection_the_store_gives_back_to_the_pool_runs_transactions_again(postgres_url: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.persistence import snapshot
 from adapters.persistence.connect import alembic_config
 from adapters.persistence.sql import SqlStore
+from tests.integration.stage import empty_postgres_schema
 
 REGENERATE = "run `python -m migrations.make_snapshot` and commit adapters/persistence/snapshot.py"
 
@@ -80,16 +81,6 @@ async def _by_migrations(url: str) -> None:
         await engine.dispose()
 
 
-async def _emptied(url: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
-
-
 async def _migrations_then_snapshot(database_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Describe the schema the migrations make, then the one the store makes on an empty database."""
     if database_url.startswith("sqlite"):
@@ -99,7 +90,7 @@ async def _migrations_then_snapshot(database_url: str) -> tuple[dict[str, Any], 
     else:  # one database per test: migrate it, describe it, empty it again
         await _by_migrations(database_url)
         migrated = await _schema(database_url)
-        await _emptied(database_url)
+        await empty_postgres_schema(database_url)
     store = await SqlStore.open(database_url, migrate=True)
     await store.close()
     return migrated, await _schema(database_url)
