@@ -46,7 +46,8 @@ from __future__ import annotations
 '''
 
 
-async def _migrate(url: str) -> None:
+async def migrate_with_alembic(url: str) -> None:
+    """Upgrade a database to head through every migration (never the snapshot)."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
@@ -59,7 +60,7 @@ async def sqlite_statements() -> list[str]:
     """Return the DDL of a SQLite database the migrations made, in the order SQLite holds it."""
     with tempfile.TemporaryDirectory(prefix="stagedoor-snapshot-") as scratch:
         url = f"sqlite+aiosqlite:///{Path(scratch) / 'snapshot.db'}"
-        await _migrate(url)
+        await migrate_with_alembic(url)
         engine = create_async_engine(url)
         try:
             async with engine.connect() as connection:
@@ -80,7 +81,7 @@ async def postgresql_statements(server: str) -> list[str]:
             await connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(server).set(database=name)
         try:
-            await _migrate(url.render_as_string(hide_password=False))
+            await migrate_with_alembic(url.render_as_string(hide_password=False))
             libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
             dumped = subprocess.run(
                 ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "--schema=public", libpq],

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from adapters.persistence import snapshot
 from adapters.persistence.connect import alembic_config
 from adapters.persistence.sql import SqlStore
+from migrations.make_snapshot import migrate_with_alembic
 from tests.integration.stage import empty_postgres_schema
 
 REGENERATE = "run `python -m migrations.make_snapshot` and commit adapters/persistence/snapshot.py"
@@ -72,23 +73,14 @@ async def _schema(url: str) -> dict[str, Any]:
         await engine.dispose()
 
 
-async def _by_migrations(url: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
-    finally:
-        await engine.dispose()
-
-
 async def _migrations_then_snapshot(database_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Describe the schema the migrations make, then the one the store makes on an empty database."""
     if database_url.startswith("sqlite"):
         migrated_url = database_url.replace("stagedoor.db", "migrated.db")
-        await _by_migrations(migrated_url)
+        await migrate_with_alembic(migrated_url)
         migrated = await _schema(migrated_url)
     else:  # one database per test: migrate it, describe it, empty it again
-        await _by_migrations(database_url)
+        await migrate_with_alembic(database_url)
         migrated = await _schema(database_url)
         await empty_postgres_schema(database_url)
     store = await SqlStore.open(database_url, migrate=True)
