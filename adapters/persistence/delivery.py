@@ -29,8 +29,6 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from sqlalchemy import Executable
-
 from adapters.persistence import mapping
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.delivery_statements import DeliveryStatements
@@ -218,7 +216,8 @@ class Delivery:
             return
 
         def step(run: Runner) -> None:
-            _begin_many(run, self.statements.release_all, [{"owner": self.owner}])
+            run.begin()
+            run.run(self.statements.release_all, {"owner": self.owner})
             run.run(self.statements.forget, {"owner": self.owner})
 
         async with self._connection() as connection:
@@ -229,8 +228,3 @@ class Delivery:
 
 def _nothing(run: Runner) -> None:
     """Add nothing: the step before already did the work, this only commits it."""
-
-
-def _begin_many(run: Runner, statement: Executable, params: list[dict[str, Any]]) -> None:
-    run.begin()
-    run.many(statement, params)
