@@ -21,6 +21,9 @@ class CachedRoom:
     version: int  # the room version the object reflects
     workspace_version: object  # the workspace row version room.workspace reflects
     next_due: float | None = None  # the due time stored in the room row (T4's index)
+    # SQLite: the runner's count of other connections' commits when the object was last known current
+    # (under the write lock); while it stays the same, nobody else wrote, and nothing need be read.
+    foreign: int | None = None
 
 
 @dataclass

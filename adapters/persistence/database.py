@@ -48,12 +48,20 @@ class SqliteRunner:
     def __init__(self, connection: sqlite3.Connection, compiled: SqliteCompiler) -> None:
         self._connection = connection
         self._compiled = compiled
+        self.foreign: int | None = 0
+        self._data_version: int | None = None
 
     def begin(self) -> None:
         if self._connection.in_transaction:  # left open by a cancelled step: start clean
             self._connection.execute("ROLLBACK")
         # Take the write lock now, so a later write in this transaction can never be refused.
         self._connection.execute("BEGIN IMMEDIATE")
+        # Two readings differ if any other connection committed in between (never for our own commits):
+        # read under the write lock, so nobody else commits until this transaction ends.
+        (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+        if version != self._data_version:
+            self._data_version = version
+            self.foreign = (self.foreign or 0) + 1
 
     def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         sql, defaults = self._compiled.get(statement)

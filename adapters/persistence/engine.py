@@ -30,6 +30,7 @@ class EngineRunner:
     def __init__(self, connection: Connection, owner: EngineConnection) -> None:
         self._connection = connection
         self._owner = owner
+        self.foreign: int | None = None  # PostgreSQL cannot tell whether another connection wrote: versions do
 
     def begin(self) -> None:
         """Start a transaction with the next statement."""

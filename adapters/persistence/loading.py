@@ -26,6 +26,8 @@ class LoadResult:
     people: list[tuple[Any, ...]] | None  # None: the cached people are current
     next_due: float | None
     locked: bool = True  # the room's row is locked by this transaction
+    bumped: bool = True  # the version is already moved on in the row (else the room's write at commit does it)
+    foreign: int | None = None  # the runner's count of others' commits, read under the lock (SQLite)
 
 
 def load_step(
@@ -35,13 +37,24 @@ def load_step(
     cached: CachedRoom | None,
     seen: int | None,
     known_workspace: object,
+    known_workspace_current: bool = False,
     bump: bool = True,
     optimistic: bool = False,
 ) -> LoadResult:
     """Lock the room (bumping its version) and read what this process has not seen yet.
 
     `optimistic`: read it without the lock instead; the version returned is the one a write gives it.
+    On SQLite, a cached room nobody else can have written since (no other connection committed: see
+    `Runner.foreign`) is taken as it is, with no statement but the lock: its write at commit bumps it.
     """
+    began = False
+    if bump and cached is not None and seen is not None and cached.foreign is not None and known_workspace_current:
+        began = True
+        run.begin()
+        if run.foreign == cached.foreign:
+            return LoadResult(
+                cached.room_id, seen + 1, (), False, None, None, cached.next_due, bumped=False, foreign=run.foreign
+            )
     params = mapping.key_params(key)
     # Read without the lock, a room this process has comes with the people written since, in one statement.
     since = optimistic and not bump and cached is not None and seen is not None
@@ -50,7 +63,8 @@ def load_step(
         rows = run.rows(st.read_room_since, {**params, "since": seen}) if since else run.rows(st.read_room, params)
     if bump or (optimistic and not rows):  # a room never committed (only read so far) is made under the lock
         optimistic = since = False
-        run.begin()
+        if not began:
+            run.begin()
         rows = run.rows(st.bump_room, params)
         if not rows:
             run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
@@ -72,4 +86,7 @@ def load_step(
     else:
         people = [tuple(r) for r in run.rows(st.people_since, {"room_id": room_id, "since": seen})]
     locked = not optimistic
-    return LoadResult(room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due, locked)
+    counted = run.foreign if locked else None
+    return LoadResult(
+        room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due, locked, True, counted
+    )

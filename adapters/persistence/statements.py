@@ -172,7 +172,8 @@ class Statements:
             select(func.max(events.c.id)).where(events.c.room_id == bp("room_id")).scalar_subquery(),
             literal_column("0"),
         )
-        marks = {"last_event_id": newest, "next_due": bp("next_due")}
+        # The version too: a room taken from the cache under SQLite's lock was not bumped at its load.
+        marks = {"last_event_id": newest, "next_due": bp("next_due"), "version": bp("version")}
         self.mark_room: Executable = update(rooms).where(rooms.c.id == bp("room_id")).values(marks)
         # ... written with the room's state when that changed too: one room write per transaction.
         self.save_room: Executable = (

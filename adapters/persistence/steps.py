@@ -16,6 +16,10 @@ T = TypeVar("T")
 class Runner(Protocol):
     """Runs statements inside one step; synchronous, on the connection's own thread or greenlet."""
 
+    # How many times `begin` found that another connection had committed since the `begin` before
+    # (SQLite's data_version); None where the database cannot tell (PostgreSQL).
+    foreign: int | None
+
     def begin(self) -> None:
         """Start a write transaction."""
 

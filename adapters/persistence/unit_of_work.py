@@ -45,6 +45,7 @@ class _Loaded:
     cached: CachedRoom
     version: int  # the version this transaction gives the room
     locked: bool = True  # False: read without its lock, written only if nobody wrote since (PostgreSQL)
+    bumped: bool = True  # False: the version is moved on by the room's write at commit (SQLite, a current cache)
 
 
 # How long a room another process wrote under a unit of work's feet is loaded with its lock first.
@@ -85,6 +86,8 @@ class SqlUnitOfWork:
             await self._heal_due_index()
         if not self._committed:
             for key, loaded in self._loaded.items():
+                # A room this transaction made is gone with the rollback: its next load looks again.
+                loaded.cached.foreign = None
                 # The object may hold changes the database never got: read it afresh next time. Dropped
                 # before the rollback lets the room's lock go, so a unit of work waiting for it never
                 # finds this copy still cached.
@@ -107,7 +110,7 @@ class SqlUnitOfWork:
         whose stored time is past but has nothing to fire would be ticked on every round.
         """
         fixes = {
-            loaded.cached.room_id: {"room_id": loaded.cached.room_id, "next_due": due}
+            loaded.cached.room_id: {"room_id": loaded.cached.room_id, "next_due": due, "version": loaded.version}
             for loaded in self._loaded.values()
             if (due := loaded.cached.room.next_due()) != loaded.cached.next_due
         }
@@ -151,14 +154,24 @@ class SqlUnitOfWork:
         # nobody wrote it since, in one statement that is its own transaction (no BEGIN, no COMMIT).
         optimistic = bool(self._statements.write_room) and cached is not None and not self._contended(key)
         result = await connection.call(
-            lambda run: load_step(self._statements, run, key, cached, seen, known_workspace, not optimistic, optimistic)
+            lambda run: load_step(
+                self._statements,
+                run,
+                key,
+                cached,
+                seen,
+                known_workspace,
+                workspace is not None,
+                not optimistic,
+                optimistic,
+            )
         )
         if cached is not None and (store.rooms.get(key) is not cached or cached.version != seen):
             # Another unit of work in this process changed or dropped the cached copy while we waited
             # for the lock: trust nothing of it and read the room in full (the lock is ours now).
             cached = None
             result = await connection.call(
-                lambda run: load_step(self._statements, run, key, None, None, known_workspace, False, optimistic)
+                lambda run: load_step(self._statements, run, key, None, None, known_workspace, False, False, optimistic)
             )
 
         if result.workspace_fetched or workspace is None:
@@ -182,11 +195,12 @@ class SqlUnitOfWork:
             cached.room.apply_people([mapping.person_from(row) for row in result.people])
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         cached.next_due = result.next_due
+        cached.foreign = result.foreign
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
             cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
             cached.workspace_version = workspace.version
-        self._loaded[key] = _Loaded(cached, result.version, locked=result.locked)
+        self._loaded[key] = _Loaded(cached, result.version, locked=result.locked, bumped=result.bumped)
         return cached.room
 
     def _contended(self, key: RoomKey) -> bool:
@@ -348,8 +362,13 @@ class SqlUnitOfWork:
             run.many(st.save_people, [self._people[key] for key in sorted(self._people)])
         if self._events:
             run.many(st.append_event, self._events)
-        # One room write after the lock's: the state (if it changed) with the newest event and next due time.
-        rows = [{**row, "next_due": self._marks[room_id]["next_due"]} for room_id, row in self._room_rows.items()]
+        # One room write: the state (if it changed) with the newest event, next due time and version.
+        for loaded in self._loaded.values():  # a room not bumped at its load moves its version on here
+            room_id = loaded.cached.room_id
+            if room_id in self._marks or not loaded.bumped:
+                mark = self._marks.setdefault(room_id, {"room_id": room_id, "next_due": loaded.cached.next_due})
+                mark["version"] = loaded.version
+        rows = [{**row, **self._marks[room_id]} for room_id, row in self._room_rows.items()]
         if rows:
             run.many(st.save_room, rows)
         marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
