@@ -2,7 +2,9 @@
 
 The cursor moves once per command's events (one acknowledgement for the batch), so a crash
 part-way through a command's events means the whole of that command's batch is delivered
-again after a restart; deliverers recognise a repeat by its event id. The acknowledgement of
+again after a restart; deliverers recognise a repeat by its event id. Commands whose delivery
+sent nothing that took time (under ACK_AFTER_SECONDS together: no platform call) share one
+acknowledgement. The acknowledgement of
 the last command a read brought is sent with the next read (one write transaction, not two):
 a crash before that read sends that one command's events again, as a crash mid-batch would. With several
 processes of one platform, each room is delivered by one of them at a time (the
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from adapters.present.batch import command_batches
@@ -25,6 +28,10 @@ log = logging.getLogger(__name__)
 # (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
 Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
 LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
+# A command's events are acknowledged before the next command's are delivered once the deliveries owed took
+# this long: any that called a platform did (a network round trip), so what a crash may send again is
+# that command's events and before them only deliveries that sent nothing, or nothing that took so long.
+ACK_AFTER_SECONDS = 0.001
 
 
 async def drain(
@@ -43,10 +50,12 @@ async def drain(
 
     Each command's events are acknowledged together once all of them are delivered: after a crash
     part-way through them, the rest of that batch and the part already sent are delivered again
-    (a deliverer knows a repeat by its event id). With `linger`, a page shorter than asked for ends
-    the drain (nothing was left when it was read) without a last read to confirm it, so the rooms
-    stay leased to this process until its next drain: for a caller that drains again soon and
-    alone (the console, after every line).
+    (a deliverer knows a repeat by its event id). Deliveries that together took under
+    ACK_AFTER_SECONDS (nothing sent to a platform) are acknowledged with the next command's.
+
+    With `linger`, a page shorter than asked for ends the drain (nothing was left when it was read)
+    without a last read to confirm it, so the rooms stay leased to this process until its next
+    drain: for a caller that drains again soon and alone (the console, after every line).
 
     With `owed`, the acknowledgement of the last command delivered is left in `owed` when a lingering
     drain ends, for the caller's next drain to send with its first read; without it, it is sent
@@ -102,13 +111,16 @@ async def _drain(
             if short and linger:
                 return delivered
             continue
+        since = time.perf_counter()  # when the deliveries owed since the last acknowledgement began
         for n, group in enumerate(groups, 1):
             await _deliver_group(deliver, group)
-            if n < len(groups):
-                await events.ack(consumer, *(item.id for item in group))  # one write transaction for the batch
-            else:
-                owed.extend(item.id for item in group)  # sent with the next read
+            owed.extend(item.id for item in group)
             delivered += len(group)
+            if n < len(groups) and time.perf_counter() - since >= ACK_AFTER_SECONDS:
+                await events.ack(consumer, *owed)  # one write transaction for what is owed
+                owed.clear()
+                since = time.perf_counter()
+        # What is still owed goes with the next read.
         if short and linger:
             return delivered
 
@@ -153,6 +165,9 @@ async def pump(
             log.exception("delivering events to %s failed; retrying", consumer)
         if stopping:
             return
+        if wake.is_set():  # committed during the drain: go round at once, no waiter to set up
+            linger = True
+            continue
         try:
             await asyncio.wait_for(wake.wait(), timeout=min(LINGER_SECONDS, poll_seconds) if linger else poll_seconds)
             linger = True  # woken by a commit: more are likely to follow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, ClassVar, get_args
 
 from core.errors import StageError
@@ -16,6 +17,12 @@ MODERATORS = "moderators"
 PUBLIC = "public"
 
 
+@cache
+def _public_fields(kind: type) -> tuple[str, ...]:
+    """Return the names of an event class's fields that its dict carries (worked out once per class)."""
+    return tuple(f.name for f in fields(kind) if f.name != "actor" and f.metadata.get(PUBLIC, True))
+
+
 @dataclass(frozen=True)
 class Event:
     """Something that happened in a room; `name` is its public event name."""
@@ -26,9 +33,8 @@ class Event:
 
     def fields(self) -> dict[str, Any]:
         """Return the event's fields beside `event`."""
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name != "actor" and f.metadata.get(PUBLIC, True)
-        }
+        names = _public_fields(type(self))  # type: ignore[arg-type]  # mypy reads the class as unhashable
+        return {name: getattr(self, name) for name in names}
 
     def as_dict(self) -> dict[str, Any]:
         """Return the event as a JSON-ready mapping."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from adapters.persistence.statements import PERSON_COLUMNS, SESSION_COLUMNS
@@ -11,6 +12,8 @@ from core.events import Event, event_from_dict
 from core.modes import Mode
 from core.room import Person, Position, Room, RoomKey, Session, Settings
 from core.service import LoggedEvent
+
+_person_values = attrgetter(*PERSON_COLUMNS)  # one C call for every column, on every person saved
 
 
 def settings_from(values: Sequence[Any]) -> Settings:
@@ -96,7 +99,7 @@ def person_from(values: Sequence[Any]) -> Person:
 
 def person_params(person: Person, room_id: int, version: int) -> dict[str, Any]:
     """Return the parameters that upsert a person's row at a room version."""
-    params = {name: getattr(person, name) for name in PERSON_COLUMNS}
+    params = dict(zip(PERSON_COLUMNS, _person_values(person), strict=True))
     params["position"] = person.position.value
     params["room_id"] = room_id
     params["written_at"] = version

@@ -1,15 +1,16 @@
-"""X3: the last command's acknowledgement rides with the next read, and is never lost on a clean end."""
+"""X3: acknowledgements ride with the next read or the next command's, and are never lost on a clean end."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
-from adapters.outbox import drain
+from adapters.outbox import ACK_AFTER_SECONDS, drain
 from core import commands as c
 from core.events import Event
 from core.room import RoomKey
-from core.service import LoggedEvent
-from tests.integration.stage import HOST, ROOM, arrive, start_process
+from core.service import EventLog, LoggedEvent, Owns
+from tests.integration.stage import HOST, ROOM, Process, arrive, start_process
 
 
 class Seen:
@@ -99,3 +100,81 @@ async def test_X3_one_acknowledgement_of_events_in_two_rooms_moves_each_rooms_cu
         assert {item.room for item in await process.store.read("slack", 100)} == {other}
     finally:
         await process.close()
+
+
+class Recorded:
+    """The store's log, noting each acknowledgement it commits between the deliveries (in `steps`)."""
+
+    def __init__(self, store: EventLog, steps: list[tuple[str, int]]) -> None:
+        self._store = store
+        self.steps = steps
+
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Owns | None = None,
+        done: Sequence[int] = (),
+    ) -> list[LoggedEvent]:
+        return await self._store.read(consumer, limit, platform=platform, owns=owns, done=done)
+
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        await self._store.ack(consumer, event_id, *more)
+        self.steps.append(("ack", max((event_id, *more))))
+
+
+async def _three_commands(database_url: str) -> Process:
+    process = await start_process(database_url)
+    await process.do(c.StartSession(HOST, "open"))
+    await drain(process.store, "slack", Seen())
+    await arrive(process, "ann", "bob", "cy")
+    for user in ("ann", "bob", "cy"):  # three commands, each with its own events
+        await process.do(c.JoinStage(c.Actor(user)))
+    return process
+
+
+async def test_X3_a_deliverer_that_calls_a_platform_has_each_commands_events_acknowledged_before_the_next(
+    database_url: str,
+) -> None:
+    process = await _three_commands(database_url)
+    try:
+        steps: list[tuple[str, int]] = []
+
+        async def platform_call(item: LoggedEvent, caused: Sequence[Event]) -> None:
+            await asyncio.sleep(ACK_AFTER_SECONDS * 3)  # a round trip to Slack or Discord
+            steps.append(("deliver", item.id))
+
+        owed: list[int] = []
+        await drain(Recorded(process.store, steps), "slack", platform_call, linger=True, owed=owed)
+        acks = [n for n, (step, _) in enumerate(steps) if step == "ack"]
+        assert len(acks) == 2  # three commands: the first two acknowledged as their delivery ends
+        for n in acks:  # ... before anything of the next command is delivered
+            before = [event_id for step, event_id in steps[:n] if step == "deliver"]
+            after = [event_id for step, event_id in steps[n:] if step == "deliver"]
+            assert steps[n][1] == max(before) < min(after)
+        delivered = [event_id for step, event_id in steps if step == "deliver"]
+        assert owed == [event_id for event_id in delivered if event_id > steps[acks[-1]][1]]  # the last command's
+    finally:
+        await process.close()
+
+
+async def test_X3_commands_whose_delivery_sends_nothing_share_the_next_acknowledgement_and_repeat_together(
+    database_url: str,
+) -> None:
+    process = await _three_commands(database_url)
+    steps: list[tuple[str, int]] = []
+    seen, owed = Seen(), list[int]()
+    await drain(Recorded(process.store, steps), "slack", seen, linger=True, owed=owed)
+    assert len(seen.ids) >= 3 and steps == []  # no write of its own for deliveries that sent nothing
+    assert owed == seen.ids
+    await process.close()  # a crash: what was owed never went
+
+    restarted = await start_process(database_url)
+    try:
+        again = Seen()
+        await drain(restarted.store, "slack", again)
+        assert again.ids == seen.ids  # those deliveries, and nothing acknowledged before them
+    finally:
+        await restarted.close()
