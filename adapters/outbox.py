@@ -17,9 +17,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 from adapters.present.batch import command_batches
 from core.events import Event
+from core.room import RoomKey
 from core.service import EventLog, LoggedEvent, Owns
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,22 @@ log = logging.getLogger(__name__)
 # Each logged event comes with the events of the command that caused it, so that wording can depend on them
 # (M4: a request closed by a switch to open mode is worded with that switch, which is logged after it).
 Deliver = Callable[[LoggedEvent, Sequence[Event]], Awaitable[None]]
+
+
+@runtime_checkable
+class LocalLog(EventLog, Protocol):
+    """A log that hands its own process's commits to the pump without a read (adapters/persistence/local.py)."""
+
+    def take_local(
+        self, consumer: str, through: dict[RoomKey, int], platform: str | None = None, owns: Owns | None = None
+    ) -> list[LoggedEvent] | None:
+        """Return the events committed here that follow `through`, or None: read the log."""
+        ...
+
+    def owe(self, consumer: str, event_id: int, *more: int) -> None:
+        """Acknowledge these events with this process's next write."""
+
+
 LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
 # A command's events are acknowledged before the next command's are delivered once the deliveries owed took
 # this long: any that called a platform did (a network round trip), so what a crash may send again is
@@ -45,6 +63,7 @@ async def drain(
     linger: bool = False,
     owed: list[int] | None = None,
     per_command: bool = True,
+    through: dict[RoomKey, int] | None = None,
 ) -> int:
     """Deliver everything the consumer has not delivered, each command's events together; return how many.
 
@@ -65,11 +84,14 @@ async def drain(
     of everything the read before it brought (the newest event of each room), for a deliverer that
     only collects what it is given and sends it once the drain is over (the console). A crash then
     delivers again what the last read brought, not only its last command.
+
+    `through` is kept up to date with the newest event delivered of each room (for `pump`'s local path).
     """
     keep = owed is not None
     owed = [] if owed is None else owed
     try:
-        return await _drain(events, consumer, deliver, batch, platform, owns, linger, owed, per_command)
+        through = {} if through is None else through
+        return await _drain(events, consumer, deliver, batch, platform, owns, linger, owed, per_command, through)
     finally:
         if owed and not keep:
             await events.ack(consumer, *owed)
@@ -86,6 +108,7 @@ async def _drain(
     linger: bool,
     owed: list[int],
     per_command: bool,
+    through: dict[RoomKey, int],
 ) -> int:
     delivered = 0
     page = batch
@@ -104,31 +127,47 @@ async def _drain(
         page = batch
         if not per_command:
             for group in groups:
-                await _deliver_group(deliver, group)
+                await _deliver_group(deliver, group, through)
                 delivered += len(group)
             # Acknowledging an event acknowledges every earlier one of its room: the newest of each is enough.
             owed.extend({item.room: item.id for group in groups for item in group}.values())
             if short and linger:
                 return delivered
             continue
-        since = time.perf_counter()  # when the deliveries owed since the last acknowledgement began
-        for n, group in enumerate(groups, 1):
-            await _deliver_group(deliver, group)
-            owed.extend(item.id for item in group)
-            delivered += len(group)
-            if n < len(groups) and time.perf_counter() - since >= ACK_AFTER_SECONDS:
-                await events.ack(consumer, *owed)  # one write transaction for what is owed
-                owed.clear()
-                since = time.perf_counter()
+        delivered += await _deliver_commands(events, consumer, deliver, groups, owed, through)
         # What is still owed goes with the next read.
         if short and linger:
             return delivered
 
 
-async def _deliver_group(deliver: Deliver, group: Sequence[LoggedEvent]) -> None:
+async def _deliver_commands(
+    events: EventLog,
+    consumer: str,
+    deliver: Deliver,
+    groups: Sequence[Sequence[LoggedEvent]],
+    owed: list[int],
+    through: dict[RoomKey, int],
+) -> int:
+    """Deliver each command's events, acknowledging them as ACK_AFTER_SECONDS says; leave the rest owed."""
+    delivered = 0
+    since = time.perf_counter()  # when the deliveries owed since the last acknowledgement began
+    for n, group in enumerate(groups, 1):
+        await _deliver_group(deliver, group, through)
+        owed.extend(item.id for item in group)
+        delivered += len(group)
+        if n < len(groups) and time.perf_counter() - since >= ACK_AFTER_SECONDS:
+            await events.ack(consumer, *owed)  # one write transaction for what is owed
+            owed.clear()
+            since = time.perf_counter()
+    return delivered
+
+
+async def _deliver_group(deliver: Deliver, group: Sequence[LoggedEvent], through: dict[RoomKey, int]) -> None:
     caused = [item.event for item in group]
     for item in group:
         await deliver(item, caused)
+    for item in group:
+        through[item.room] = item.id  # once the whole command is delivered (a failure leaves it as it was)
 
 
 async def pump(
@@ -152,12 +191,31 @@ async def pump(
     """
     linger = False  # the first round, and every round after a quiet spell, reads until nothing is left
     owed: list[int] = []  # acknowledgements a lingering round left for the next round's first read
+    through: dict[RoomKey, int] = {}  # the newest event delivered of each room
+    local = events if isinstance(events, LocalLog) else None
     while True:
         stopping = stop is not None and stop.is_set()
         wake.clear()  # before reading: a commit during the drain wakes the next round at once
         try:
             lingering = linger and not stopping
-            await drain(events, consumer, deliver, platform=platform, owns=owns, linger=lingering, owed=owed)
+            # Woken by this process's commits: deliver them as committed if they follow what was delivered.
+            taken = local.take_local(consumer, through, platform, owns) if local is not None and lingering else None
+            if local is not None and taken is not None:
+                await _deliver_commands(events, consumer, deliver, command_batches(taken), owed, through)
+                if owed:
+                    local.owe(consumer, *owed)  # written with this process's next command, read or close
+                    owed.clear()
+            else:
+                await drain(
+                    events,
+                    consumer,
+                    deliver,
+                    platform=platform,
+                    owns=owns,
+                    linger=lingering,
+                    owed=owed,
+                    through=through,
+                )
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -169,7 +227,9 @@ async def pump(
             linger = True
             continue
         try:
-            await asyncio.wait_for(wake.wait(), timeout=min(LINGER_SECONDS, poll_seconds) if linger else poll_seconds)
+            # A timeout scope, not wait_for: no task of its own for every wait.
+            async with asyncio.timeout(min(LINGER_SECONDS, poll_seconds) if linger else poll_seconds):
+                await wake.wait()
             linger = True  # woken by a commit: more are likely to follow
         except TimeoutError:
             linger = False

@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from adapters.persistence.local import LocalHandoff
 from adapters.persistence.statements import Statements
 from adapters.persistence.steps import StepConnection
 from core.room import Room, RoomKey, Settings
@@ -24,6 +25,7 @@ class CachedRoom:
     # SQLite: the runner's count of other connections' commits when the object was last known current
     # (under the write lock); while it stays the same, nobody else wrote, and nothing need be read.
     foreign: int | None = None
+    last_event_id: int | None = None  # the room's newest logged event as this process knows it (None: unknown)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Caches(Protocol):
     workspaces: dict[tuple[str, str], CachedWorkspace]
     room_locks: dict[RoomKey, asyncio.Lock]  # PostgreSQL: held by the unit of work that loaded the room
     contended: dict[RoomKey, float]  # rooms loaded with their lock until then (monotonic): another process wrote
+    local: LocalHandoff  # what this process commits, for its own deliverers, and acknowledgements owed
 
     def connection(self) -> AbstractAsyncContextManager[StepConnection]:
         """Borrow a connection for one step."""

@@ -176,6 +176,12 @@ class Delivery:
             self._alive[consumer] = now + self.lease_seconds
         return [mapping.logged_from(row) for row in rows]
 
+    def fresh(self, consumer: str, room_id: int) -> bool:
+        """Say whether this process holds the room's lease, and its heartbeat, for over half a lease more."""
+        now, half = self._clock(), self.lease_seconds / 2
+        lease = self._held.get(consumer, {}).get(room_id)
+        return lease is not None and lease - now > half and self._alive.get(consumer, 0.0) - now > half
+
     def _count_live(self, run: Runner, consumer: str, now: float) -> int:
         """Return how many deliverers of this consumer run, this one included (read again after a while)."""
         counted, live = self._live.get(consumer, (float("-inf"), 1))

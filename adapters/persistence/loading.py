@@ -28,6 +28,7 @@ class LoadResult:
     locked: bool = True  # the room's row is locked by this transaction
     bumped: bool = True  # the version is already moved on in the row (else the room's write at commit does it)
     foreign: int | None = None  # the runner's count of others' commits, read under the lock (SQLite)
+    last_event_id: int | None = None  # the room's newest event when read (None: taken from the cache)
 
 
 def load_step(
@@ -69,7 +70,7 @@ def load_step(
         if not rows:
             run.run(st.create_room, {**params, "live": False, "mode": FALLBACK_MODE.value})
             rows = run.rows(st.bump_room, params)
-    room_id, version, *state, workspace_version, next_due = rows[0][:ROOM_READ_WIDTH]
+    room_id, version, *state, workspace_version, next_due, last_event_id = rows[0][:ROOM_READ_WIDTH]
     version += 1 if optimistic else 0
     fetch_workspace = workspace_version != known_workspace
     workspace_row = None
@@ -88,5 +89,15 @@ def load_step(
     locked = not optimistic
     counted = run.foreign if locked else None
     return LoadResult(
-        room_id, version, tuple(state), fetch_workspace, workspace_row, people, next_due, locked, True, counted
+        room_id,
+        version,
+        tuple(state),
+        fetch_workspace,
+        workspace_row,
+        people,
+        next_due,
+        locked,
+        True,
+        counted,
+        last_event_id,
     )

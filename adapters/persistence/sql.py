@@ -27,6 +27,7 @@ from adapters.persistence.connect import (
 )
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.delivery import LEASE_SECONDS, Delivery
+from adapters.persistence.local import LocalHandoff
 from adapters.persistence.statements import Statements, adapter_state, bp, insert_for
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
@@ -46,6 +47,7 @@ class SqlStore:
         self.dialect = opened.dialect
         self.statements = Statements(opened.dialect)
         self.delivery = Delivery(opened.dialect, self.connection, lease_seconds=lease_seconds)
+        self.local = LocalHandoff(self.delivery.fresh, self.delivery.statements.ack, self.delivery.statements.ids)
         self._channel_state = _ChannelStatements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
@@ -100,11 +102,28 @@ class SqlStore:
         `platform`, only that platform's rooms, and with `owns`, only the rooms it accepts; `done`
         are acknowledged first, in the same transaction.
         """
-        return await self.delivery.read(consumer, limit, platform, owns, done)
+        self.local.discard(consumer)  # the read brings them
+        owed = {consumer: list(self.local.owed.get(consumer, ()))}
+        found = await self.delivery.read(consumer, limit, platform, owns, (*done, *owed[consumer]))
+        self.local.written(owed)
+        return found
 
     async def ack(self, consumer: str, event_id: int, *more: int) -> None:
         """Mark events delivered, with every earlier event of their rooms (never backwards)."""
         await self.delivery.ack(consumer, (event_id, *more))
+
+    def take_local(
+        self, consumer: str, through: dict[RoomKey, int], platform: str | None = None, owns: Owns | None = None
+    ) -> list[LoggedEvent] | None:
+        """Return events this process committed that follow `through` in rooms it delivers, or None: read.
+
+        `through` is, per room, the newest event the consumer delivered (adapters/persistence/local.py).
+        """
+        return self.local.take(consumer, through, platform, owns)
+
+    def owe(self, consumer: str, event_id: int, *more: int) -> None:
+        """Acknowledge these events with this process's next write: a command's, a read's, or the close's."""
+        self.local.owe(consumer, (event_id, *more))
 
     async def start_like(self, consumer: str, like: str) -> bool:
         """Start a consumer that never read the log where another one stands; return whether it did."""
@@ -188,8 +207,11 @@ class SqlStore:
             await connection.rollback()
 
     async def close(self) -> None:
-        """Give back this process's delivery leases, then release the database."""
+        """Send the acknowledgements owed, give back this process's delivery leases, then release the database."""
         try:
+            for consumer, ids in list(self.local.owed.items()):
+                await self.delivery.ack(consumer, ids)
+                self.local.written({consumer: ids})
             await self.delivery.release()
         except StoreUnavailable:
             pass  # the leases run out by themselves

@@ -32,7 +32,8 @@ ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
 PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
 PEOPLE_ROW_COLUMNS = tuple(c.name for c in people.columns)  # what a person's row is written with
 EVENT_COLUMNS = ("at", "actor", "name", "payload")  # what an event is logged with, beside its room
-ROOM_READ_WIDTH = len(ROOM_COLUMNS) + 2  # a room as read: its columns, its workspace's version, its next due time
+# A room as read: its columns, its workspace's version, its next due time and its newest event's id.
+ROOM_READ_WIDTH = len(ROOM_COLUMNS) + 3
 PREFIX = "p_"
 
 
@@ -84,11 +85,13 @@ class Statements:
             update(rooms)
             .where(key)
             .values(version=rooms.c.version + literal_column("1"))
-            .returning(*(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due)
+            .returning(
+                *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due, rooms.c.last_event_id
+            )
         )
         # The same columns without the bump, for a second look inside the same transaction.
         self.read_room: Executable = select(
-            *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due
+            *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due, rooms.c.last_event_id
         ).where(key)
         # PostgreSQL, a cached room read without its lock: the row, then each person written since
         # (PERSON_COLUMNS after ROOM_READ_WIDTH; one row of NULLs there when nobody was).
@@ -98,6 +101,7 @@ class Statements:
                 *(rooms.c[name] for name in ROOM_COLUMNS),
                 workspace_version,
                 rooms.c.next_due,
+                rooms.c.last_event_id,
                 *(people.c[name] for name in PERSON_COLUMNS),
             )
             .select_from(rooms.outerjoin(people, written_since))
@@ -189,6 +193,8 @@ class Statements:
             else {}
         )
         self.room_version: Executable = select(rooms.c.version).where(rooms.c.id == bp("room_id"))
+        # SQLite: the id the transaction's last event got (its events' ids run up to it, one after another).
+        self.last_event_id: Executable = select(func.last_insert_rowid())
         # PostgreSQL, a room read without its lock: lock and bump it if nobody wrote since (else no row).
         self.lock_room_at: Executable = (
             update(rooms)

@@ -18,13 +18,15 @@ import time
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any
 
 from adapters.persistence import mapping
 from adapters.persistence.caches import CachedRoom, CachedWorkspace, Caches
 from adapters.persistence.database import Runner, StepConnection
-from adapters.persistence.errors import StoreUnavailable, is_disconnect
+from adapters.persistence.errors import StoreUnavailable
 from adapters.persistence.loading import load_step
+from adapters.persistence.local import Batch, hand_over, handed_over
+from adapters.persistence.lost import unless_unsaved
 from adapters.persistence.statements import EVENT_COLUMNS, PEOPLE_ROW_COLUMNS
 from core.events import Event
 from core.room import Room, RoomKey, Settings
@@ -72,6 +74,9 @@ class SqlUnitOfWork:
         self._workspace_base: dict[tuple[str, str], dict[str, Any]] = {}
         self._workspaces_locked: set[tuple[str, str]] = set()
         self._committed = False
+        self._carried: dict[str, list[int]] = {}  # acknowledgements this transaction writes (SQLite)
+        self._batches: dict[int, Batch] | None = None  # its events by room, for this process's deliverers
+        self._last_id: int | None = None  # the id its last event got (SQLite)
         self._held: list[asyncio.Lock] = []  # this process's locks of the rooms loaded (PostgreSQL)
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -126,6 +131,7 @@ class SqlUnitOfWork:
         else:
             return
         self._committed = True
+        handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried, self._rooms())
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
             if (fix := fixes.get(loaded.cached.room_id)) is not None:
@@ -196,6 +202,8 @@ class SqlUnitOfWork:
         cached.version = result.version - 1  # what the object reflects until this transaction commits
         cached.next_due = result.next_due
         cached.foreign = result.foreign
+        if result.last_event_id is not None:
+            cached.last_event_id = result.last_event_id
         if cached.workspace_version != workspace.version:
             cached.room.workspace = _copy(workspace.settings)
             cached.room.reorder_requests()  # Q5: another process may have changed the workspace's order
@@ -293,7 +301,7 @@ class SqlUnitOfWork:
             try:
                 written = await connection.finish(lambda run: run.rows(statement, params))
             except StoreUnavailable as lost:
-                await self._unless_unsaved(lost, room_id, params["seen"])
+                await unless_unsaved(self._store, lost, room_id, params["seen"])
             if not written:
                 raise self._conflict()
         elif await connection.call(self._lock_rooms):  # several rooms, or workspace writes: the locked way
@@ -301,6 +309,7 @@ class SqlUnitOfWork:
         else:
             raise self._conflict()
         self._committed = True
+        handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried, self._rooms())
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
             if (mark := self._marks.get(loaded.cached.room_id)) is not None:
@@ -310,23 +319,6 @@ class SqlUnitOfWork:
             for cached in self._store.rooms.values():
                 if (cached.room.key.platform, cached.room.key.workspace) == ws:
                     cached.workspace_version = _UNKNOWN
-
-    async def _unless_unsaved(self, lost: StoreUnavailable, room_id: int, seen: int) -> NoReturn:
-        """Raise StoreBusy if the write whose connection was lost surely did not commit, else `lost`.
-
-        The write is a transaction of its own, so losing its connection may have lost only its answer.
-        It writes only at version `seen` and moves the version on: still at `seen`, it was not saved.
-        """
-        if is_disconnect(lost.__cause__ or lost):
-            try:
-                async with self._store.connection() as other:
-                    rows = await other.call(lambda run: run.rows(self._statements.room_version, {"room_id": room_id}))
-                    await other.rollback()
-            except Exception:
-                raise lost from None
-            if rows and rows[0][0] == seen:
-                raise StoreBusy("The connection was lost before the room's write was saved; run it again.") from lost
-        raise lost
 
     def _lock_rooms(self, run: Runner) -> bool:
         """Lock and bump the rooms read without their lock; return False if another process wrote one since."""
@@ -362,6 +354,9 @@ class SqlUnitOfWork:
             run.many(st.save_people, [self._people[key] for key in sorted(self._people)])
         if self._events:
             run.many(st.append_event, self._events)
+            self._hand_over(run)
+        if st.dialect == "sqlite":
+            self._carried = self._store.local.carry(run)
         # One room write: the state (if it changed) with the newest event, next due time and version.
         for loaded in self._loaded.values():  # a room not bumped at its load moves its version on here
             room_id = loaded.cached.room_id
@@ -374,6 +369,16 @@ class SqlUnitOfWork:
         marks = [mark for room_id, mark in self._marks.items() if room_id not in self._room_rows]
         if marks:
             run.many(st.mark_room, marks)
+
+    def _hand_over(self, run: Runner) -> None:
+        """SQLite, right after the events' insert: note each room's events for this process's deliverers."""
+        if self._statements.dialect == "sqlite":
+            self._last_id, self._batches = hand_over(
+                run, self._statements, self._store.local, self._events, self._rooms()
+            )
+
+    def _rooms(self) -> list[CachedRoom]:
+        return [loaded.cached for loaded in self._loaded.values()]
 
     def _one_room_write(self, room_id: int, *, checked: bool) -> tuple[Any, dict[str, Any]]:
         """Return PostgreSQL's one statement for one room's people, events and row, with its parameters.

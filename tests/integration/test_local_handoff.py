@@ -1,0 +1,195 @@
+"""X3: a pump delivers its own process's commits as committed, and reads the log whenever that could miss one.
+
+On SQLite a unit of work knows its events' ids and the room's newest event before them; a pump
+holding the room's lease that delivered exactly up to that event takes them without reading the
+log back, and their acknowledgement rides with the next write. Anything it could not account for
+(another process's events, a first look at a room) makes it read the log as before; PostgreSQL
+always reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from adapters import outbox
+from adapters.outbox import pump
+from adapters.persistence.sql import SqlStore
+from core import commands as c
+from core.events import Event
+from core.room import RoomKey
+from core.service import LoggedEvent, Owns, StageService
+from tests.integration.stage import HOST, ROOM, Clock, Process
+from tests.integration.test_workspace_settings_cost import traced
+
+CONSUMER = "slack"
+
+
+class Counted:
+    """The store as a pump sees it, counting the log reads it makes."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        self.reads = 0
+
+    async def read(
+        self,
+        consumer: str,
+        limit: int = 100,
+        *,
+        platform: str | None = None,
+        owns: Owns | None = None,
+        done: Sequence[int] = (),
+    ) -> list[LoggedEvent]:
+        self.reads += 1
+        return await self.store.read(consumer, limit, platform=platform, owns=owns, done=done)
+
+    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
+        await self.store.ack(consumer, event_id, *more)
+
+    def take_local(
+        self, consumer: str, through: dict[RoomKey, int], platform: str | None = None, owns: Owns | None = None
+    ) -> list[LoggedEvent] | None:
+        return self.store.take_local(consumer, through, platform, owns)
+
+    def owe(self, consumer: str, event_id: int, *more: int) -> None:
+        self.store.owe(consumer, event_id, *more)
+
+
+class Running:
+    """A process with its pump running: the service wakes the pump with every commit, as the bot's does."""
+
+    def __init__(self, store: SqlStore, poll: float = 0.05) -> None:
+        self.wake, self.stop = asyncio.Event(), asyncio.Event()
+        self.service = StageService(store.unit_of_work, Clock(), on_commit=self.wake.set)
+        self.log = Counted(store)
+        self.delivered: list[int] = []
+        self.pump = asyncio.create_task(pump(self.log, CONSUMER, self.deliver, self.wake, poll, self.stop))
+
+    async def deliver(self, item: LoggedEvent, caused: Sequence[Event]) -> None:
+        self.delivered.append(item.id)
+
+    async def settle(self, expected: int) -> None:
+        """Wait until `expected` events are delivered (the pump keeps going)."""
+        for _ in range(500):
+            if len(self.delivered) >= expected:
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"only {len(self.delivered)} of {expected} events delivered")
+
+    async def end(self) -> None:
+        self.stop.set()
+        self.wake.set()
+        await self.pump
+
+
+def _logged(path: Path) -> list[int]:
+    with sqlite3.connect(path) as probe:
+        ids = [row[0] for row in probe.execute("SELECT id FROM events ORDER BY id")]
+    probe.close()
+    return ids
+
+
+def _cursor(path: Path) -> int:
+    with sqlite3.connect(path) as probe:
+        row = probe.execute("SELECT max(delivered_id) FROM deliveries WHERE consumer = ?", (CONSUMER,)).fetchone()
+    probe.close()
+    return int(row[0] or 0)
+
+
+async def _guests(running: Running, count: int, room: RoomKey = ROOM) -> None:
+    for n in range(count):
+        await running.service.handle(room, c.Arrive(c.Actor(f"guest{n}")))
+        await running.service.handle(room, c.JoinStage(c.Actor(f"guest{n}")))
+        await asyncio.sleep(0)  # the pump's turn, as a bot's would come between clicks
+
+
+async def test_X3_a_pump_delivers_its_own_commits_once_each_in_order_without_reading_them_back(tmp_path: Path) -> None:
+    path = tmp_path / "local.db"
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
+    running = Running(store)
+    try:
+        await running.service.handle(ROOM, c.StartSession(HOST, "open"))
+        await running.settle(1)
+        reads = running.log.reads
+        await _guests(running, 30)
+        logged = _logged(path)
+        await running.settle(len(logged))
+        assert running.delivered == logged  # every event once, in order
+        assert running.log.reads - reads <= 2  # not one read per command: 60 commands came as committed
+    finally:
+        await running.end()
+        await store.close()
+    assert _cursor(path) == logged[-1]  # and all of it acknowledged by the clean end
+
+
+async def test_X3_the_acknowledgement_of_a_handed_over_delivery_rides_with_the_next_command(tmp_path: Path) -> None:
+    path = tmp_path / "local.db"
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
+    running = Running(store)
+    try:
+        await running.service.handle(ROOM, c.StartSession(HOST, "open"))
+        await _guests(running, 3)
+        await running.settle(len(_logged(path)))
+        delivered = running.delivered[-1]
+        assert _cursor(path) < delivered  # owed, not yet written by a transaction of its own
+        async with traced(Process(store, running.service)) as statements:
+            await running.service.handle(ROOM, c.Arrive(c.Actor("late")))
+        assert "INSERT INTO deliveries" in " ".join(statements)  # inside the command's transaction ...
+        assert statements.count("COMMIT") == 1
+        assert _cursor(path) >= delivered  # ... which moved the cursor
+    finally:
+        await running.end()
+        await store.close()
+
+
+async def test_X3_another_processes_events_in_the_room_make_the_pump_read_them_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No poll and no quiet spell ends a round here: only this process's commits wake the pump.
+    monkeypatch.setattr(outbox, "LINGER_SECONDS", 60.0)
+    path = tmp_path / "local.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    store, other = await SqlStore.open(url), await SqlStore.open(url)
+    running = Running(store, poll=60.0)
+    elsewhere = StageService(other.unit_of_work, Clock())
+    try:
+        await running.service.handle(ROOM, c.StartSession(HOST, "open"))
+        await _guests(running, 2)
+        await running.settle(len(_logged(path)))
+        for n in range(3):  # another process, whose commits wake nothing here
+            await elsewhere.handle(ROOM, c.Arrive(c.Actor(f"visitor{n}")))
+            await elsewhere.handle(ROOM, c.JoinStage(c.Actor(f"visitor{n}")))
+        theirs = _logged(path)[-3:]
+        reads = running.log.reads
+        await running.service.handle(ROOM, c.Arrive(c.Actor("late")))  # a click here, after theirs
+        await running.service.handle(ROOM, c.JoinStage(c.Actor("late")))
+        logged = _logged(path)
+        assert logged[-1] > theirs[-1]
+        await running.settle(len(logged))
+        assert running.delivered == logged  # theirs and ours, each once, in the room's order
+        assert running.log.reads > reads
+    finally:
+        await running.end()
+        await store.close()
+        await other.close()
+
+
+async def test_X3_on_postgresql_the_pump_reads_the_log_and_delivers_everything_once(postgres_url: str) -> None:
+    store = await SqlStore.open(postgres_url)
+    running = Running(store)
+    room = RoomKey("slack", "T-local", "C-local")
+    try:
+        await running.service.handle(room, c.StartSession(HOST, "open"))
+        await _guests(running, 5, room)
+        logged = [item.id for item in await store.history(room)]
+        await running.settle(len(logged))
+        assert sorted(running.delivered) == logged and len(set(running.delivered)) == len(logged)
+        assert running.log.reads >= 5  # no ids come back from PostgreSQL's write: it reads
+    finally:
+        await running.end()
+        await store.close()
