@@ -2,7 +2,7 @@
 
 Everything that only needs names (mapping.py, the unit of work, SQLite's compiled statements) takes
 them from here, so the SQLite store runs without importing SQLAlchemy. tables.py defines the same
-columns as SQLAlchemy Core; tests/integration/test_opening.py checks that the two agree.
+columns as SQLAlchemy Core; tests/integration/test_sqlite_sql.py checks that the two agree.
 """
 
 from __future__ import annotations
