@@ -33,14 +33,14 @@ from migrations.make_sqlite_sql import compile_all
 REGENERATE = "run `python -m migrations.make_sqlite_sql` and commit adapters/persistence/sqlite_sql.py"
 
 
-def test_x3_the_generated_sqlite_text_is_what_sqlalchemy_compiles_from_every_statement_now() -> None:
+def test_X3_the_generated_sqlite_text_is_what_sqlalchemy_compiles_from_every_statement_now() -> None:
     compiled = compile_all()
     assert set(compiled) == set(sqlite_sql.STATEMENTS), REGENERATE
     for group, statements in compiled.items():
         assert sqlite_sql.STATEMENTS[group] == statements, f"{group} changed: {REGENERATE}"
 
 
-def test_x3_the_column_names_the_store_shares_without_sqlalchemy_are_the_tables_own() -> None:
+def test_X3_the_column_names_the_store_shares_without_sqlalchemy_are_the_tables_own() -> None:
     assert tuple(column.name for column in tables.people.columns) == PEOPLE_ROW_COLUMNS
     assert tuple(column.name for column in tables.workspaces.columns) == WORKSPACE_COLUMNS
     room_columns = [column.name for column in tables.rooms.columns]
@@ -48,7 +48,7 @@ def test_x3_the_column_names_the_store_shares_without_sqlalchemy_are_the_tables_
     assert [name for name in room_columns if name in ROOM_STATE_COLUMNS] == list(ROOM_STATE_COLUMNS)
 
 
-def test_x3_a_workspace_write_of_any_set_of_settings_is_the_sql_sqlalchemy_compiles_for_it() -> None:
+def test_X3_a_workspace_write_of_any_set_of_settings_is_the_sql_sqlalchemy_compiles_for_it() -> None:
     core = Statements("sqlite", core=True)
     compiler = SqliteCompiler()
     subsets = [
@@ -61,7 +61,7 @@ def test_x3_a_workspace_write_of_any_set_of_settings_is_the_sql_sqlalchemy_compi
         assert save_workspace_columns_sqlite(names) == compiler.get(core.save_workspace_columns(names)), names
 
 
-async def test_x3_the_sqlite_store_runs_the_generated_text_and_writes_settings_through_it(tmp_path: Path) -> None:
+async def test_X3_the_sqlite_store_runs_the_generated_text_and_writes_settings_through_it(tmp_path: Path) -> None:
     store = await SqlStore.open(f"sqlite+aiosqlite:///{tmp_path / 'stage.db'}")
     try:
         assert store.statements.bump_room == SqliteStatement(*sqlite_sql.STATEMENTS["Statements"]["bump_room"])
@@ -106,7 +106,7 @@ NOT_PLAIN = [
 
 
 @pytest.mark.parametrize("url", PLAIN)
-def test_x3_a_plain_sqlite_url_names_the_file_sqlalchemy_reads_from_it_and_is_shown_the_same(url: str) -> None:
+def test_X3_a_plain_sqlite_url_names_the_file_sqlalchemy_reads_from_it_and_is_shown_the_same(url: str) -> None:
     plain = plain_sqlite(url)
     assert plain is not None
     parsed = normalise_url(url)
@@ -117,5 +117,5 @@ def test_x3_a_plain_sqlite_url_names_the_file_sqlalchemy_reads_from_it_and_is_sh
 
 
 @pytest.mark.parametrize("url", NOT_PLAIN)
-def test_x3_every_other_url_is_left_to_sqlalchemy_to_read(url: str) -> None:
+def test_X3_every_other_url_is_left_to_sqlalchemy_to_read(url: str) -> None:
     assert plain_sqlite(url) is None
