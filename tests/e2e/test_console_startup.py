@@ -54,7 +54,7 @@ def _console(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess
     return ended, set(json.loads(imported.read_text(encoding="utf-8")))
 
 
-def test_issue13_the_console_on_a_fresh_database_imports_neither_alembic_nor_any_platform_library(
+def test_issue13_the_console_on_a_fresh_database_imports_neither_alembic_nor_sqlalchemy_nor_any_platform_library(
     tmp_path: Path,
 ) -> None:
     ended, imported = _console(tmp_path)
