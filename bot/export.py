@@ -68,17 +68,21 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _require_sqlite_file(url: str) -> None:
     """Refuse a SQLite path with no database there: an export never creates one."""
-    from sqlalchemy.engine import make_url
+    from adapters.persistence.connect import plain_sqlite, sqlite_target
 
-    from adapters.persistence.connect import sqlite_target
+    plain = plain_sqlite(url)  # the usual SQLite URL, read without importing SQLAlchemy
+    if plain is not None:
+        path, uri = plain.path, plain.uri
+    else:
+        from sqlalchemy.engine import make_url
 
-    try:
-        parsed = make_url(url)
-    except Exception:  # the store's own opening says what is wrong with a URL
-        return
-    if parsed.get_backend_name() != "sqlite":
-        return
-    path, uri = sqlite_target(parsed)
+        try:
+            parsed = make_url(url)
+        except Exception:  # the store's own opening says what is wrong with a URL
+            return
+        if parsed.get_backend_name() != "sqlite":
+            return
+        path, uri = sqlite_target(parsed)
     if path != ":memory:" and not uri and not Path(path).is_file():
         raise ExportRefused(f"there is no database at {path}; give the bot's database with --db URL")
 

@@ -7,6 +7,8 @@ a database at head, or an empty one, is dealt with by adapters/persistence/schem
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,9 +17,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import aiosqlite
-from sqlalchemy import URL, Connection, event, make_url
-from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
-from sqlalchemy.pool import StaticPool
 
 from adapters.persistence.database import Checkpointer, Database, EngineDatabase, SqliteDatabase
 from adapters.persistence.errors import StoreUnavailable, is_read_only, one_line
@@ -25,6 +24,7 @@ from adapters.persistence.schema import at_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import URL, Connection
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 __all__ = ["DatabaseOptions", "OpenDatabase", "StoreUnavailable", "describe", "one_line", "open_database"]
@@ -95,8 +95,36 @@ class OpenDatabase:
             await self._engine.dispose()
 
 
+# A plain SQLite file's URL: no query, no percent-escape, neither a "file:" URI nor ":memory:". The console's
+# and most SQLite URLs are plain, and read here exactly as SQLAlchemy reads them (tests/integration/
+# test_opening.py compares the two), so the SQLite store starts without importing SQLAlchemy (≈ 0.2 s);
+# every other URL is SQLAlchemy's to read, as it always was.
+_PLAIN_SQLITE = re.compile(r"(sqlite(?:\+aiosqlite)?):///([^?%]+)")
+
+
+@dataclass(frozen=True)
+class SqliteFile:
+    """A SQLite database to open: the file name (or URI) sqlite3 is given, and the URL as messages show it."""
+
+    path: str
+    uri: bool  # `path` is a SQLite URI (file:...?mode=ro)
+    shown: str
+
+
+def plain_sqlite(url: str) -> SqliteFile | None:
+    """Return the SQLite file a plain SQLite URL names, as SQLAlchemy would read it; None for any other URL."""
+    found = _PLAIN_SQLITE.fullmatch(url)
+    if found is None or found[2].startswith("file:") or found[2] == ":memory:":
+        return None
+    return SqliteFile(os.path.abspath(found[2]), False, "sqlite+aiosqlite:///" + found[2])
+
+
 def describe(url: str | URL) -> str:
     """Return a URL fit to print: no password."""
+    if isinstance(url, str) and plain_sqlite(url) is not None:
+        return url  # what SQLAlchemy's rendering, unquoted, gives back for it
+    from sqlalchemy import make_url
+
     try:
         parsed = make_url(url)
         shown = parsed.render_as_string(hide_password=True)
@@ -108,6 +136,8 @@ def describe(url: str | URL) -> str:
 
 def normalise_url(url: str) -> URL:
     """Parse a URL and choose the async driver for it (plain sqlite:// and postgresql:// are accepted)."""
+    from sqlalchemy import make_url
+
     try:
         parsed = make_url(url)
     except Exception as error:
@@ -123,36 +153,47 @@ def normalise_url(url: str) -> URL:
 
 async def open_database(url: str, options: DatabaseOptions | None = None) -> OpenDatabase:
     """Connect to the database a URL names, or raise StoreUnavailable."""
-    parsed = normalise_url(url)
+    target: SqliteFile | URL = plain_sqlite(url) or normalise_url(url)  # SQLAlchemy reads every other URL
     options = options or DatabaseOptions()
+    sqlite = isinstance(target, SqliteFile) or target.get_backend_name() == "sqlite"
     try:
-        if parsed.get_backend_name() == "sqlite":
-            return await _open_sqlite(parsed, options)
-        return await _open_postgresql(parsed, options)
+        if isinstance(target, SqliteFile):
+            return await _open_sqlite(target, options)
+        if sqlite:
+            return await _open_sqlite(_sqlite_file(target), options)
+        return await _open_postgresql(target, options)
     except StoreUnavailable:
         raise
     except Exception as error:
-        if parsed.get_backend_name() == "sqlite":
+        if sqlite:
             hint = "Check the path (a SQLite file stagedoor may create and write), or choose another URL."
         else:
             hint = "Check that the server is running and the database and user exist, or choose another URL."
-        raise StoreUnavailable(f"Cannot open the database {describe(parsed)}: {one_line(error)}. {hint}") from None
+        shown = target.shown if isinstance(target, SqliteFile) else describe(target)
+        raise StoreUnavailable(f"Cannot open the database {shown}: {one_line(error)}. {hint}") from None
 
 
 def sqlite_target(url: URL) -> tuple[str, bool]:
     """Return the filename to open and whether it is a SQLite URI (file:...?mode=ro keeps its query)."""
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
     if (url.database or "").startswith("file:") and "uri" not in url.query:
         url = url.update_query_dict({"uri": "true"})
     args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(url)
     return str(args[0]), bool(kwargs.get("uri", False))
 
 
-async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
+def _sqlite_file(url: URL) -> SqliteFile:
     path, uri = sqlite_target(url)
+    return SqliteFile(path, uri, describe(url))
+
+
+async def _open_sqlite(target: SqliteFile, options: DatabaseOptions) -> OpenDatabase:
+    path, uri = target.path, target.uri
     if path != ":memory:" and not uri:
         if Path(path).is_dir():
             raise StoreUnavailable(
-                f"Cannot open the database {describe(url)}: {path} is a directory, not a SQLite file. "
+                f"Cannot open the database {target.shown}: {path} is a directory, not a SQLite file. "
                 "Name a file inside it (e.g. sqlite+aiosqlite:///DIR/stagedoor.db), or choose another URL."
             )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -188,7 +229,9 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
 
     def make_engine() -> AsyncEngine:
         """Return an engine for Alembic (and schema checks) on the very same connection, so ":memory:" works too."""
+        from sqlalchemy import event
         from sqlalchemy.ext.asyncio import create_async_engine
+        from sqlalchemy.pool import StaticPool
 
         engine = create_async_engine("sqlite+aiosqlite://", async_creator=same_connection, poolclass=StaticPool)
 
@@ -198,7 +241,7 @@ async def _open_sqlite(url: URL, options: DatabaseOptions) -> OpenDatabase:
 
         return engine
 
-    database = SqliteDatabase(opened[0], describe(url), lock_timeout=options.lock_timeout, checkpointer=checkpointer)
+    database = SqliteDatabase(opened[0], target.shown, lock_timeout=options.lock_timeout, checkpointer=checkpointer)
     return OpenDatabase(database, "sqlite", make_engine=make_engine, close_driver=driver)
 
 

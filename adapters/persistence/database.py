@@ -14,15 +14,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Executable
-from sqlalchemy.dialects import sqlite
-
+from adapters.persistence.columns import PREFIX
+from adapters.persistence.compiled import SqliteStatement
 from adapters.persistence.engine import EngineDatabase, EngineRunner
 from adapters.persistence.errors import is_busy
-from adapters.persistence.statements import PREFIX
-from adapters.persistence.steps import Database, Runner, StepConnection, check
+from adapters.persistence.steps import Database, Runner, Statement, StepConnection, check
+
+if TYPE_CHECKING:
+    from sqlalchemy import Executable
 
 __all__ = [
     "Checkpointer",
@@ -43,7 +44,7 @@ T = TypeVar("T")
 
 
 class SqliteRunner:
-    """Runs statements on a sqlite3 connection, with SQL compiled once per statement."""
+    """Runs statements on a sqlite3 connection: SQLite's text as it is, a Core statement compiled once."""
 
     def __init__(self, connection: sqlite3.Connection, compiled: SqliteCompiler) -> None:
         self._connection = connection
@@ -63,16 +64,16 @@ class SqliteRunner:
             self._data_version = version
             self.foreign = (self.foreign or 0) + 1
 
-    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        sql, defaults = self._compiled.get(statement)
+    def rows(self, statement: Statement, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        sql, defaults = statement if isinstance(statement, SqliteStatement) else self._compiled.get(statement)
         return self._connection.execute(sql, {**defaults, **params} if defaults else params).fetchall()
 
-    def run(self, statement: Executable, params: dict[str, Any]) -> None:
-        sql, defaults = self._compiled.get(statement)
+    def run(self, statement: Statement, params: dict[str, Any]) -> None:
+        sql, defaults = statement if isinstance(statement, SqliteStatement) else self._compiled.get(statement)
         self._connection.execute(sql, {**defaults, **params} if defaults else params)
 
-    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
-        sql, defaults = self._compiled.get(statement)
+    def many(self, statement: Statement, params: list[dict[str, Any]]) -> None:
+        sql, defaults = statement if isinstance(statement, SqliteStatement) else self._compiled.get(statement)
         if defaults:
             params = [{**defaults, **p} for p in params]
         if len(params) == 1:  # the usual case (one person, one event): execute is cheaper than executemany
@@ -82,21 +83,29 @@ class SqliteRunner:
 
 
 class SqliteCompiler:
-    """SQL text for each Core statement, compiled once for SQLite with the repository's parameter names."""
+    """SQL text for each Core statement, compiled once for SQLite with the repository's parameter names.
+
+    What `python -m migrations.make_sqlite_sql` writes SQLite's statements with; the store itself
+    meets a Core statement only when it is given one (a test's, say), and imports SQLAlchemy then.
+    """
 
     def __init__(self) -> None:
-        self._dialect = sqlite.dialect(paramstyle="named")
-        self._cache: dict[int, tuple[str, dict[str, Any]]] = {}
+        self._dialect: Any = None
+        self._cache: dict[int, SqliteStatement] = {}
         self._keep: list[Executable] = []  # keeps ids stable: cached statements stay alive
 
-    def get(self, statement: Executable) -> tuple[str, dict[str, Any]]:
+    def get(self, statement: Executable) -> SqliteStatement:
         """Return the SQL and the values the statement carries itself (such as a LIMIT's OFFSET 0)."""
         found = self._cache.get(id(statement))
         if found is None:
+            if self._dialect is None:
+                from sqlalchemy.dialects import sqlite
+
+                self._dialect = sqlite.dialect(paramstyle="named")
             compiled = statement.compile(dialect=self._dialect)  # type: ignore[attr-defined]
             carried = {name: value for name, value in compiled.params.items() if not name.startswith(PREFIX)}
             # sqlite3 takes the repository's dicts as they are once the bind prefix is gone.
-            found = self._cache[id(statement)] = (str(compiled).replace(":" + PREFIX, ":"), carried)
+            found = self._cache[id(statement)] = SqliteStatement(str(compiled).replace(":" + PREFIX, ":"), carried)
             self._keep.append(statement)
         return found
 

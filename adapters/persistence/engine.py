@@ -5,15 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, Executable
-
+from adapters.persistence.columns import bind
 from adapters.persistence.errors import is_disconnect
-from adapters.persistence.statements import bind
-from adapters.persistence.steps import Runner, StepConnection, check
+from adapters.persistence.steps import Runner, Statement, StepConnection, check
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Executable
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 T = TypeVar("T")
@@ -37,14 +36,15 @@ class EngineRunner:
         _driver(self._connection).autocommit = False
         self._owner.begun = True
 
-    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        return self._connection.execute(statement, bind(params)).all()
+    # Only Core statements reach an engine: SQLite's text is for the sqlite3 connection alone.
+    def rows(self, statement: Statement, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return self._connection.execute(cast("Executable", statement), bind(params)).all()
 
-    def run(self, statement: Executable, params: dict[str, Any]) -> None:
-        self._connection.execute(statement, bind(params))
+    def run(self, statement: Statement, params: dict[str, Any]) -> None:
+        self._connection.execute(cast("Executable", statement), bind(params))
 
-    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
-        self._connection.execute(statement, [bind(p) for p in params])
+    def many(self, statement: Statement, params: list[dict[str, Any]]) -> None:
+        self._connection.execute(cast("Executable", statement), [bind(p) for p in params])
 
 
 def _driver(connection: Connection) -> Any:

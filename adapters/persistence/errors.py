@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-
-from sqlalchemy.exc import DBAPIError
+import sys
+from typing import TYPE_CHECKING
 
 from core.service import StoreBusy
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
 
 # PostgreSQL: serialization_failure, deadlock_detected: another transaction won; trying again at once is right.
 CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
@@ -45,9 +48,16 @@ def is_busy(error: BaseException) -> bool:
     return _sqlstate(error) in BUSY_SQLSTATES
 
 
+def _dbapi_error() -> type[DBAPIError] | None:
+    """Return SQLAlchemy's DBAPIError if SQLAlchemy is loaded: no error can be one before (SQLite's store never is)."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module.DBAPIError if module is not None else None
+
+
 def is_disconnect(error: BaseException) -> bool:
     """Say whether the connection itself was lost (server restart, pg_terminate_backend), not the statement."""
-    return isinstance(error, DBAPIError) and error.connection_invalidated
+    dbapi_error = _dbapi_error()
+    return dbapi_error is not None and isinstance(error, dbapi_error) and error.connection_invalidated
 
 
 def is_read_only(error: BaseException) -> bool:
@@ -60,7 +70,10 @@ def is_read_only(error: BaseException) -> bool:
 
 def is_database_error(error: BaseException) -> bool:
     """Say whether an error came from the database or its driver (not from stagedoor's own code)."""
-    return isinstance(error, DBAPIError | sqlite3.Error | OSError) or type(error).__module__.startswith("asyncpg")
+    dbapi_error = _dbapi_error()
+    if dbapi_error is not None and isinstance(error, dbapi_error):
+        return True
+    return isinstance(error, sqlite3.Error | OSError) or type(error).__module__.startswith("asyncpg")
 
 
 def busy(error: BaseException, where: str) -> StoreBusy:

@@ -11,15 +11,17 @@ import functools
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Executable, func, select
+from typing import TYPE_CHECKING, Any
 
 from adapters.persistence import mapping
+from adapters.persistence.compiled import sqlite_statements
 from adapters.persistence.sql import SqlStore
-from adapters.persistence.statements import bp, events, rooms
+from adapters.persistence.statements import bp
 from core.events import Event, SessionEnded, SessionStarted, event_from_dict
 from core.room import RoomKey
+
+if TYPE_CHECKING:
+    from adapters.persistence.steps import Statement
 
 __all__ = ["DEFAULT_PAGE", "Page", "PagedHistory", "Start"]
 
@@ -44,16 +46,24 @@ class Start:
     sessions: int
 
 
-class _Statements:
-    """The reads, built once per dialect (SQLite's compiled SQL is cached per statement object)."""
+class HistoryStatements:
+    """The reads, built once per dialect (SQLite's are its compiled text)."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str, *, core: bool = False) -> None:
+        """Take SQLite's compiled text, or build the Core statements (always with `core`: to compile them)."""
+        if dialect == "sqlite" and not core:
+            vars(self).update(sqlite_statements("HistoryStatements"))
+            return
+        from sqlalchemy import func, select
+
+        from adapters.persistence.tables import events, rooms
+
         room = events.c.room_id == bp("room_id")
-        self.room_id: Executable = select(rooms.c.id).where(
+        self.room_id: Statement = select(rooms.c.id).where(
             rooms.c.platform == bp("platform"), rooms.c.workspace == bp("workspace"), rooms.c.channel == bp("channel")
         )
-        self.last_before: Executable = select(func.max(events.c.id)).where(room, events.c.at < bp("since"))
-        self.boundary: Executable = (
+        self.last_before: Statement = select(func.max(events.c.id)).where(room, events.c.at < bp("since"))
+        self.boundary: Statement = (
             select(events.c.id, events.c.name)
             .where(
                 room,
@@ -63,10 +73,10 @@ class _Statements:
             .order_by(events.c.id.desc())
             .limit(1)
         )
-        self.started: Executable = select(func.count()).where(
+        self.started: Statement = select(func.count()).where(
             room, events.c.id <= bp("after"), events.c.name == SessionStarted.name
         )
-        self.page: Executable = (
+        self.page: Statement = (
             select(events.c.id, events.c.at, events.c.actor, events.c.payload)
             .where(room, events.c.id > bp("after"))
             .order_by(events.c.id)
@@ -75,8 +85,8 @@ class _Statements:
 
 
 @functools.cache
-def _statements(dialect: str) -> _Statements:
-    return _Statements()
+def _statements(dialect: str) -> HistoryStatements:
+    return HistoryStatements(dialect)
 
 
 class PagedHistory:
@@ -92,7 +102,7 @@ class PagedHistory:
         self.rows_read = 0
         self.largest_page = 0
 
-    async def _rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    async def _rows(self, statement: Statement, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         async with self._store.connection() as connection:
             try:
                 return await connection.call(lambda run: run.rows(statement, params))

@@ -24,7 +24,6 @@ from core.room import RoomKey
 from core.service import LoggedEvent, Owns
 
 if TYPE_CHECKING:
-    from adapters.persistence.caches import CachedRoom
     from adapters.persistence.steps import Runner
 
 # Events kept per deliverer between two of its rounds; past this it reads the log instead.
@@ -155,14 +154,18 @@ class LocalHandoff:
 
 
 def hand_over(
-    run: Runner, statements: Any, local: LocalHandoff, events: list[dict[str, Any]], rooms: list[CachedRoom]
+    run: Runner,
+    statements: Any,
+    local: LocalHandoff,
+    events: list[dict[str, Any]],
+    known: Callable[[], dict[int, tuple[RoomKey, int | None]]],
 ) -> tuple[int, dict[int, Batch] | None]:
-    """Right after a transaction's events are inserted: return the last one's id and, if wanted, the batches."""
+    """Right after a transaction's events are inserted: return the last one's id and, if wanted, the batches.
+
+    `known` gives each room's key and newest event before the transaction, by room id.
+    """
     ((last,),) = run.rows(statements.last_event_id, {})
-    if not local.wanted:
-        return int(last), None
-    known = {room.room_id: (room.room.key, room.last_event_id) for room in rooms}
-    return int(last), batches(events, int(last), known)
+    return int(last), batches(events, int(last), known()) if local.wanted else None
 
 
 def handed_over(
@@ -171,19 +174,17 @@ def handed_over(
     last_id: int | None,
     found: dict[int, Batch] | None,
     carried: dict[str, list[int]],
-    rooms: list[CachedRoom],
-) -> None:
-    """Once committed: give the deliverers the batches, drop the acknowledgements written, note newest ids.
+) -> dict[int, int | None]:
+    """Once committed: give the deliverers the batches, drop the acknowledgements written.
 
-    Without `last_id` (PostgreSQL), the rooms' newest events are not known here, and deliverers read.
+    Return the newest event of each room that logged any (None: not known here, on PostgreSQL).
     """
     local.written(carried)
     if not events:
-        return
+        return {}
     found = found or {}
     if local.wanted:
         local.committed(found.values(), complete=all(row["room_id"] in found for row in events))
-    newest = newest_ids(events, last_id) if last_id is not None else {}
-    for room in rooms:
-        if room.room_id in newest or last_id is None:
-            room.last_event_id = newest.get(room.room_id)
+    if last_id is None:
+        return dict.fromkeys((row["room_id"] for row in events), None)
+    return dict(newest_ids(events, last_id))

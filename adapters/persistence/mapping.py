@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
-from adapters.persistence.statements import PERSON_COLUMNS, SESSION_COLUMNS
+from adapters.persistence.columns import PERSON_COLUMNS, SESSION_COLUMNS
 from core.events import Event, event_from_dict
 from core.modes import Mode
 from core.room import Person, Position, Room, RoomKey, Session, Settings

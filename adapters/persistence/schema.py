@@ -14,12 +14,11 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-
 from adapters.persistence import snapshot
 
 if TYPE_CHECKING:
     import aiosqlite
+    from sqlalchemy import Connection
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATION_LOCK = 0x5374616765646F72  # "Stagedoor": the advisory lock key every stagedoor process agrees on
@@ -39,6 +38,8 @@ def lock_for_migrations(connection: Connection) -> None:
     """Wait for any other process's upgrade to commit, then hold the lock until this transaction ends."""
     if connection.dialect.name != "postgresql":
         return  # SQLite: one writer at a time; the upgrade's BEGIN IMMEDIATE waits as long as this lock would
+    from sqlalchemy import text
+
     # The store's lock and statement timeouts are for commands; waiting out an upgrade may take longer.
     saved = connection.execute(text("SELECT current_setting('lock_timeout'), current_setting('statement_timeout')"))
     lock_timeout, statement_timeout = saved.one()
@@ -115,6 +116,8 @@ async def _sqlite_run(driver: aiosqlite.Connection, sql: str, params: dict[str, 
 
 
 def _postgresql_at_head(connection: Connection) -> bool:
+    from sqlalchemy import text
+
     with connection.begin():
         versions = _postgresql_version(connection)
     if versions is not None:

@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Executable, delete, literal_column, select, update
-
 from adapters.persistence import mapping
+from adapters.persistence.compiled import sqlite_statements
 from adapters.persistence.connect import (
     DatabaseOptions,
     OpenDatabase,
@@ -28,13 +27,15 @@ from adapters.persistence.connect import (
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.delivery import LEASE_SECONDS, Delivery
 from adapters.persistence.local import LocalHandoff
-from adapters.persistence.statements import Statements, adapter_state, bp, insert_for
+from adapters.persistence.statements import Statements, bp, insert_for
 from adapters.persistence.unit_of_work import CachedRoom, CachedWorkspace, SqlUnitOfWork
 from core.room import RoomKey
 from core.service import LoggedEvent, Owns
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from adapters.persistence.steps import Statement
 
 __all__ = ["DatabaseOptions", "SqlStore", "SqlUnitOfWork", "StoreUnavailable", "migrate"]
 
@@ -48,12 +49,12 @@ class SqlStore:
         self.statements = Statements(opened.dialect)
         self.delivery = Delivery(opened.dialect, self.connection, lease_seconds=lease_seconds)
         self.local = LocalHandoff(self.delivery.fresh, self.delivery.statements.ack, self.delivery.statements.ids)
-        self._channel_state = _ChannelStatements(opened.dialect)
+        self._channel_state = ChannelStatements(opened.dialect)
         self.rooms: dict[RoomKey, CachedRoom] = {}
         self.workspaces: dict[tuple[str, str], CachedWorkspace] = {}
         self.contended: dict[RoomKey, float] = {}
         self.room_locks: dict[RoomKey, asyncio.Lock] = {}
-        self._ping: Executable = select(literal_column("1"))  # one statement object, so SQLite compiles it once
+        self._ping: Statement = self._channel_state.ping
 
     @classmethod
     async def open(
@@ -230,22 +231,29 @@ def _nothing(run: Runner) -> None:
     """Add nothing: the step before did the work, this only commits it."""
 
 
-def _begin_run(run: Runner, statement: Executable, params: dict[str, Any]) -> None:
+def _begin_run(run: Runner, statement: Statement, params: dict[str, Any]) -> None:
     run.begin()
     run.run(statement, params)
 
 
-class _ChannelStatements:
-    """One channel's adapter_state row: read it, or create, lock and write it (change_adapter_state)."""
+class ChannelStatements:
+    """One channel's adapter_state row: read it, or create, lock and write it (change_adapter_state); and a ping."""
 
-    def __init__(self, dialect: str) -> None:
-        table = adapter_state
+    def __init__(self, dialect: str, *, core: bool = False) -> None:
+        """Take SQLite's compiled text, or build the Core statements (always with `core`: to compile them)."""
+        if dialect == "sqlite" and not core:
+            vars(self).update(sqlite_statements("ChannelStatements"))
+            return
+        from sqlalchemy import delete, literal_column, select, update
+
+        from adapters.persistence.tables import adapter_state as table
+
         key = (table.c.platform == bp("platform")) & (table.c.workspace == bp("workspace"))
         key &= table.c.channel == bp("channel")
-        self.read: Executable = select(table.c.data).where(key)
-        self.lock: Executable = select(table.c.data).where(key).with_for_update()  # SQLite: BEGIN IMMEDIATE
+        self.read: Statement = select(table.c.data).where(key)
+        self.lock: Statement = select(table.c.data).where(key).with_for_update()  # SQLite: BEGIN IMMEDIATE
         insert = insert_for(dialect)
-        self.create: Executable = (
+        self.create: Statement = (
             insert(table)
             .values(
                 platform=bp("platform"), workspace=bp("workspace"), channel=bp("channel"),
@@ -253,8 +261,9 @@ class _ChannelStatements:
             )
             .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
         )  # fmt: skip
-        self.write: Executable = update(table).where(key).values(data=bp("data"), updated_at=bp("updated_at"))
-        self.delete: Executable = delete(table).where(key)
+        self.write: Statement = update(table).where(key).values(data=bp("data"), updated_at=bp("updated_at"))
+        self.delete: Statement = delete(table).where(key)
+        self.ping: Statement = select(literal_column("1"))  # the cheapest question (readiness)
 
 
 async def _close(opened: OpenDatabase) -> None:

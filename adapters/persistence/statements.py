@@ -1,40 +1,31 @@
-"""Every SQL statement the store runs, built once per dialect as SQLAlchemy Core.
+"""Every SQL statement the store runs, written once per dialect as SQLAlchemy Core.
 
-Statements are made once and reused, so SQLAlchemy's compiled cache (and, on
-SQLite, our own compiled SQL) serve every command without recompiling.
-Parameters are named bind parameters; the repository passes plain dicts.
+Statements are made once and reused, so SQLAlchemy's compiled cache serves every command
+without recompiling. Parameters are named bind parameters; the repository passes plain dicts.
+On SQLite the store takes their compiled text instead (adapters/persistence/compiled.py), and
+SQLAlchemy is imported only where a Core statement is built: for PostgreSQL, or to compile them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BindParameter, Executable, bindparam, func, literal_column, select, text, update
-from sqlalchemy.dialects import sqlite
+from adapters.persistence.columns import EVENT_COLUMNS as EVENT_COLUMNS
+from adapters.persistence.columns import PEOPLE_ROW_COLUMNS as PEOPLE_ROW_COLUMNS
+from adapters.persistence.columns import PERSON_COLUMNS as PERSON_COLUMNS
+from adapters.persistence.columns import PREFIX as PREFIX
+from adapters.persistence.columns import ROOM_COLUMNS as ROOM_COLUMNS
+from adapters.persistence.columns import ROOM_READ_WIDTH as ROOM_READ_WIDTH
+from adapters.persistence.columns import ROOM_STATE_COLUMNS as ROOM_STATE_COLUMNS
+from adapters.persistence.columns import SESSION_COLUMNS as SESSION_COLUMNS
+from adapters.persistence.columns import SETTINGS_COLUMNS as SETTINGS_COLUMNS
+from adapters.persistence.columns import bind as bind
+from adapters.persistence.compiled import SqliteStatement, sqlite_statements
 
-# The tables, named here too: the delivery and the history build their statements on them.
-from adapters.persistence.tables import adapter_state as adapter_state
-from adapters.persistence.tables import cursors as cursors
-from adapters.persistence.tables import deliverers as deliverers
-from adapters.persistence.tables import deliveries as deliveries
-from adapters.persistence.tables import events as events
-from adapters.persistence.tables import people as people
-from adapters.persistence.tables import rooms as rooms
-from adapters.persistence.tables import workspaces as workspaces
+if TYPE_CHECKING:
+    from sqlalchemy import BindParameter
 
-SETTINGS_COLUMNS = (
-    "default_mode", "capacity", "cameras", "cooldown", "expiry", "turn", "advance", "request_order",
-    "moderators", "admins",
-)  # fmt: skip
-SESSION_COLUMNS = ("live", "mode", "started_by", "started_at", "next_seq", "session_number")
-ROOM_STATE_COLUMNS = (*SESSION_COLUMNS, *SETTINGS_COLUMNS)
-ROOM_COLUMNS = ("id", "version", *ROOM_STATE_COLUMNS)
-PERSON_COLUMNS = tuple(c.name for c in people.columns if c.name not in ("room_id", "written_at"))
-PEOPLE_ROW_COLUMNS = tuple(c.name for c in people.columns)  # what a person's row is written with
-EVENT_COLUMNS = ("at", "actor", "name", "payload")  # what an event is logged with, beside its room
-# A room as read: its columns, its workspace's version, its next due time and its newest event's id.
-ROOM_READ_WIDTH = len(ROOM_COLUMNS) + 3
-PREFIX = "p_"
+    from adapters.persistence.steps import Statement
 
 
 def bp(name: str) -> BindParameter[Any]:
@@ -43,6 +34,8 @@ def bp(name: str) -> BindParameter[Any]:
     The prefix keeps bind names apart from column names, which SQLAlchemy
     reserves for the VALUES and SET clauses it builds itself.
     """
+    from sqlalchemy import bindparam
+
     return bindparam(PREFIX + name)
 
 
@@ -53,22 +46,51 @@ def insert_for(dialect: str) -> Any:
     module with it, which SQLite (and the console's start) never needs.
     """
     if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert
     from sqlalchemy.dialects import postgresql
 
     return postgresql.insert
 
 
-def bind(params: dict[str, Any]) -> dict[str, Any]:
-    """Return a parameter dict keyed by bind parameter names."""
-    return {PREFIX + key: value for key, value in params.items()}
+def save_workspace_columns_sqlite(names: tuple[str, ...]) -> SqliteStatement:
+    """Return SQLite's text of `Statements.save_workspace_columns(names)`, as SQLAlchemy compiles it.
+
+    The columns come in the table's order, as SQLAlchemy writes them whatever order they are given in.
+    """
+    ordered = sorted(set(names), key=SETTINGS_COLUMNS.index)  # ValueError for a name that is not a setting
+    columns = "".join(f", {name}" for name in ordered)
+    values = "".join(f", :{name}" for name in ordered)
+    sets = "".join(f", {name} = excluded.{name}" for name in ordered)
+    sql = (
+        f"INSERT INTO workspaces (platform, workspace, version{columns}) VALUES (:platform, :workspace, 1{values}) "
+        f"ON CONFLICT (platform, workspace) DO UPDATE SET version = (workspaces.version + 1){sets}"
+    )
+    return SqliteStatement(sql, {})
 
 
 class Statements:
     """The statements for one dialect ("sqlite" or "postgresql")."""
 
-    def __init__(self, dialect: str) -> None:
+    def __init__(self, dialect: str, *, core: bool = False) -> None:
+        """Take SQLite's compiled text, or build the Core statements (always with `core`: to compile them)."""
         self.dialect = dialect
+        self._save_columns: dict[tuple[str, ...], Statement] = {}
+        # PostgreSQL: a command's people, events and room row in one statement (one round trip).
+        # Keyed by (the room's state too, checked against a version seen without a lock).
+        self.write_room: dict[tuple[bool, bool], Statement] = {}
+        self._compiled = dialect == "sqlite" and not core
+        if self._compiled:
+            vars(self).update(sqlite_statements("Statements"))
+        else:
+            self._build(dialect)
+
+    def _build(self, dialect: str) -> None:
+        from sqlalchemy import func, literal_column, select, update
+
+        from adapters.persistence.tables import adapter_state, events, people, rooms, workspaces
+
         insert = insert_for(dialect)
         key = (
             (rooms.c.platform == bp("platform"))
@@ -81,7 +103,7 @@ class Statements:
             .scalar_subquery()
         )
         # Locks the room for this transaction and says whether anyone wrote since we last looked.
-        self.bump_room: Executable = (
+        self.bump_room: Statement = (
             update(rooms)
             .where(key)
             .values(version=rooms.c.version + literal_column("1"))
@@ -90,13 +112,13 @@ class Statements:
             )
         )
         # The same columns without the bump, for a second look inside the same transaction.
-        self.read_room: Executable = select(
+        self.read_room: Statement = select(
             *(rooms.c[name] for name in ROOM_COLUMNS), workspace_version, rooms.c.next_due, rooms.c.last_event_id
         ).where(key)
         # PostgreSQL, a cached room read without its lock: the row, then each person written since
         # (PERSON_COLUMNS after ROOM_READ_WIDTH; one row of NULLs there when nobody was).
         written_since = (people.c.room_id == rooms.c.id) & (people.c.written_at > bp("since"))
-        self.read_room_since: Executable = (
+        self.read_room_since: Statement = (
             select(
                 *(rooms.c[name] for name in ROOM_COLUMNS),
                 workspace_version,
@@ -107,7 +129,7 @@ class Statements:
             .select_from(rooms.outerjoin(people, written_since))
             .where(key)
         )
-        self.create_room: Executable = (
+        self.create_room: Statement = (
             insert(rooms)
             .values(
                 platform=bp("platform"),
@@ -123,28 +145,27 @@ class Statements:
             .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
         )
         person_columns = [people.c[name] for name in PERSON_COLUMNS]
-        self.all_people: Executable = select(*person_columns).where(people.c.room_id == bp("room_id"))
-        self.people_since: Executable = select(*person_columns).where(
+        self.all_people: Statement = select(*person_columns).where(people.c.room_id == bp("room_id"))
+        self.people_since: Statement = select(*person_columns).where(
             people.c.room_id == bp("room_id"), people.c.written_at > bp("since")
         )
-        self.workspace: Executable = select(
+        self.workspace: Statement = select(
             workspaces.c.version, *(workspaces.c[name] for name in SETTINGS_COLUMNS)
         ).where(workspaces.c.platform == bp("platform"), workspaces.c.workspace == bp("workspace"))
 
         upsert = insert(people).values({c.name: bp(c.name) for c in people.columns})
-        self.save_people: Executable = upsert.on_conflict_do_update(
+        self.save_people: Statement = upsert.on_conflict_do_update(
             index_elements=["room_id", "user"],
             set_={c.name: upsert.excluded[c.name] for c in people.columns if c.name not in ("room_id", "user")},
         )
 
         self._insert = insert
-        self._save_columns: dict[tuple[str, ...], Executable] = {}
         # M2: locks the workspace row until the transaction ends (making it first if need be) and returns
         # it as committed last: an upsert locks and reads the newest row even when it had to wait for it.
         lock = insert(workspaces).values(
             platform=bp("platform"), workspace=bp("workspace"), version=literal_column("1")
         )
-        self.lock_workspace: Executable = lock.on_conflict_do_update(
+        self.lock_workspace: Statement = lock.on_conflict_do_update(
             index_elements=["platform", "workspace"], set_={"version": workspaces.c.version}
         ).returning(workspaces.c.version, *(workspaces.c[name] for name in SETTINGS_COLUMNS))
         # C1: the largest stage among the workspace's other live rooms that take the workspace capacity.
@@ -162,9 +183,9 @@ class Statements:
             .group_by(people.c.room_id)
             .subquery()
         )
-        self.largest_stage: Executable = select(func.coalesce(func.max(on_stage.c.n), literal_column("0")))
+        self.largest_stage: Statement = select(func.coalesce(func.max(on_stage.c.n), literal_column("0")))
 
-        self.append_event: Executable = events.insert().values(
+        self.append_event: Statement = events.insert().values(
             room_id=bp("room_id"),
             at=bp("at"),
             actor=bp("actor"),
@@ -178,38 +199,35 @@ class Statements:
         )
         # The version too: a room taken from the cache under SQLite's lock was not bumped at its load.
         marks = {"last_event_id": newest, "next_due": bp("next_due"), "version": bp("version")}
-        self.mark_room: Executable = update(rooms).where(rooms.c.id == bp("room_id")).values(marks)
+        self.mark_room: Statement = update(rooms).where(rooms.c.id == bp("room_id")).values(marks)
         # ... written with the room's state when that changed too: one room write per transaction.
-        self.save_room: Executable = (
+        self.save_room: Statement = (
             update(rooms)
             .where(rooms.c.id == bp("room_id"))
             .values({**{name: bp(name) for name in ROOM_STATE_COLUMNS}, **marks})
         )
-        # PostgreSQL: a command's people, events and room row in one statement (one round trip).
-        # Keyed by (the room's state too, checked against a version seen without a lock).
-        self.write_room: dict[tuple[bool, bool], Executable] = (
-            {(state, checked): _write_room(state, checked) for state in (False, True) for checked in (False, True)}
-            if dialect == "postgresql"
-            else {}
-        )
-        self.room_version: Executable = select(rooms.c.version).where(rooms.c.id == bp("room_id"))
+        if dialect == "postgresql":
+            self.write_room = {
+                (state, checked): _write_room(state, checked) for state in (False, True) for checked in (False, True)
+            }
+        self.room_version: Statement = select(rooms.c.version).where(rooms.c.id == bp("room_id"))
         # SQLite: the id the transaction's last event got (its events' ids run up to it, one after another).
-        self.last_event_id: Executable = select(func.last_insert_rowid())
+        self.last_event_id: Statement = select(func.last_insert_rowid())
         # PostgreSQL, a room read without its lock: lock and bump it if nobody wrote since (else no row).
-        self.lock_room_at: Executable = (
+        self.lock_room_at: Statement = (
             update(rooms)
             .where(rooms.c.id == bp("room_id"), rooms.c.version == bp("seen"))
             .values(version=rooms.c.version + literal_column("1"))
             .returning(rooms.c.version)
         )
         # T4: the rooms of a platform with a timer due by now, soonest first.
-        self.due_rooms: Executable = (
+        self.due_rooms: Statement = (
             select(rooms.c.workspace, rooms.c.channel)
             .where(rooms.c.platform == bp("platform"), rooms.c.next_due <= bp("now"))
             .order_by(rooms.c.next_due)
             .limit(bp("limit"))
         )
-        self.history: Executable = (
+        self.history: Statement = (
             select(
                 events.c.id,
                 rooms.c.platform,
@@ -224,7 +242,7 @@ class Statements:
             .order_by(events.c.id)
         )
 
-        self.adapter_states: Executable = (
+        self.adapter_states: Statement = (
             select(adapter_state.c.workspace, adapter_state.c.channel, adapter_state.c.data)
             .where(adapter_state.c.platform == bp("platform"))
             .order_by(adapter_state.c.id)
@@ -236,15 +254,21 @@ class Statements:
             data=bp("data"),
             updated_at=bp("updated_at"),
         )
-        self.save_adapter_state: Executable = state.on_conflict_do_update(
+        self.save_adapter_state: Statement = state.on_conflict_do_update(
             index_elements=["platform", "workspace", "channel"],
             set_={"data": state.excluded.data, "updated_at": state.excluded.updated_at},
         )
 
-    def save_workspace_columns(self, names: tuple[str, ...]) -> Executable:
+    def save_workspace_columns(self, names: tuple[str, ...]) -> Statement:
         """Return the upsert that writes only these SETTINGS_COLUMNS of a workspace (and bumps its version)."""
         found = self._save_columns.get(names)
-        if found is None:
+        if found is None and self._compiled:
+            found = self._save_columns[names] = save_workspace_columns_sqlite(names)
+        elif found is None:
+            from sqlalchemy import literal_column
+
+            from adapters.persistence.tables import workspaces
+
             values = {name: bp(name) for name in names}
             ws_insert = self._insert(workspaces).values(
                 platform=bp("platform"), workspace=bp("workspace"), version=literal_column("1"), **values
@@ -259,7 +283,7 @@ class Statements:
         return found
 
 
-def _write_room(state: bool, checked: bool) -> Executable:
+def _write_room(state: bool, checked: bool) -> Statement:
     """Return PostgreSQL's one statement for a room's writes: people, events, then the row; it returns the version.
 
     People and events come as one array per column (`people_<column>`, `event_<column>`; empty
@@ -271,7 +295,10 @@ def _write_room(state: bool, checked: bool) -> Executable:
     (no row returned). Events and people are selected from the locked row, so the events' ids are
     drawn only once the room's lock is held: a room's ids still commit in increasing order.
     """
+    from sqlalchemy import text
     from sqlalchemy.dialects import postgresql
+
+    from adapters.persistence.tables import events, people
 
     dialect: Any = postgresql.dialect()  # type: ignore[no-untyped-call]
     quote = dialect.identifier_preparer.quote

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol, TypeVar
-
-from sqlalchemy import Executable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from adapters.persistence.errors import translate
 
+if TYPE_CHECKING:
+    from sqlalchemy import Executable
+
+    from adapters.persistence.compiled import SqliteStatement
+
 T = TypeVar("T")
+# A statement as the store holds it: Core (PostgreSQL, or compiled for SQLite on first use), or SQLite's text.
+Statement: TypeAlias = "Executable | SqliteStatement"
 
 
 class Runner(Protocol):
@@ -23,14 +28,14 @@ class Runner(Protocol):
     def begin(self) -> None:
         """Start a write transaction."""
 
-    def rows(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    def rows(self, statement: Statement, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         """Run a statement and return its rows."""
         ...
 
-    def run(self, statement: Executable, params: dict[str, Any]) -> None:
+    def run(self, statement: Statement, params: dict[str, Any]) -> None:
         """Run a statement for its effect."""
 
-    def many(self, statement: Executable, params: list[dict[str, Any]]) -> None:
+    def many(self, statement: Statement, params: list[dict[str, Any]]) -> None:
         """Run a statement once per parameter set."""
 
 

@@ -2,7 +2,8 @@
 
 Lists (moderators, admins) and event payloads are JSON text, so one column
 type serves SQLite and PostgreSQL alike. Plain Core tables import in a fraction
-of what model classes cost, and every process starts by importing them (issue 13).
+of what model classes cost (issue 13); SQLite's store does not import them at all
+(it runs its statements' compiled text: adapters/persistence/compiled.py).
 The schema itself is the migrations' (adapters/persistence/snapshot.py); these
 tables describe the same columns, in the migrations' order where it matters to
 nobody but the statements built from them.

@@ -131,7 +131,10 @@ class SqlUnitOfWork:
         else:
             return
         self._committed = True
-        handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried, self._rooms())
+        newest = handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried)
+        for loaded in self._loaded.values():
+            if loaded.cached.room_id in newest:
+                loaded.cached.last_event_id = newest[loaded.cached.room_id]
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
             if (fix := fixes.get(loaded.cached.room_id)) is not None:
@@ -309,7 +312,10 @@ class SqlUnitOfWork:
         else:
             raise self._conflict()
         self._committed = True
-        handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried, self._rooms())
+        newest = handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried)
+        for loaded in self._loaded.values():
+            if loaded.cached.room_id in newest:
+                loaded.cached.last_event_id = newest[loaded.cached.room_id]
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
             if (mark := self._marks.get(loaded.cached.room_id)) is not None:
@@ -354,7 +360,8 @@ class SqlUnitOfWork:
             run.many(st.save_people, [self._people[key] for key in sorted(self._people)])
         if self._events:
             run.many(st.append_event, self._events)
-            self._hand_over(run)
+            if st.dialect == "sqlite":  # right after the insert: the ids its events got, for this process's pumps
+                self._last_id, self._batches = hand_over(run, st, self._store.local, self._events, self._known)
         if st.dialect == "sqlite":
             self._carried = self._store.local.carry(run)
         # One room write: the state (if it changed) with the newest event, next due time and version.
@@ -370,15 +377,8 @@ class SqlUnitOfWork:
         if marks:
             run.many(st.mark_room, marks)
 
-    def _hand_over(self, run: Runner) -> None:
-        """SQLite, right after the events' insert: note each room's events for this process's deliverers."""
-        if self._statements.dialect == "sqlite":
-            self._last_id, self._batches = hand_over(
-                run, self._statements, self._store.local, self._events, self._rooms()
-            )
-
-    def _rooms(self) -> list[CachedRoom]:
-        return [loaded.cached for loaded in self._loaded.values()]
+    def _known(self) -> dict[int, tuple[RoomKey, int | None]]:
+        return {x.cached.room_id: (x.cached.room.key, x.cached.last_event_id) for x in self._loaded.values()}
 
     def _one_room_write(self, room_id: int, *, checked: bool) -> tuple[Any, dict[str, Any]]:
         """Return PostgreSQL's one statement for one room's people, events and row, with its parameters.

@@ -151,7 +151,7 @@ async def _leases(store: SqlStore, key: RoomKey) -> list[tuple[str | None, int]]
     """Return the Discord consumer's delivery rows of a room: who holds it, how far it is delivered."""
     from sqlalchemy import select
 
-    from adapters.persistence.statements import deliveries, rooms
+    from adapters.persistence.tables import deliveries, rooms
 
     query = (
         select(deliveries.c.owner, deliveries.c.delivered_id)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from adapters.persistence.delivery import Delivery, process_name
 from adapters.persistence.sql import SqlStore
-from adapters.persistence.statements import deliverers
+from adapters.persistence.tables import deliverers
 from core import commands as c
 from core.room import RoomKey
 from tests.integration import workers as w
