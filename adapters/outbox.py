@@ -41,8 +41,8 @@ class LocalLog(EventLog, Protocol):
         """Return the events committed here that follow `through`, or None: read the log."""
         ...
 
-    def owe(self, consumer: str, event_id: int, *more: int) -> None:
-        """Acknowledge these events with this process's next write."""
+    async def owe(self, consumer: str, event_id: int, *more: int) -> None:
+        """Acknowledge these events with this process's next write (or now)."""
 
 
 LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
@@ -203,7 +203,7 @@ async def pump(
             if local is not None and taken is not None:
                 await _deliver_commands(events, consumer, deliver, command_batches(taken), owed, through)
                 if owed:
-                    local.owe(consumer, *owed)  # written with this process's next command, read or close
+                    await local.owe(consumer, *owed)  # written with this process's next command, read or close
                     owed.clear()
             else:
                 await drain(

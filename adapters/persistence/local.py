@@ -40,23 +40,21 @@ class Batch:
     events: list[LoggedEvent]
 
 
-def newest_ids(events: list[dict[str, Any]], last_id: int) -> dict[int, int]:
-    """Return each room's newest event id in a transaction whose last event got `last_id`, by room id."""
-    first = last_id - len(events) + 1
-    return {row["room_id"]: first + offset for offset, row in enumerate(events)}
+def newest_ids(events: list[dict[str, Any]], ids: list[int]) -> dict[int, int]:
+    """Return each room's newest event id in a transaction whose events got `ids`, by room id."""
+    return {row["room_id"]: event_id for row, event_id in zip(events, ids, strict=True)}
 
 
 def batches(
-    events: list[dict[str, Any]], last_id: int, rooms: dict[int, tuple[RoomKey, int | None]]
+    events: list[dict[str, Any]], ids: list[int], rooms: dict[int, tuple[RoomKey, int | None]]
 ) -> dict[int, Batch]:
-    """Return each room's events of a transaction whose last event got `last_id`, by room id.
+    """Return each room's events of a transaction whose events got `ids` (in order), by room id.
 
     `rooms` gives each room's key and its newest event before the transaction (None: not known,
     and then the room gets no batch).
     """
     found: dict[int, Batch] = {}
-    first = last_id - len(events) + 1
-    for offset, row in enumerate(events):
+    for event_id, row in zip(ids, events, strict=True):
         room_id = row["room_id"]
         key, previous = rooms[room_id]
         if previous is None:
@@ -66,7 +64,7 @@ def batches(
             batch = found[room_id] = Batch(key, room_id, previous, [])
         actor = row["actor"]
         event = event_from_dict(json.loads(row["payload"]), actor)
-        batch.events.append(LoggedEvent(first + offset, key, row["at"], actor, event))
+        batch.events.append(LoggedEvent(event_id, key, row["at"], actor, event))
     return found
 
 
@@ -153,31 +151,16 @@ class LocalHandoff:
                 del self.owed[consumer]
 
 
-def hand_over(
-    run: Runner,
-    statements: Any,
-    local: LocalHandoff,
-    events: list[dict[str, Any]],
-    known: Callable[[], dict[int, tuple[RoomKey, int | None]]],
-) -> tuple[int, dict[int, Batch] | None]:
-    """Right after a transaction's events are inserted: return the last one's id and, if wanted, the batches.
-
-    `known` gives each room's key and newest event before the transaction, by room id.
-    """
-    ((last,),) = run.rows(statements.last_event_id, {})
-    return int(last), batches(events, int(last), known()) if local.wanted else None
-
-
 def handed_over(
     local: LocalHandoff,
     events: list[dict[str, Any]],
-    last_id: int | None,
+    ids: list[int] | None,
     found: dict[int, Batch] | None,
     carried: dict[str, list[int]],
 ) -> dict[int, int | None]:
     """Once committed: give the deliverers the batches, drop the acknowledgements written.
 
-    Return the newest event of each room that logged any (None: not known here, on PostgreSQL).
+    Return the newest event of each room that logged any (None: the ids are not known here).
     """
     local.written(carried)
     if not events:
@@ -185,6 +168,6 @@ def handed_over(
     found = found or {}
     if local.wanted:
         local.committed(found.values(), complete=all(row["room_id"] in found for row in events))
-    if last_id is None:
+    if ids is None or len(ids) != len(events):
         return dict.fromkeys((row["room_id"] for row in events), None)
-    return dict(newest_ids(events, last_id))
+    return dict(newest_ids(events, ids))

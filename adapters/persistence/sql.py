@@ -122,9 +122,15 @@ class SqlStore:
         """
         return self.local.take(consumer, through, platform, owns)
 
-    def owe(self, consumer: str, event_id: int, *more: int) -> None:
-        """Acknowledge these events with this process's next write: a command's, a read's, or the close's."""
-        self.local.owe(consumer, (event_id, *more))
+    async def owe(self, consumer: str, event_id: int, *more: int) -> None:
+        """Acknowledge these events: on SQLite with this process's next write (a command's, a read's, the close's).
+
+        PostgreSQL's one-statement command write carries no acknowledgement: there it is written now.
+        """
+        if self.dialect == "sqlite":
+            self.local.owe(consumer, (event_id, *more))
+        else:
+            await self.delivery.ack(consumer, (event_id, *more))
 
     async def start_like(self, consumer: str, like: str) -> bool:
         """Start a consumer that never read the log where another one stands; return whether it did."""

@@ -284,7 +284,9 @@ class Statements:
 
 
 def _write_room(state: bool, checked: bool) -> Statement:
-    """Return PostgreSQL's one statement for a room's writes: people, events, then the row; it returns the version.
+    """Return PostgreSQL's one statement for a room's writes: people, events, then the row.
+
+    It returns the room's version and its events' ids in order (NULL for none).
 
     People and events come as one array per column (`people_<column>`, `event_<column>`; empty
     arrays write none). The events are numbered in the order given. The row's newest event is the
@@ -330,6 +332,7 @@ def _write_room(state: bool, checked: bool) -> Statement:
         f"logged AS (INSERT INTO events (room_id, {', '.join(EVENT_COLUMNS)}) "
         f"SELECT locked.id, {', '.join('e.' + n for n in EVENT_COLUMNS)} FROM locked, unnest({event_arrays}) "
         f"WITH ORDINALITY AS e({', '.join(EVENT_COLUMNS)}, n) ORDER BY e.n RETURNING id) "
-        f"UPDATE rooms SET {', '.join(sets)} WHERE id = (SELECT id FROM locked) RETURNING version"
+        f"UPDATE rooms SET {', '.join(sets)} WHERE id = (SELECT id FROM locked) "
+        "RETURNING version, (SELECT array_agg(id ORDER BY id) FROM logged)"
     )
     return text(sql)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -25,7 +26,7 @@ from adapters.persistence.caches import CachedRoom, CachedWorkspace, Caches
 from adapters.persistence.database import Runner, StepConnection
 from adapters.persistence.errors import StoreUnavailable
 from adapters.persistence.loading import load_step
-from adapters.persistence.local import Batch, hand_over, handed_over
+from adapters.persistence.local import Batch, batches, handed_over
 from adapters.persistence.lost import unless_unsaved
 from adapters.persistence.statements import EVENT_COLUMNS, PEOPLE_ROW_COLUMNS
 from core.events import Event
@@ -76,7 +77,7 @@ class SqlUnitOfWork:
         self._committed = False
         self._carried: dict[str, list[int]] = {}  # acknowledgements this transaction writes (SQLite)
         self._batches: dict[int, Batch] | None = None  # its events by room, for this process's deliverers
-        self._last_id: int | None = None  # the id its last event got (SQLite)
+        self._ids: list[int] | None = None  # the ids its events got, in order (None: not known)
         self._held: list[asyncio.Lock] = []  # this process's locks of the rooms loaded (PostgreSQL)
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -131,10 +132,6 @@ class SqlUnitOfWork:
         else:
             return
         self._committed = True
-        newest = handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried)
-        for loaded in self._loaded.values():
-            if loaded.cached.room_id in newest:
-                loaded.cached.last_event_id = newest[loaded.cached.room_id]
         for loaded in self._loaded.values():
             loaded.cached.version = loaded.version
             if (fix := fixes.get(loaded.cached.room_id)) is not None:
@@ -307,12 +304,13 @@ class SqlUnitOfWork:
                 await unless_unsaved(self._store, lost, room_id, params["seen"])
             if not written:
                 raise self._conflict()
+            self._logged(written)
         elif await connection.call(self._lock_rooms):  # several rooms, or workspace writes: the locked way
             await connection.finish(self._write_step)
         else:
             raise self._conflict()
         self._committed = True
-        newest = handed_over(self._store.local, self._events, self._last_id, self._batches, self._carried)
+        newest = handed_over(self._store.local, self._events, self._ids, self._batches, self._carried)
         for loaded in self._loaded.values():
             if loaded.cached.room_id in newest:
                 loaded.cached.last_event_id = newest[loaded.cached.room_id]
@@ -350,7 +348,7 @@ class SqlUnitOfWork:
         st = self._statements
         if len(self._marks) == 1 and (room_id := self._single_room()) in self._marks:
             # The usual command: one room's writes in one round trip (PostgreSQL), not one per table.
-            return run.run(*self._one_room_write(room_id, checked=False))
+            return self._logged(run.rows(*self._one_room_write(room_id, checked=False)))
         for statement, params in self._writes:
             if isinstance(params, list):
                 run.many(statement, params)
@@ -361,7 +359,8 @@ class SqlUnitOfWork:
         if self._events:
             run.many(st.append_event, self._events)
             if st.dialect == "sqlite":  # right after the insert: the ids its events got, for this process's pumps
-                self._last_id, self._batches = hand_over(run, st, self._store.local, self._events, self._known)
+                ((last,),) = run.rows(st.last_event_id, {})
+                self._logged([(None, list(range(int(last) - len(self._events) + 1, int(last) + 1)))])
         if st.dialect == "sqlite":
             self._carried = self._store.local.carry(run)
         # One room write: the state (if it changed) with the newest event, next due time and version.
@@ -377,8 +376,12 @@ class SqlUnitOfWork:
         if marks:
             run.many(st.mark_room, marks)
 
-    def _known(self) -> dict[int, tuple[RoomKey, int | None]]:
-        return {x.cached.room_id: (x.cached.room.key, x.cached.last_event_id) for x in self._loaded.values()}
+    def _logged(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Note the ids the events got (a row's second value: PostgreSQL's write returns them) and the batches."""
+        self._ids = [int(i) for i in rows[0][1] or ()] if rows and len(rows[0]) > 1 else None
+        if self._ids is not None and len(self._ids) == len(self._events) and self._store.local.wanted:
+            known = {x.cached.room_id: (x.cached.room.key, x.cached.last_event_id) for x in self._loaded.values()}
+            self._batches = batches(self._events, self._ids, known)
 
     def _one_room_write(self, room_id: int, *, checked: bool) -> tuple[Any, dict[str, Any]]:
         """Return PostgreSQL's one statement for one room's people, events and row, with its parameters.
