@@ -29,6 +29,12 @@ from tests.integration.test_workspace_settings_cost import traced
 CONSUMER = "slack"
 
 
+@pytest.fixture(autouse=True)
+def no_quiet_spells(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No poll and no quiet spell ends a round here (a slow machine's pauses): only commits wake the pump."""
+    monkeypatch.setattr(outbox, "LINGER_SECONDS", 60.0)
+
+
 class Counted:
     """The store as a pump sees it, counting the log reads it makes."""
 
@@ -63,7 +69,7 @@ class Counted:
 class Running:
     """A process with its pump running: the service wakes the pump with every commit, as the bot's does."""
 
-    def __init__(self, store: SqlStore, poll: float = 0.05) -> None:
+    def __init__(self, store: SqlStore, poll: float = 60.0) -> None:
         self.wake, self.stop = asyncio.Event(), asyncio.Event()
         self.service = StageService(store.unit_of_work, Clock(), on_commit=self.wake.set)
         self.log = Counted(store)
@@ -147,15 +153,11 @@ async def test_X3_the_acknowledgement_of_a_handed_over_delivery_rides_with_the_n
         await store.close()
 
 
-async def test_X3_another_processes_events_in_the_room_make_the_pump_read_them_in_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # No poll and no quiet spell ends a round here: only this process's commits wake the pump.
-    monkeypatch.setattr(outbox, "LINGER_SECONDS", 60.0)
+async def test_X3_another_processes_events_in_the_room_make_the_pump_read_them_in_order(tmp_path: Path) -> None:
     path = tmp_path / "local.db"
     url = f"sqlite+aiosqlite:///{path}"
     store, other = await SqlStore.open(url), await SqlStore.open(url)
-    running = Running(store, poll=60.0)
+    running = Running(store)
     elsewhere = StageService(other.unit_of_work, Clock())
     try:
         await running.service.handle(ROOM, c.StartSession(HOST, "open"))
