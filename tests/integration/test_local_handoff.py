@@ -22,9 +22,10 @@ from adapters.persistence.sql import SqlStore
 from core import commands as c
 from core.events import Event
 from core.room import RoomKey
-from core.service import LoggedEvent, Owns, StageService
+from core.service import LoggedEvent, StageService
 from tests.integration.stage import HOST, ROOM, Clock, Process
 from tests.integration.test_workspace_settings_cost import traced
+from tests.integration.watched import Watched
 
 CONSUMER = "slack"
 
@@ -35,44 +36,13 @@ def no_quiet_spells(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(outbox, "LINGER_SECONDS", 60.0)
 
 
-class Counted:
-    """The store as a pump sees it, counting the log reads it makes."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self.reads = 0
-
-    async def read(
-        self,
-        consumer: str,
-        limit: int = 100,
-        *,
-        platform: str | None = None,
-        owns: Owns | None = None,
-        done: Sequence[int] = (),
-    ) -> list[LoggedEvent]:
-        self.reads += 1
-        return await self.store.read(consumer, limit, platform=platform, owns=owns, done=done)
-
-    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
-        await self.store.ack(consumer, event_id, *more)
-
-    def take_local(
-        self, consumer: str, through: dict[RoomKey, int], platform: str | None = None, owns: Owns | None = None
-    ) -> list[LoggedEvent] | None:
-        return self.store.take_local(consumer, through, platform, owns)
-
-    async def owe(self, consumer: str, event_id: int, *more: int) -> None:
-        await self.store.owe(consumer, event_id, *more)
-
-
 class Running:
     """A process with its pump running: the service wakes the pump with every commit, as the bot's does."""
 
     def __init__(self, store: SqlStore, poll: float = 60.0) -> None:
         self.wake, self.stop = asyncio.Event(), asyncio.Event()
         self.service = StageService(store.unit_of_work, Clock(), on_commit=self.wake.set)
-        self.log = Counted(store)
+        self.log = Watched(store)
         self.delivered: list[int] = []
         self.pump = asyncio.create_task(pump(self.log, CONSUMER, self.deliver, self.wake, poll, self.stop))
 

@@ -9,8 +9,9 @@ from adapters.outbox import ACK_AFTER_SECONDS, drain
 from core import commands as c
 from core.events import Event
 from core.room import RoomKey
-from core.service import EventLog, LoggedEvent, Owns
+from core.service import LoggedEvent
 from tests.integration.stage import HOST, ROOM, Process, arrive, start_process
+from tests.integration.watched import Watched
 
 
 class Seen:
@@ -102,29 +103,6 @@ async def test_X3_one_acknowledgement_of_events_in_two_rooms_moves_each_rooms_cu
         await process.close()
 
 
-class Recorded:
-    """The store's log, noting each acknowledgement it commits between the deliveries (in `steps`)."""
-
-    def __init__(self, store: EventLog, steps: list[tuple[str, int]]) -> None:
-        self._store = store
-        self.steps = steps
-
-    async def read(
-        self,
-        consumer: str,
-        limit: int = 100,
-        *,
-        platform: str | None = None,
-        owns: Owns | None = None,
-        done: Sequence[int] = (),
-    ) -> list[LoggedEvent]:
-        return await self._store.read(consumer, limit, platform=platform, owns=owns, done=done)
-
-    async def ack(self, consumer: str, event_id: int, *more: int) -> None:
-        await self._store.ack(consumer, event_id, *more)
-        self.steps.append(("ack", max((event_id, *more))))
-
-
 async def _three_commands(database_url: str) -> Process:
     process = await start_process(database_url)
     await process.do(c.StartSession(HOST, "open"))
@@ -147,7 +125,7 @@ async def test_X3_a_deliverer_that_calls_a_platform_has_each_commands_events_ack
             steps.append(("deliver", item.id))
 
         owed: list[int] = []
-        await drain(Recorded(process.store, steps), "slack", platform_call, linger=True, owed=owed)
+        await drain(Watched(process.store, steps), "slack", platform_call, linger=True, owed=owed)
         acks = [n for n, (step, _) in enumerate(steps) if step == "ack"]
         assert len(acks) == 2  # three commands: the first two acknowledged as their delivery ends
         for n in acks:  # ... before anything of the next command is delivered
@@ -166,7 +144,7 @@ async def test_X3_commands_whose_delivery_sends_nothing_share_the_next_acknowled
     process = await _three_commands(database_url)
     steps: list[tuple[str, int]] = []
     seen, owed = Seen(), list[int]()
-    await drain(Recorded(process.store, steps), "slack", seen, linger=True, owed=owed)
+    await drain(Watched(process.store, steps), "slack", seen, linger=True, owed=owed)
     assert len(seen.ids) >= 3 and steps == []  # no write of its own for deliveries that sent nothing
     assert owed == seen.ids
     await process.close()  # a crash: what was owed never went

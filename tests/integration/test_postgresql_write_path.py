@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import make_url, text
 
+from adapters.persistence.sql import SqlStore
 from benchmarks.limits import TripCounter
 from core import commands as c
 from core import rules
@@ -139,3 +140,14 @@ async def test_X3_a_connection_the_store_gives_back_to_the_pool_runs_transaction
                 await connection.rollback()
     finally:
         await process.close()
+
+
+async def test_X3_the_stores_connections_plan_each_statement_once(postgres_url: str) -> None:
+    store = await SqlStore.open(postgres_url)
+    try:
+        async with store.connection() as connection:
+            (mode,) = await connection.call(lambda run: run.rows(text("SHOW plan_cache_mode"), {}))
+            await connection.rollback()
+        assert tuple(mode) == ("force_generic_plan",)
+    finally:
+        await store.close()
