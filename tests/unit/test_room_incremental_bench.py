@@ -20,5 +20,6 @@ def test_quick_stale_benchmark_prints_one_and_two_store_figures_with_their_ratio
     found = figures["stale"]["sqlite"]
     assert found["people"] == 10_000 and found["commands"] > 0
     assert found["one_store_ms"] > 0 and found["two_stores_ms"] > 0
-    assert found["ratio"] == pytest.approx(found["two_stores_ms"] / found["one_store_ms"], abs=0.01)
+    # Both figures are rounded before the ratio is taken from them here: allow for that as well.
+    assert found["ratio"] == pytest.approx(found["two_stores_ms"] / found["one_store_ms"], abs=0.015)
     assert found["target_ratio"] == 2.0 and isinstance(found["meets_target"], bool)
