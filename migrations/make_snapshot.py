@@ -114,13 +114,18 @@ def _literal(sql: str) -> str:
     if len(json.dumps(sql)) <= 114:  # fits on one line, indented, with its comma
         return f"    {json.dumps(sql)},\n"
     pieces = [piece for piece in re.split(r"(?<=\n)|(?<=, )", sql) if piece]
-    chunks: list[str] = []
+    return "    (\n" + "".join(f"        {json.dumps(chunk)}\n" for chunk in chunked(pieces)) + "    ),\n"
+
+
+def chunked(pieces: list[str], width: int = 100) -> list[str]:
+    """Join consecutive pieces of text into runs whose JSON literals stay within `width` characters."""
+    runs: list[str] = []
     for piece in pieces:
-        if chunks and len(json.dumps(chunks[-1] + piece)) <= 100:
-            chunks[-1] += piece
+        if runs and len(json.dumps(runs[-1] + piece)) <= width:
+            runs[-1] += piece
         else:
-            chunks.append(piece)
-    return "    (\n" + "".join(f"        {json.dumps(chunk)}\n" for chunk in chunks) + "    ),\n"
+            runs.append(piece)
+    return runs
 
 
 def render(head: str, sqlite: list[str], postgresql: list[str]) -> str:

@@ -26,6 +26,7 @@ from adapters.persistence.delivery_statements import DeliveryStatements
 from adapters.persistence.history import HistoryStatements
 from adapters.persistence.sql import ChannelStatements
 from adapters.persistence.statements import Statements
+from migrations.make_snapshot import chunked
 
 TARGET = Path(__file__).resolve().parents[1] / "adapters" / "persistence" / "sqlite_sql.py"
 # Each class of statements, by the name compiled.sqlite_statements knows it by, built as Core for SQLite.
@@ -66,12 +67,7 @@ def compile_all() -> dict[str, dict[str, tuple[str, dict[str, Any]]]]:
 def _literal(sql: str, indent: str) -> str:
     """Return `sql` as Python string literals of at most ~100 characters, broken after newlines and commas."""
     pieces = [piece for piece in re.split(r"(?<=\n)|(?<=, )|(?<= )(?=[A-Z]{2,} )", sql) if piece]
-    chunks: list[str] = []
-    for piece in pieces:
-        if chunks and len(json.dumps(chunks[-1] + piece)) <= 100:
-            chunks[-1] += piece
-        else:
-            chunks.append(piece)
+    chunks = chunked(pieces)
     return "".join(f"{indent}{json.dumps(chunk)}\n" for chunk in chunks[:-1]) + f"{indent}{json.dumps(chunks[-1])},\n"
 
 
