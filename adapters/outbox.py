@@ -44,6 +44,9 @@ class LocalLog(EventLog, Protocol):
     async def owe(self, consumer: str, event_id: int, *more: int) -> None:
         """Acknowledge these events with this process's next write (or now)."""
 
+    async def settle(self, consumer: str, *more: int) -> None:
+        """Write now every acknowledgement still owed, and these."""
+
 
 LINGER_SECONDS = 0.05  # how long a pump keeps its rooms after its last local commit before giving back idle ones
 # A command's events are acknowledged before the next command's are delivered once the deliveries owed took
@@ -201,9 +204,13 @@ async def pump(
             # Woken by this process's commits: deliver them as committed if they follow what was delivered.
             taken = local.take_local(consumer, through, platform, owns) if local is not None and lingering else None
             if local is not None and taken is not None:
+                # What no command carried since the last round is written before more is delivered, as a
+                # read's would be: a crash then repeats no more than it did when every round read.
+                await local.settle(consumer, *owed)
+                owed.clear()
                 await _deliver_commands(events, consumer, deliver, command_batches(taken), owed, through)
                 if owed:
-                    await local.owe(consumer, *owed)  # written with this process's next command, read or close
+                    await local.owe(consumer, *owed)  # written with this process's next command or round
                     owed.clear()
             else:
                 await drain(

@@ -8,7 +8,8 @@ moved the room's newest event). Anything else — an unknown room, a gap, a leas
 room of another platform's shard — and the deliverer reads the log as it always does.
 
 Its acknowledgements may then ride with the next write this process makes: the next command's
-transaction, or the next read, or the store's close — whichever comes first (SQLite; PostgreSQL's
+transaction, or the pump's next round (which writes what no command carried before delivering
+more, as a read does), or the store's close — whichever comes first (SQLite; PostgreSQL's
 one-statement command write carries none, so there they are written at once, beside the next
 command on another connection). A crash before then sends those deliveries again, the bound a
 read's own acknowledgement has always had.

@@ -122,6 +122,13 @@ class SqlStore:
         """
         return self.local.take(consumer, through, platform, owns)
 
+    async def settle(self, consumer: str, *more: int) -> None:
+        """Write now every acknowledgement still owed for the consumer, and these (nothing when none is)."""
+        owed = [*self.local.owed.get(consumer, ()), *more]
+        if owed:
+            await self.delivery.ack(consumer, owed)
+            self.local.written({consumer: owed})
+
     async def owe(self, consumer: str, event_id: int, *more: int) -> None:
         """Acknowledge these events: on SQLite with this process's next write (a command's, a read's, the close's).
 
@@ -218,9 +225,8 @@ class SqlStore:
     async def close(self) -> None:
         """Send the acknowledgements owed, give back this process's delivery leases, then release the database."""
         try:
-            for consumer, ids in list(self.local.owed.items()):
-                await self.delivery.ack(consumer, ids)
-                self.local.written({consumer: ids})
+            for consumer in list(self.local.owed):
+                await self.settle(consumer)
             await self.delivery.release()
         except StoreUnavailable:
             pass  # the leases run out by themselves

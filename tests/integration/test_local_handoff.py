@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -44,9 +44,12 @@ class Running:
         self.service = StageService(store.unit_of_work, Clock(), on_commit=self.wake.set)
         self.log = Watched(store)
         self.delivered: list[int] = []
+        self.call: Callable[[LoggedEvent], Awaitable[None]] | None = None
         self.pump = asyncio.create_task(pump(self.log, CONSUMER, self.deliver, self.wake, poll, self.stop))
 
     async def deliver(self, item: LoggedEvent, caused: Sequence[Event]) -> None:
+        if self.call is not None:
+            await self.call(item)  # what the platform's side of this delivery does first
         self.delivered.append(item.id)
 
     async def settle(self, expected: int) -> None:
@@ -165,6 +168,37 @@ async def test_X3_on_postgresql_too_the_pump_delivers_its_own_commits_without_re
         assert running.delivered == logged  # every event once, in order
         assert running.log.reads <= 3  # the write returned the ids: they came as committed
         assert await store.read(CONSUMER, 100) == []  # and each was acknowledged as delivered
+    finally:
+        await running.end()
+        await store.close()
+
+
+async def test_X3_what_no_command_carried_is_written_before_the_next_round_delivers_more(tmp_path: Path) -> None:
+    path = tmp_path / "local.db"
+    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
+    running = Running(store)
+    try:
+        await running.service.handle(ROOM, c.StartSession(HOST, "open"))
+        await _guests(running, 2)
+        await running.settle(len(_logged(path)))
+        await running.service.handle(ROOM, c.Arrive(c.Actor("slow")))
+        await running.service.handle(ROOM, c.Arrive(c.Actor("next")))
+        cursors: dict[str, int] = {}
+
+        async def platform(item: LoggedEvent) -> None:
+            user = getattr(item.event, "user", "")
+            if user == "slow":  # a slow call: the next command commits meanwhile, so it carries nothing for this
+                await asyncio.sleep(0.05)
+            if user == "next":
+                cursors.setdefault("next", _cursor(path))  # as the next round's first delivery begins
+
+        running.call = platform
+        await running.service.handle(ROOM, c.JoinStage(c.Actor("slow")))
+        slow = _logged(path)[-1]
+        await asyncio.sleep(0.01)  # its delivery under way
+        await running.service.handle(ROOM, c.JoinStage(c.Actor("next")))
+        await running.settle(len(_logged(path)))
+        assert cursors["next"] >= slow  # written before anything more was delivered
     finally:
         await running.end()
         await store.close()

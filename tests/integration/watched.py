@@ -40,3 +40,6 @@ class Watched:
 
     async def owe(self, consumer: str, event_id: int, *more: int) -> None:
         await self.store.owe(consumer, event_id, *more)
+
+    async def settle(self, consumer: str, *more: int) -> None:
+        await self.store.settle(consumer, *more)
