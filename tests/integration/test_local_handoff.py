@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ class Running:
     """A process with its pump running: the service wakes the pump with every commit, as the bot's does."""
 
     def __init__(self, store: SqlStore, poll: float = 60.0) -> None:
+        self.store = store
         self.wake, self.stop = asyncio.Event(), asyncio.Event()
         self.service = StageService(store.unit_of_work, Clock(), on_commit=self.wake.set)
         self.log = Watched(store)
@@ -66,6 +68,18 @@ class Running:
         await self.pump
 
 
+@asynccontextmanager
+async def running_on(url: str) -> AsyncIterator[Running]:
+    """Open a store at `url` with its pump running; stop both at the end."""
+    store = await SqlStore.open(url)
+    running = Running(store)
+    try:
+        yield running
+    finally:
+        await running.end()
+        await store.close()
+
+
 def _logged(path: Path) -> list[int]:
     with sqlite3.connect(path) as probe:
         ids = [row[0] for row in probe.execute("SELECT id FROM events ORDER BY id")]
@@ -89,9 +103,7 @@ async def _guests(running: Running, count: int, room: RoomKey = ROOM) -> None:
 
 async def test_X3_a_pump_delivers_its_own_commits_once_each_in_order_without_reading_them_back(tmp_path: Path) -> None:
     path = tmp_path / "local.db"
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
-    running = Running(store)
-    try:
+    async with running_on(f"sqlite+aiosqlite:///{path}") as running:
         await running.service.handle(ROOM, c.StartSession(HOST, "open"))
         await running.settle(1)
         reads = running.log.reads
@@ -100,17 +112,13 @@ async def test_X3_a_pump_delivers_its_own_commits_once_each_in_order_without_rea
         await running.settle(len(logged))
         assert running.delivered == logged  # every event once, in order
         assert running.log.reads - reads <= 2  # not one read per command: 60 commands came as committed
-    finally:
-        await running.end()
-        await store.close()
     assert _cursor(path) == logged[-1]  # and all of it acknowledged by the clean end
 
 
 async def test_X3_the_acknowledgement_of_a_handed_over_delivery_rides_with_the_next_command(tmp_path: Path) -> None:
     path = tmp_path / "local.db"
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
-    running = Running(store)
-    try:
+    async with running_on(f"sqlite+aiosqlite:///{path}") as running:
+        store = running.store
         await running.service.handle(ROOM, c.StartSession(HOST, "open"))
         await _guests(running, 3)
         await running.settle(len(_logged(path)))
@@ -121,46 +129,40 @@ async def test_X3_the_acknowledgement_of_a_handed_over_delivery_rides_with_the_n
         assert "INSERT INTO deliveries" in " ".join(statements)  # inside the command's transaction ...
         assert statements.count("COMMIT") == 1
         assert _cursor(path) >= delivered  # ... which moved the cursor
-    finally:
-        await running.end()
-        await store.close()
 
 
 async def test_X3_another_processes_events_in_the_room_make_the_pump_read_them_in_order(tmp_path: Path) -> None:
     path = tmp_path / "local.db"
     url = f"sqlite+aiosqlite:///{path}"
-    store, other = await SqlStore.open(url), await SqlStore.open(url)
-    running = Running(store)
+    other = await SqlStore.open(url)
     elsewhere = StageService(other.unit_of_work, Clock())
     try:
-        await running.service.handle(ROOM, c.StartSession(HOST, "open"))
-        await _guests(running, 2)
-        await running.settle(len(_logged(path)))
-        for n in range(3):  # another process, whose commits wake nothing here
-            await elsewhere.handle(ROOM, c.Arrive(c.Actor(f"visitor{n}")))
-            await elsewhere.handle(ROOM, c.JoinStage(c.Actor(f"visitor{n}")))
-        theirs = _logged(path)[-3:]
-        reads = running.log.reads
-        await running.service.handle(ROOM, c.Arrive(c.Actor("late")))  # a click here, after theirs
-        await running.service.handle(ROOM, c.JoinStage(c.Actor("late")))
-        logged = _logged(path)
-        assert logged[-1] > theirs[-1]
-        await running.settle(len(logged))
-        assert running.delivered == logged  # theirs and ours, each once, in the room's order
-        assert running.log.reads > reads
+        async with running_on(url) as running:
+            await running.service.handle(ROOM, c.StartSession(HOST, "open"))
+            await _guests(running, 2)
+            await running.settle(len(_logged(path)))
+            for n in range(3):  # another process, whose commits wake nothing here
+                await elsewhere.handle(ROOM, c.Arrive(c.Actor(f"visitor{n}")))
+                await elsewhere.handle(ROOM, c.JoinStage(c.Actor(f"visitor{n}")))
+            theirs = _logged(path)[-3:]
+            reads = running.log.reads
+            await running.service.handle(ROOM, c.Arrive(c.Actor("late")))  # a click here, after theirs
+            await running.service.handle(ROOM, c.JoinStage(c.Actor("late")))
+            logged = _logged(path)
+            assert logged[-1] > theirs[-1]
+            await running.settle(len(logged))
+            assert running.delivered == logged  # theirs and ours, each once, in the room's order
+            assert running.log.reads > reads
     finally:
-        await running.end()
-        await store.close()
         await other.close()
 
 
 async def test_X3_on_postgresql_too_the_pump_delivers_its_own_commits_without_reading_them_back(
     postgres_url: str,
 ) -> None:
-    store = await SqlStore.open(postgres_url)
-    running = Running(store)
-    room = RoomKey("slack", "T-local", "C-local")
-    try:
+    async with running_on(postgres_url) as running:
+        store = running.store
+        room = RoomKey("slack", "T-local", "C-local")
         await running.service.handle(room, c.StartSession(HOST, "open"))
         await _guests(running, 5, room)
         logged = [item.id for item in await store.history(room)]
@@ -168,16 +170,11 @@ async def test_X3_on_postgresql_too_the_pump_delivers_its_own_commits_without_re
         assert running.delivered == logged  # every event once, in order
         assert running.log.reads <= 3  # the write returned the ids: they came as committed
         assert await store.read(CONSUMER, 100) == []  # and each was acknowledged as delivered
-    finally:
-        await running.end()
-        await store.close()
 
 
 async def test_X3_what_no_command_carried_is_written_before_the_next_round_delivers_more(tmp_path: Path) -> None:
     path = tmp_path / "local.db"
-    store = await SqlStore.open(f"sqlite+aiosqlite:///{path}")
-    running = Running(store)
-    try:
+    async with running_on(f"sqlite+aiosqlite:///{path}") as running:
         await running.service.handle(ROOM, c.StartSession(HOST, "open"))
         await _guests(running, 2)
         await running.settle(len(_logged(path)))
@@ -199,6 +196,3 @@ async def test_X3_what_no_command_carried_is_written_before_the_next_round_deliv
         await running.service.handle(ROOM, c.JoinStage(c.Actor("next")))
         await running.settle(len(_logged(path)))
         assert cursors["next"] >= slow  # written before anything more was delivered
-    finally:
-        await running.end()
-        await store.close()
